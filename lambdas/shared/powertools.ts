@@ -1,0 +1,14 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * Powertools created once per module (per cold start), as Powertools recommends. Service name and
+ * namespace come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE, set by the construct.
+ */
+export function createPowertools(serviceName: string) {
+  const logger = new Logger({ serviceName });
+  const metrics = new Metrics({ serviceName, namespace: 'ChatbotContingency' });
+  const tracer = new Tracer({ serviceName });
+  return { logger, metrics, tracer };
+}

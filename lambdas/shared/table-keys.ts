@@ -1,0 +1,13 @@
+/**
+ * The single-table layout of the chatbot's global table (partition key `pk`, sort key `sk`).
+ * Shared by the bot, the health check, the seeding custom resource and later the backup sentinel.
+ */
+export const KEYS = {
+  knowledgeBase: { pk: 'KB', sk: 'CURRENT' },
+  regionControl: (region: string) => ({ pk: 'CONTROL', sk: `REGION#${region}` }),
+  conversation: (conversationId: string) => `CONV#${conversationId}`,
+  turn: (isoTime: string, seq: number) => `TURN#${isoTime}#${String(seq).padStart(3, '0')}`,
+} as const;
+
+/** Name of the TTL attribute (epoch seconds) on conversation turns. */
+export const TTL_ATTRIBUTE = 'expiresAt';

@@ -1,0 +1,191 @@
+import * as path from 'path';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The newest Node.js Lambda runtime that cfn-lint 1.51 accepts (checked in test/lint). */
+export const CHATBOT_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** Action wildcards in CDK's KMS grants (kms:GenerateDataKey*, kms:ReEncrypt*); always scoped to one key ARN. */
+export const KMS_GRANT_WILDCARDS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] as const;
+
+/** Reference bot handler shipped with this project. */
+export const REFERENCE_BOT_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'chatbot', 'handler.ts');
+
+export interface HandoffContactsProps {
+  readonly teamName: { readonly zh: string; readonly en: string };
+  readonly phone: string;
+  readonly chatUrl: string;
+  readonly email?: string;
+  readonly hours: { readonly zh: string; readonly en: string };
+}
+
+export interface ChatbotApiProps {
+  /** The chatbot table (or this region's replica of it). */
+  readonly table: dynamodb.ITableV2;
+  /** 'primary' or 'standby': reported by /health and in logs. */
+  readonly deploymentRole: 'primary' | 'standby';
+  /** Human-agent contacts the bot hands off to. */
+  readonly contacts: HandoffContactsProps;
+  /** Handler entry file. @default REFERENCE_BOT_ENTRY (the reference FAQ bot) */
+  readonly entry?: string;
+  /** @default 512 */
+  readonly memoryMb?: number;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default - unreserved (account pool) */
+  readonly reservedConcurrency?: number;
+  /** Provisioned concurrency on the `live` alias. @default 0 (none, no standing cost) */
+  readonly provisionedConcurrency?: number;
+  /** Stage throttling: steady requests per second. @default 50 */
+  readonly rateLimit?: number;
+  /** Stage throttling: burst bucket. @default 100 */
+  readonly burstLimit?: number;
+  /** Retention of function and access logs. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Fixed token in the healthy /health body. @default 'CHATBOT_HEALTHY' */
+  readonly healthToken?: string;
+  /** Minimum FAQ similarity before the bot answers. @default 0.3 */
+  readonly matchThreshold?: number;
+  /** Conversation-turn TTL, hours. @default 24 */
+  readonly conversationTtlHours?: number;
+}
+
+/**
+ * One region's chatbot deployment: a NodejsFunction (arm64, bundled locally by esbuild, minified,
+ * source maps, X-Ray tracing, own log group) behind an API Gateway HTTP API with stage throttling
+ * and JSON access logs. Routes: `POST /chat` and `GET /health` (the deep check Route 53 probes).
+ */
+export class ChatbotApi extends Construct {
+  public readonly fn: NodejsFunction;
+  /** The `live` alias the API invokes; provisioned concurrency sits here. */
+  public readonly alias: lambda.Alias;
+  public readonly api: apigwv2.HttpApi;
+  public readonly stage: apigwv2.HttpStage;
+  public readonly accessLogs: logs.LogGroup;
+  public readonly functionLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ChatbotApiProps) {
+    super(scope, id);
+    const rateLimit = props.rateLimit ?? 50;
+    const burstLimit = props.burstLimit ?? 100;
+    const provisioned = props.provisionedConcurrency ?? 0;
+    const errors: string[] = [];
+    if (!Token.isUnresolved(rateLimit) && rateLimit < 1) errors.push(`rateLimit must be at least 1, got: ${rateLimit}`);
+    if (!Token.isUnresolved(burstLimit) && burstLimit < rateLimit) errors.push(`burstLimit must be at least rateLimit (${rateLimit}), got: ${burstLimit}`);
+    if (props.reservedConcurrency !== undefined && provisioned > props.reservedConcurrency) {
+      errors.push(`provisionedConcurrency must not exceed reservedConcurrency (${props.reservedConcurrency}), got: ${provisioned}`);
+    }
+    if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
+
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.functionLogs = new logs.LogGroup(this, 'FunctionLogs', { retention });
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention });
+
+    // An explicit role instead of the managed AWSLambdaBasicExecutionRole: logs scoped to this
+    // function's own log group, table access through grants only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Chatbot handler (${props.deploymentRole})`,
+    });
+    this.functionLogs.grantWrite(role);
+
+    this.fn = new NodejsFunction(this, 'Handler', {
+      entry: props.entry ?? REFERENCE_BOT_ENTRY,
+      handler: 'handler',
+      runtime: CHATBOT_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup: this.functionLogs,
+      tracing: lambda.Tracing.ACTIVE,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      description: `Customer-service chatbot (${props.deploymentRole})`,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        DEPLOYMENT_ROLE: props.deploymentRole,
+        HEALTH_TOKEN: props.healthToken ?? 'CHATBOT_HEALTHY',
+        MATCH_THRESHOLD: String(props.matchThreshold ?? 0.3),
+        CONVERSATION_TTL_HOURS: String(props.conversationTtlHours ?? 24),
+        HANDOFF_CONTACTS: JSON.stringify(props.contacts),
+        POWERTOOLS_SERVICE_NAME: 'chatbot',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        format: OutputFormat.CJS,
+        target: 'node22',
+        // The runtime ships AWS SDK v3; everything else (Powertools) is bundled.
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+      },
+    });
+    props.table.grantReadWriteData(this.fn);
+
+    this.alias = new lambda.Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.fn.currentVersion,
+      ...(provisioned > 0 ? { provisionedConcurrentExecutions: provisioned } : {}),
+    });
+
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      description: `Customer-service chatbot API (${props.deploymentRole}, ${Stack.of(this).region})`,
+      createDefaultStage: false,
+    });
+    const integration = new HttpLambdaIntegration('Bot', this.alias);
+    this.api.addRoutes({ path: '/chat', methods: [apigwv2.HttpMethod.POST], integration });
+    this.api.addRoutes({ path: '/health', methods: [apigwv2.HttpMethod.GET], integration });
+
+    this.stage = new apigwv2.HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit, burstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        // No request bodies or query strings: customer messages may hold personal data.
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            sourceIp: '$context.identity.sourceIp',
+          }),
+        ),
+      },
+    });
+
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Customer-facing chat is anonymous by design (anyone on the company site may ask a question); abuse is bounded by stage throttling and the reserved-concurrency option, and the bot returns no customer data.',
+    });
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; added by Tracing.ACTIVE.',
+      },
+      ...KMS_GRANT_WILDCARDS.map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} comes from the table grant on its customer-managed key and is scoped to that one key ARN.`,
+      })),
+    );
+  }
+
+  /** Base URL of the API's default stage (e.g. for tests and the health check in the next issue). */
+  public get url(): string {
+    return this.api.apiEndpoint;
+  }
+}

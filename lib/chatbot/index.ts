@@ -1,0 +1,3 @@
+export * from './chatbot-data';
+export * from './chatbot-api';
+export * from './knowledge-base-seed';

@@ -1,0 +1,71 @@
+import { createHash } from 'crypto';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Validations } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { KMS_GRANT_WILDCARDS } from './chatbot-api';
+import { KEYS } from '../../lambdas/shared/table-keys';
+import type { FaqEntry } from '../config/schema';
+
+export interface KnowledgeBaseSeedProps {
+  /** The primary table; the global table replicates the item to the standby. */
+  readonly table: dynamodb.ITableV2;
+  /** The FAQ entries, from the plan. */
+  readonly entries: readonly FaqEntry[];
+}
+
+/** Content version of a knowledge base: changes exactly when the entries change. */
+export function knowledgeBaseVersion(entries: readonly FaqEntry[]): string {
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Writes the plan's FAQ into the chatbot table as one item (`pk=KB, sk=CURRENT`) on create and
+ * whenever the content changes; the version is the content hash, so an unchanged plan does no write.
+ * Deleting the stack leaves the item (the table is retained too).
+ */
+export class KnowledgeBaseSeed extends Construct {
+  public readonly version: string;
+
+  constructor(scope: Construct, id: string, props: KnowledgeBaseSeedProps) {
+    super(scope, id);
+    this.version = knowledgeBaseVersion(props.entries);
+    const putItem = {
+      service: 'DynamoDB',
+      action: 'putItem',
+      parameters: {
+        TableName: props.table.tableName,
+        Item: {
+          pk: { S: KEYS.knowledgeBase.pk },
+          sk: { S: KEYS.knowledgeBase.sk },
+          version: { S: this.version },
+          entries: { S: JSON.stringify(props.entries) },
+        },
+      },
+      physicalResourceId: PhysicalResourceId.of(`kb-${this.version}`),
+    };
+    const seed = new AwsCustomResource(this, 'Put', {
+      onCreate: putItem,
+      onUpdate: putItem,
+      // The runtime's bundled SDK: no package download at deploy time.
+      installLatestAwsSdk: false,
+      // dynamodb:PutItem on this table only.
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [props.table.tableArn] }),
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+    });
+    // Writing to a table encrypted with a customer-managed key needs the key too.
+    props.table.encryptionKey?.grantEncryptDecrypt(seed);
+    // The provider function is a stack-wide singleton created by AwsCustomResource; acknowledge on its role.
+    Validations.of(seed.grantPrincipal as unknown as IConstruct).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AwsCustomResource provider role: the managed policy only lets the one-shot seeding function write its own logs.',
+      },
+      ...KMS_GRANT_WILDCARDS.map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} comes from the grant on the table's customer-managed key and is scoped to that one key ARN.`,
+      })),
+    );
+  }
+}

@@ -1,0 +1,6 @@
+export * from './levels';
+export * from './schema';
+export * from './errors';
+export * from './rules';
+export * from './objectives';
+export * from './loader';

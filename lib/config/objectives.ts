@@ -1,0 +1,38 @@
+import type { Plan } from './schema';
+
+/**
+ * Route 53 HTTPS health checks: a checker must connect within 4 s and get a response within 2 s
+ * more, so one failed probe can take 6 s to be recorded as failed.
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html
+ */
+export const HEALTH_CHECK_PROBE_TIMEOUT_SECONDS = 6;
+
+/**
+ * DynamoDB point-in-time recovery can restore to any second up to LatestRestorableDateTime, which
+ * typically trails the present by about five minutes: the best RPO a restore from backup can give.
+ */
+export const PITR_LAG_MINUTES = 5;
+
+/** Inputs of the failover timing model, as read either from a plan or from synthesized templates. */
+export interface FailoverTimingInputs {
+  readonly requestIntervalSeconds: number;
+  readonly failureThreshold: number;
+  readonly dnsTtlSeconds: number;
+}
+
+/**
+ * Worst case from an endpoint failing to clients resolving the next target: every probe in the
+ * failure run fails (interval × threshold), the last probe takes its full timeout, then resolvers
+ * hold the old answer for up to one TTL.
+ */
+export function worstCaseFailoverSeconds(t: FailoverTimingInputs): number {
+  return t.requestIntervalSeconds * t.failureThreshold + HEALTH_CHECK_PROBE_TIMEOUT_SECONDS + t.dnsTtlSeconds;
+}
+
+export function planFailoverTiming(plan: Plan): FailoverTimingInputs {
+  return {
+    requestIntervalSeconds: plan.failover.requestIntervalSeconds,
+    failureThreshold: plan.failover.failureThreshold,
+    dnsTtlSeconds: plan.failover.dnsTtlSeconds,
+  };
+}

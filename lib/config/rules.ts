@@ -1,0 +1,96 @@
+import { AUDIENCE_NAMES, Plan } from './schema';
+import { WARNING_LEVELS } from './levels';
+import { PlanIssue } from './errors';
+import { PITR_LAG_MINUTES, planFailoverTiming, worstCaseFailoverSeconds } from './objectives';
+
+/** Largest knowledge base the bot stores in one DynamoDB item (limit 400 KB, kept with headroom). */
+export const MAX_KNOWLEDGE_BASE_BYTES = 350 * 1024;
+
+/**
+ * Cross-field rules: the ones a single field's schema cannot express. Each returns every problem
+ * with its path, the value seen and the fix. Runs only on a plan that already passed the schema.
+ */
+export function crossFieldIssues(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+
+  if (plan.regions.standby === plan.regions.primary) {
+    add('regions.standby', `must differ from regions.primary ("${plan.regions.primary}"): the standby must survive a regional outage of the primary`);
+  }
+
+  const zoneName = plan.dns.zone.name.replace(/\.$/, '');
+  if (plan.dns.name !== zoneName && !plan.dns.name.endsWith(`.${zoneName}`)) {
+    add('dns.name', `"${plan.dns.name}" is not inside dns.zone.name ("${zoneName}"); use a name such as "chat.${zoneName}" or the zone that holds the name`);
+  }
+
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: plan.timeZone });
+  } catch {
+    add('timeZone', `"${plan.timeZone}" is not an IANA time zone; use one such as "Asia/Hong_Kong" or "Europe/London"`);
+  }
+
+  for (const [name, byLevel] of Object.entries(plan.thresholds)) {
+    for (let i = 1; i < WARNING_LEVELS.length; i++) {
+      const lower = WARNING_LEVELS[i - 1];
+      const higher = WARNING_LEVELS[i];
+      if (!(byLevel[higher] > byLevel[lower])) {
+        add(
+          `thresholds.${name}.${higher}`,
+          `must be greater than thresholds.${name}.${lower} (${byLevel[lower]}), got ${byLevel[higher]}: a stricter level fires on a worse value`,
+        );
+      }
+    }
+  }
+
+  const { reservedConcurrency, provisionedConcurrency } = plan.chatbot;
+  if (reservedConcurrency !== undefined && provisionedConcurrency > reservedConcurrency) {
+    add('chatbot.provisionedConcurrency', `must not exceed chatbot.reservedConcurrency (${reservedConcurrency}), got ${provisionedConcurrency}`);
+  }
+  if (plan.chatbot.throttle.burstLimit < plan.chatbot.throttle.rateLimit) {
+    add('chatbot.throttle.burstLimit', `must be at least chatbot.throttle.rateLimit (${plan.chatbot.throttle.rateLimit}), got ${plan.chatbot.throttle.burstLimit}`);
+  }
+
+  const failoverSeconds = worstCaseFailoverSeconds(planFailoverTiming(plan));
+  if (failoverSeconds > plan.objectives.rtoMinutes * 60) {
+    add(
+      'objectives.rtoMinutes',
+      `${plan.objectives.rtoMinutes} min cannot be met: failover alone can take ${failoverSeconds} s ` +
+        `(interval ${plan.failover.requestIntervalSeconds} s × threshold ${plan.failover.failureThreshold} + probe timeout + DNS TTL ${plan.failover.dnsTtlSeconds} s); ` +
+        'raise the objective or lower failover.failureThreshold / failover.dnsTtlSeconds',
+    );
+  }
+  if (plan.objectives.rpoMinutes < PITR_LAG_MINUTES) {
+    add(
+      'objectives.rpoMinutes',
+      `${plan.objectives.rpoMinutes} min cannot be met by restoring from backup: point-in-time recovery trails by about ${PITR_LAG_MINUTES} min; set at least ${PITR_LAG_MINUTES}`,
+    );
+  }
+  if (plan.backup.restoreTestMaxSilenceDays > plan.backup.retentionDays) {
+    add(
+      'backup.restoreTestMaxSilenceDays',
+      `must not exceed backup.retentionDays (${plan.backup.retentionDays}), got ${plan.backup.restoreTestMaxSilenceDays}: a restore test needs a recovery point still kept`,
+    );
+  }
+
+  for (const level of WARNING_LEVELS) {
+    const reached = AUDIENCE_NAMES.some((name) => {
+      const a = plan.audiences[name];
+      return a && a.levels.includes(level) && a.email.length + a.sms.length + a.webhooks.length > 0;
+    });
+    if (!reached) {
+      add('audiences', `no audience with a channel receives "${level}" warnings; add "${level}" to the levels of an audience that has email, sms or webhooks`);
+    }
+  }
+
+  const seen = new Map<string, number>();
+  plan.knowledgeBase.forEach((entry, i) => {
+    const first = seen.get(entry.id);
+    if (first !== undefined) add(`knowledgeBase[${i}].id`, `"${entry.id}" is already used by knowledgeBase[${first}]; ids must be unique`);
+    else seen.set(entry.id, i);
+  });
+  const kbBytes = Buffer.byteLength(JSON.stringify(plan.knowledgeBase), 'utf8');
+  if (kbBytes > MAX_KNOWLEDGE_BASE_BYTES) {
+    add('knowledgeBase', `is ${kbBytes} bytes; at most ${MAX_KNOWLEDGE_BASE_BYTES} fit in one table item. Shorten answers or serve a larger FAQ from your own bot (chatbot.entry)`);
+  }
+  return issues;
+}

@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { WARNING_LEVELS, WarningLevel } from './levels';
+
+/**
+ * The plan file schema: the single source of truth for what a contingency plan contains.
+ * Types come from `z.infer`; `plans/plan.schema.json` is generated from this (`npm run schema`).
+ * Cross-field rules live in `rules.ts` so that every rule can say the value it saw and the fix.
+ */
+
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const region = z
+  .string()
+  .regex(AWS_REGION, { message: 'must be an AWS region code such as "ap-east-1" or "eu-west-1"' })
+  .describe('AWS region code, e.g. ap-east-1');
+
+const bilingual = z
+  .object({
+    zh: z.string().min(1).describe('Chinese text'),
+    en: z.string().min(1).describe('English text'),
+  })
+  .strict();
+
+const levelEnum = z.enum(WARNING_LEVELS);
+
+/** A threshold given per warning level. Direction says which way is worse. */
+function leveled(description: string, defaults: Record<WarningLevel, number>, opts: { min?: number; max?: number; int?: boolean } = {}) {
+  let n = opts.int ? z.number().int() : z.number();
+  if (opts.min !== undefined) n = n.min(opts.min);
+  if (opts.max !== undefined) n = n.max(opts.max);
+  return z
+    .object({ general: n, important: n, emergency: n })
+    .strict()
+    .default(defaults)
+    .describe(`${description} (per warning level; a stricter level must have a worse value)`);
+}
+
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
+const webhookKinds = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook'] as const;
+
+const audience = z
+  .object({
+    description: z.string().optional().describe('Who this audience is (rendered in the plan document)'),
+    levels: z
+      .array(levelEnum)
+      .min(1)
+      .describe('Warning levels this audience is told about (§4.3.2)'),
+    email: z.array(z.email({ message: 'must be an e-mail address such as "oncall@example.com"' })).default([]),
+    sms: z
+      .array(z.string().regex(E164, { message: 'must be a phone number in E.164 form, such as "+85291234567"' }))
+      .default([])
+      .describe('Phone numbers for SMS, E.164'),
+    webhooks: z
+      .array(
+        z
+          .object({
+            kind: z.enum(webhookKinds).describe('Chat platform: slack, teams, dingtalk, feishu, wecom or a generic JSON webhook'),
+            secretName: z
+              .string()
+              .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { message: 'must be a Secrets Manager secret name (letters, digits, /_+=.@-)' })
+              .describe('Name of the Secrets Manager secret holding {"url": …, "signingSecret"?: …}; never the URL itself'),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+const faqEntry = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be lower-case letters, digits and dashes, such as "opening-hours"' }),
+    zh: z.object({ questions: z.array(z.string().min(1)).min(1), answer: z.string().min(1) }).strict(),
+    en: z.object({ questions: z.array(z.string().min(1)).min(1), answer: z.string().min(1) }).strict(),
+    handoff: z.boolean().default(false).describe('Answer, then hand the customer to a human agent (e.g. "talk to a person")'),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{2,24}$/, {
+        message: 'must be 3-25 lower-case letters, digits or dashes, starting with a letter, such as "acme-chat"',
+      })
+      .describe('Plan name: prefixes stack names and the few physical names that must be shared across regions'),
+    title: bilingual.optional().describe('Plan title for documents and pages'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' })
+      .optional()
+      .describe('AWS account to deploy to; optional for synth (stacks are then environment-agnostic in account)'),
+    timeZone: z.string().default('Asia/Hong_Kong').describe('IANA time zone for times in messages and documents'),
+    regions: z
+      .object({
+        primary: region.describe('Region serving customers normally'),
+        standby: region.describe('Warm standby region that takes over on failover'),
+      })
+      .strict(),
+    dns: z
+      .object({
+        name: z
+          .string()
+          .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a lower-case DNS name such as "chat.example.com"' })
+          .describe('The one public name customers use for the chatbot API'),
+        zone: z
+          .union([
+            z.object({ create: z.literal(true), name: z.string().min(3) }).strict(),
+            z.object({ id: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' }), name: z.string().min(3) }).strict(),
+          ])
+          .describe('Existing hosted zone ({id, name}) or {create: true, name} to create one (the example does)'),
+      })
+      .strict(),
+    chatbot: z
+      .object({
+        entry: z
+          .string()
+          .optional()
+          .describe('Path (relative to the plan file) of your own bot handler; default: the reference FAQ bot'),
+        memoryMb: z.number().int().min(128).max(10240).default(512),
+        timeoutSeconds: z.number().int().min(1).max(29).default(10).describe('Function timeout; at most 29 s (API Gateway limit 30 s)'),
+        reservedConcurrency: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('Reserved concurrency; default unset (uses the account pool). Caps cost and protects other functions'),
+        provisionedConcurrency: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('Provisioned concurrency on the live alias; default 0 (no standing cost)'),
+        throttle: z
+          .object({
+            rateLimit: z.number().int().min(1).default(50).describe('Steady-state requests per second per region'),
+            burstLimit: z.number().int().min(1).default(100).describe('Burst bucket size per region'),
+          })
+          .strict()
+          .prefault({}),
+        logRetentionDays: z
+          .union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(3653)])
+          .default(30)
+          .describe('CloudWatch Logs retention, days (one of the values CloudWatch accepts)'),
+        conversationTtlHours: z.number().int().min(1).max(24 * 90).default(24).describe('How long conversation turns are kept (DynamoDB TTL)'),
+        matchThreshold: z.number().min(0.05).max(1).default(0.3).describe('Minimum FAQ similarity to answer; below it the bot hands off to a human'),
+        healthToken: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{6,64}$/, { message: 'must be 6-64 letters, digits, _ or -' })
+          .default('CHATBOT_HEALTHY')
+          .describe('Fixed token in the healthy /health body; Route 53 string-matches it'),
+      })
+      .strict()
+      .prefault({}),
+    objectives: z
+      .object({
+        availabilityPercent: z.number().min(90).max(99.999).default(99.9).describe('Availability SLO over 30 days'),
+        latencyP99Ms: z.number().int().min(50).default(2000).describe('p99 latency objective for /chat'),
+        rtoMinutes: z.number().min(1).default(15).describe('Recovery time objective: primary failure → customers served by standby'),
+        rpoMinutes: z.number().min(0).default(15).describe('Recovery point objective: most data loss tolerated on restore'),
+      })
+      .strict()
+      .prefault({}),
+    failover: z
+      .object({
+        requestIntervalSeconds: z
+          .union([z.literal(10), z.literal(30)])
+          .default(10)
+          .describe('Route 53 health-check interval: 10 (fast, extra cost) or 30 seconds'),
+        failureThreshold: z.number().int().min(1).max(10).default(3).describe('Consecutive failures before an endpoint is unhealthy'),
+        checkerRegions: z
+          .array(z.enum(['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1']))
+          .min(3)
+          .optional()
+          .describe('Route 53 checker regions (at least 3); default: all of them'),
+        dnsTtlSeconds: z.number().int().min(0).max(86400).default(60).describe('TTL of the failover records'),
+      })
+      .strict()
+      .prefault({}),
+    handoff: z
+      .object({
+        teamName: bilingual.describe('Name of the human customer-service team'),
+        phone: z.string().min(3).describe('Hotline customers can call'),
+        chatUrl: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).describe('Online chat with human agents'),
+        email: z.email().optional(),
+        hours: bilingual.describe('Opening hours, in words'),
+      })
+      .strict(),
+    audiences: z
+      .object({
+        opsOnCall: audience.describe('運維團隊: monitoring, maintenance and response'),
+        customerService: audience.optional().describe('業務部門: business operations and customer service'),
+        management: audience.optional().describe('管理層: decisions and coordination'),
+        partners: audience.optional().describe('外部合作夥伴: business partners'),
+      })
+      .strict(),
+    thresholds: z
+      .object({
+        apiLatencyP99Ms: leveled('API p99 latency, ms', { general: 1500, important: 3000, emergency: 6000 }, { min: 1 }),
+        errorRatePercent: leveled('5xx share of requests, %', { general: 1, important: 5, emergency: 20 }, { min: 0, max: 100 }),
+        throttledRequests: leveled('Throttled requests per 5 minutes', { general: 10, important: 100, emergency: 1000 }, { min: 1, int: true }),
+        concurrencyPercent: leveled('Function concurrency as % of its limit', { general: 60, important: 80, emergency: 95 }, { min: 1, max: 100 }),
+      })
+      .strict()
+      .prefault({}),
+    backup: z
+      .object({
+        snapshotSchedule: z
+          .string()
+          .regex(/^cron\(.+\)$/, { message: 'must be an EventBridge cron expression such as "cron(0 3 * * ? *)"' })
+          .default('cron(0 3 * * ? *)')
+          .describe('When scheduled snapshots are taken (UTC), in addition to continuous point-in-time recovery'),
+        retentionDays: z.number().int().min(1).default(35),
+        restoreTestSchedule: z
+          .string()
+          .regex(/^cron\(.+\)$/, { message: 'must be an EventBridge cron expression such as "cron(0 5 ? * MON *)"' })
+          .default('cron(0 5 ? * MON *)')
+          .describe('When a restore test runs (UTC); default weekly'),
+        restoreTestMaxSilenceDays: z
+          .number()
+          .int()
+          .min(1)
+          .default(8)
+          .describe('Alarm when no restore test has succeeded for this many days'),
+        itemCountTolerancePercent: z.number().min(0).max(100).default(1),
+      })
+      .strict()
+      .prefault({}),
+    knowledgeBase: z
+      .array(faqEntry)
+      .min(1)
+      .describe('The FAQ the reference bot answers from, in zh and en'),
+    tags: z.record(z.string(), z.string()).default({}).describe('Tags added to every resource'),
+  })
+  .strict();
+
+/** A plan as written (defaults not yet applied). */
+export type PlanInput = z.input<typeof planSchema>;
+/** A plan after validation, with every default applied. */
+export type Plan = z.output<typeof planSchema>;
+export type Audience = z.output<typeof audience>;
+export type AudienceName = keyof Plan['audiences'];
+export type FaqEntry = z.output<typeof faqEntry>;
+export type WebhookKind = (typeof webhookKinds)[number];
+export const AUDIENCE_NAMES: readonly AudienceName[] = ['opsOnCall', 'customerService', 'management', 'partners'];

@@ -1,0 +1,4 @@
+export * from './config';
+export * from './chatbot';
+export * from './stacks';
+export * from './app';

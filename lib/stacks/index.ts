@@ -1,0 +1,2 @@
+export * from './regional-stack';
+export * from './global-stack';
