@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  // Synthesizing bundles nothing in tests (see test/helpers/synth.ts), but a stack still takes a few seconds.
+  testTimeout: 120000,
+  // Two cores: leave one for moto_server and chromium.
+  maxWorkers: 2,
+};

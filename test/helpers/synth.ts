@@ -1,0 +1,77 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp, ContingencyStacks } from '../../lib/app';
+import type { LoadedPlan } from '../../lib/config';
+import { loadedPlan } from './plan';
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stacks: ContingencyStacks;
+  readonly templates: { primary: Template; standby: Template; global: Template };
+}
+
+/**
+ * Builds the app for a plan without bundling Lambda code (esbuild runs in one dedicated test), so
+ * template assertions stay fast. No cdk-nag here: test/nag.test.ts runs it on the real synth.
+ */
+export function synthPlan(loaded: LoadedPlan = loadedPlan(), opts: { bundle?: boolean } = {}): Synthesized {
+  const app = new App({
+    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-')),
+    context: opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+  });
+  const stacks = buildApp(app, loaded, { nag: false });
+  return {
+    app,
+    stacks,
+    templates: {
+      primary: Template.fromStack(stacks.primary),
+      standby: Template.fromStack(stacks.standby),
+      global: Template.fromStack(stacks.global),
+    },
+  };
+}
+
+/** A finding cdk-nag reported and nobody acknowledged. */
+export interface NagViolation {
+  readonly rule: string;
+  readonly path: string;
+  readonly severity: string;
+}
+
+/**
+ * Synthesizes the app for a plan with the AwsSolutions pack, as `cdk synth` does, and returns every
+ * unacknowledged finding (errors and warnings) from the validation report.
+ */
+export function nagViolations(loaded: LoadedPlan = loadedPlan()): NagViolation[] {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-nag-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  buildApp(app, loaded, { nag: true });
+  try {
+    app.synth();
+  } catch (e) {
+    if (!/Validation failed/.test((e as Error).message)) throw e;
+  }
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];
+  };
+  return report.pluginReports.flatMap((p) =>
+    p.violations.flatMap((v) => v.violatingConstructs.map((c) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity }))),
+  );
+}
+
+/** Every acknowledgement recorded in the construct tree, with where it was made. */
+export function acknowledgements(app: App): { id: string; reason: string; path: string }[] {
+  const out: { id: string; reason: string; path: string }[] = [];
+  for (const c of app.node.findAll()) {
+    for (const m of c.node.metadata) {
+      if (m.type === 'aws:cdk:acknowledged-rules') {
+        const data = m.data as { id: string; reason: string } | { id: string; reason: string }[];
+        for (const d of Array.isArray(data) ? data : [data]) out.push({ id: d.id, reason: d.reason, path: c.node.path });
+      }
+    }
+  }
+  return out;
+}
