@@ -4,3 +4,4 @@ export * from './errors';
 export * from './rules';
 export * from './objectives';
 export * from './loader';
+export * from './json-schema';

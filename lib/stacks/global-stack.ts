@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { CrossStackReferences, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import type { Plan } from '../config';
@@ -17,6 +17,9 @@ export class GlobalStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
+    // Cross-region values are read with Fn::GetStackOutput: no export-writer custom resources.
+    // Set here, not only in cdk.json, so the stacks behave the same inside any CDK app.
+    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     const zone = props.plan.dns.zone;
     this.hostedZone =
       'create' in zone

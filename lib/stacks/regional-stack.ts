@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -35,6 +35,9 @@ export class RegionalStack extends Stack {
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
+    // Cross-region values are read with Fn::GetStackOutput: no export-writer custom resources.
+    // Set here, not only in cdk.json, so the stacks behave the same inside any CDK app.
+    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     const { plan, role } = props;
     this.role = role;
     this.dataKey = new ChatbotDataKey(this, 'DataKey', { aliasName: `alias/${plan.name}/chatbot-data` }).key;

@@ -29,3 +29,11 @@ export function loadedPlan(patch: DeepPartial<PlanInput> = {}): LoadedPlan {
 export function patchedInput(patch: Record<string, unknown>): unknown {
   return merge(examplePlanInput(), patch);
 }
+
+/** The example plan changed by a function (for changes a deep merge cannot express), validated. */
+export function loadedPlanWith(change: (input: any) => void): LoadedPlan {
+  const raw = examplePlanInput();
+  change(raw);
+  const dir = path.dirname(EXAMPLE_PLAN_PATH);
+  return { plan: parsePlan(raw, 'test plan', dir), source: 'test plan', dir };
+}

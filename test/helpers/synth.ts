@@ -68,8 +68,10 @@ export function acknowledgements(app: App): { id: string; reason: string; path: 
   for (const c of app.node.findAll()) {
     for (const m of c.node.metadata) {
       if (m.type === 'aws:cdk:acknowledged-rules') {
-        const data = m.data as { id: string; reason: string } | { id: string; reason: string }[];
-        for (const d of Array.isArray(data) ? data : [data]) out.push({ id: d.id, reason: d.reason, path: c.node.path });
+        // Stored as { "Annotation::<rule id>": reason }.
+        for (const [qualified, reason] of Object.entries(m.data as Record<string, string>)) {
+          out.push({ id: qualified.replace(/^annotation::/i, ''), reason, path: c.node.path });
+        }
       }
     }
   }

@@ -1,0 +1,43 @@
+import { loadedPlanWith } from './helpers/plan';
+import { acknowledgements, nagViolations, synthPlan } from './helpers/synth';
+
+// cdk-nag AwsSolutions runs as a validation plugin at synth; these tests run it exactly as `cdk synth` does.
+describe('cdk-nag AwsSolutions', () => {
+  test('the example plan has no unacknowledged findings on any stack', () => {
+    expect(nagViolations()).toEqual([]);
+  });
+
+  test('a plan with every optional feature on has none either', () => {
+    const plan = loadedPlanWith((p) => {
+      p.chatbot = { ...p.chatbot, reservedConcurrency: 20, provisionedConcurrency: 1 };
+    });
+    expect(nagViolations(plan)).toEqual([]);
+  });
+
+  test('every acknowledgement names a rule and gives a specific reason', () => {
+    const acks = acknowledgements(synthPlan().app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const a of acks) {
+      expect(a.id).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+      // A reason says why, in a sentence: not "ok", "n/a" or "false positive".
+      expect(a.reason.length).toBeGreaterThanOrEqual(40);
+    }
+  });
+
+  test('nag catches a real problem (guards against a silently disabled pack)', () => {
+    const { App, Stack } = require('aws-cdk-lib');
+    const s3 = require('aws-cdk-lib/aws-s3');
+    const { Validations } = require('aws-cdk-lib');
+    const { AwsSolutionsChecks } = require('cdk-nag');
+    const fs = require('fs');
+    const os = require('os');
+    const path = require('path');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-canary-'));
+    const app = new App({ outdir });
+    new s3.Bucket(new Stack(app, 'Canary'), 'Open');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow();
+    const report = fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8');
+    expect(report).toContain('AwsSolutions-S10');
+  });
+});
