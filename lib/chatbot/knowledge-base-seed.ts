@@ -20,6 +20,16 @@ export function knowledgeBaseVersion(entries: readonly FaqEntry[]): string {
   return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
 }
 
+/** The knowledge-base item in DynamoDB attribute-value form, exactly as the seed writes it. */
+export function knowledgeBaseItem(entries: readonly FaqEntry[]): Record<string, { S: string }> {
+  return {
+    pk: { S: KEYS.knowledgeBase.pk },
+    sk: { S: KEYS.knowledgeBase.sk },
+    version: { S: knowledgeBaseVersion(entries) },
+    entries: { S: JSON.stringify(entries) },
+  };
+}
+
 /**
  * Writes the plan's FAQ into the chatbot table as one item (`pk=KB, sk=CURRENT`) on create and
  * whenever the content changes; the version is the content hash, so an unchanged plan does no write.
@@ -36,12 +46,7 @@ export class KnowledgeBaseSeed extends Construct {
       action: 'putItem',
       parameters: {
         TableName: props.table.tableName,
-        Item: {
-          pk: { S: KEYS.knowledgeBase.pk },
-          sk: { S: KEYS.knowledgeBase.sk },
-          version: { S: this.version },
-          entries: { S: JSON.stringify(props.entries) },
-        },
+        Item: knowledgeBaseItem(props.entries),
       },
       physicalResourceId: PhysicalResourceId.of(`kb-${this.version}`),
     };

@@ -5,3 +5,4 @@ export * from './rules';
 export * from './objectives';
 export * from './loader';
 export * from './json-schema';
+export * from './reference';

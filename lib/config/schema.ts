@@ -45,7 +45,7 @@ const audience = z
       .array(levelEnum)
       .min(1)
       .describe('Warning levels this audience is told about (§4.3.2)'),
-    email: z.array(z.email({ message: 'must be an e-mail address such as "oncall@example.com"' })).default([]),
+    email: z.array(z.email({ message: 'must be an e-mail address such as "oncall@example.com"' })).default([]).describe('E-mail addresses'),
     sms: z
       .array(z.string().regex(E164, { message: 'must be a phone number in E.164 form, such as "+85291234567"' }))
       .default([])
@@ -95,7 +95,8 @@ export const planSchema = z
         primary: region.describe('Region serving customers normally'),
         standby: region.describe('Warm standby region that takes over on failover'),
       })
-      .strict(),
+      .strict()
+      .describe('The two chatbot regions'),
     dns: z
       .object({
         name: z
@@ -104,19 +105,25 @@ export const planSchema = z
           .describe('The one public name customers use for the chatbot API'),
         zone: z
           .union([
-            z.object({ create: z.literal(true), name: z.string().min(3) }).strict(),
-            z.object({ id: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' }), name: z.string().min(3) }).strict(),
+            z.object({ create: z.literal(true).describe('Create the public hosted zone'), name: z.string().min(3).describe('Zone name, e.g. example.com') }).strict(),
+            z
+              .object({
+                id: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' }).describe('Existing hosted zone id'),
+                name: z.string().min(3).describe('Zone name, e.g. example.com'),
+              })
+              .strict(),
           ])
           .describe('Existing hosted zone ({id, name}) or {create: true, name} to create one (the example does)'),
       })
-      .strict(),
+      .strict()
+      .describe('Public DNS'),
     chatbot: z
       .object({
         entry: z
           .string()
           .optional()
           .describe('Path (relative to the plan file) of your own bot handler; default: the reference FAQ bot'),
-        memoryMb: z.number().int().min(128).max(10240).default(512),
+        memoryMb: z.number().int().min(128).max(10240).default(512).describe('Function memory, MB'),
         timeoutSeconds: z.number().int().min(1).max(29).default(10).describe('Function timeout; at most 29 s (API Gateway limit 30 s)'),
         reservedConcurrency: z
           .number()
@@ -136,7 +143,8 @@ export const planSchema = z
             burstLimit: z.number().int().min(1).default(100).describe('Burst bucket size per region'),
           })
           .strict()
-          .prefault({}),
+          .prefault({})
+          .describe('API Gateway stage throttling, per region'),
         logRetentionDays: z
           .union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(3653)])
           .default(30)
@@ -150,7 +158,8 @@ export const planSchema = z
           .describe('Fixed token in the healthy /health body; Route 53 string-matches it'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('The chatbot deployment in each region'),
     objectives: z
       .object({
         availabilityPercent: z.number().min(90).max(99.999).default(99.9).describe('Availability SLO over 30 days'),
@@ -159,7 +168,8 @@ export const planSchema = z
         rpoMinutes: z.number().min(0).default(15).describe('Recovery point objective: most data loss tolerated on restore'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Service objectives (§1.2.2); synth fails when the settings cannot meet them'),
     failover: z
       .object({
         requestIntervalSeconds: z
@@ -175,7 +185,8 @@ export const planSchema = z
         dnsTtlSeconds: z.number().int().min(0).max(86400).default(60).describe('TTL of the failover records'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Route 53 health checks and failover records'),
     handoff: z
       .object({
         teamName: bilingual.describe('Name of the human customer-service team'),
@@ -184,7 +195,8 @@ export const planSchema = z
         email: z.email().optional(),
         hours: bilingual.describe('Opening hours, in words'),
       })
-      .strict(),
+      .strict()
+      .describe('Human-agent customer service the bot hands off to (§7.1)'),
     audiences: z
       .object({
         opsOnCall: audience.describe('運維團隊: monitoring, maintenance and response'),
@@ -192,7 +204,8 @@ export const planSchema = z
         management: audience.optional().describe('管理層: decisions and coordination'),
         partners: audience.optional().describe('外部合作夥伴: business partners'),
       })
-      .strict(),
+      .strict()
+      .describe('Who is told about which warning level, over which channels (§4.3.2)'),
     thresholds: z
       .object({
         apiLatencyP99Ms: leveled('API p99 latency, ms', { general: 1500, important: 3000, emergency: 6000 }, { min: 1 }),
@@ -201,7 +214,8 @@ export const planSchema = z
         concurrencyPercent: leveled('Function concurrency as % of its limit', { general: 60, important: 80, emergency: 95 }, { min: 1, max: 100 }),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Warning thresholds per indicator and level (§4.2.2)'),
     backup: z
       .object({
         snapshotSchedule: z
@@ -209,7 +223,7 @@ export const planSchema = z
           .regex(/^cron\(.+\)$/, { message: 'must be an EventBridge cron expression such as "cron(0 3 * * ? *)"' })
           .default('cron(0 3 * * ? *)')
           .describe('When scheduled snapshots are taken (UTC), in addition to continuous point-in-time recovery'),
-        retentionDays: z.number().int().min(1).default(35),
+        retentionDays: z.number().int().min(1).default(35).describe('How long recovery points are kept, days'),
         restoreTestSchedule: z
           .string()
           .regex(/^cron\(.+\)$/, { message: 'must be an EventBridge cron expression such as "cron(0 5 ? * MON *)"' })
@@ -221,10 +235,11 @@ export const planSchema = z
           .min(1)
           .default(8)
           .describe('Alarm when no restore test has succeeded for this many days'),
-        itemCountTolerancePercent: z.number().min(0).max(100).default(1),
+        itemCountTolerancePercent: z.number().min(0).max(100).default(1).describe('Restored item count may differ from the source by this much'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Backups and restore tests (§6.2)'),
     knowledgeBase: z
       .array(faqEntry)
       .min(1)

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadPlan, parsePlan, PlanValidationError, renderPlanJsonSchema, worstCaseFailoverSeconds } from '../../lib/config';
+import { loadPlan, parsePlan, PlanValidationError, renderPlanJsonSchema, withPlanReference, worstCaseFailoverSeconds } from '../../lib/config';
 import { examplePlanInput, loadedPlan, patchedInput } from '../helpers/plan';
 
 function issuesOf(input: unknown): { path: string; message: string }[] {
@@ -183,6 +183,11 @@ describe('plans/plan.schema.json', () => {
     const schema = JSON.parse(renderPlanJsonSchema()) as { required: string[]; properties: Record<string, { required?: string[] }> };
     expect(schema.required.sort()).toEqual(['audiences', 'dns', 'handoff', 'knowledgeBase', 'name', 'regions']);
     expect(schema.properties.chatbot.required ?? []).toEqual([]);
+  });
+  test('README plan reference is current (run `npm run schema`)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(withPlanReference(readme)).toBe(readme);
+    expect(readme).toContain('| `chatbot.matchThreshold` | number 0.05–1 | `0.3` |');
   });
   test('the loaded example equals the loaded plan helper', () => {
     expect(loadedPlan().plan).toEqual(loadPlan().plan);

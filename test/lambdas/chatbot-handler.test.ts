@@ -1,0 +1,172 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { configFromEnv, createHandler } from '../../lambdas/chatbot/handler';
+import { ChatStore } from '../../lambdas/chatbot/store';
+import { loadedPlan } from '../helpers/plan';
+
+const { plan } = loadedPlan();
+const ddb = mockClient(DynamoDBDocumentClient);
+
+const env = {
+  AWS_REGION: 'ap-southeast-1',
+  DEPLOYMENT_ROLE: 'primary',
+  HEALTH_TOKEN: 'CHATBOT_HEALTHY',
+  MATCH_THRESHOLD: '0.3',
+  CONVERSATION_TTL_HOURS: '24',
+  HANDOFF_CONTACTS: JSON.stringify(plan.handoff),
+};
+
+function event(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
+  return {
+    rawPath: path,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { http: { method } },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+const kbItem = { pk: 'KB', sk: 'CURRENT', version: 'v1', entries: JSON.stringify(plan.knowledgeBase) };
+
+function handler(now = () => new Date('2026-11-23T10:00:00Z')) {
+  return createHandler(new ChatStore(new DynamoDBClient({ region: 'ap-southeast-1' }), 'tbl'), configFromEnv(env), now);
+}
+
+beforeEach(() => ddb.reset());
+
+describe('configuration', () => {
+  test('a missing variable fails fast with its name', () => {
+    const { HEALTH_TOKEN: _drop, ...partial } = env;
+    expect(() => configFromEnv(partial)).toThrow(/HEALTH_TOKEN is required but not set/);
+  });
+  test('a non-number threshold is rejected', () => expect(() => configFromEnv({ ...env, MATCH_THRESHOLD: 'high' })).toThrow(/MATCH_THRESHOLD must be a number, got "high"/));
+  test('bad contacts JSON is rejected', () => expect(() => configFromEnv({ ...env, HANDOFF_CONTACTS: '{' })).toThrow(/HANDOFF_CONTACTS must be JSON/));
+});
+
+describe('GET /health', () => {
+  test('200 with the token when the table answers, the KB exists and the region is not degraded', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CONTROL', sk: 'REGION#ap-southeast-1' } }).resolves({});
+    ddb.on(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } }).resolves({ Item: { pk: 'KB', version: 'v1' } });
+    const res = await handler()(event('GET', '/health'));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body!)).toMatchObject({ status: 'ok', token: 'CHATBOT_HEALTHY', role: 'primary', region: 'ap-southeast-1' });
+    // Key lookups only: a health probe every 10 s must never scan.
+    const calls = ddb.calls().map((c) => c.args[0].constructor.name);
+    expect(calls.every((n) => n === 'GetCommand')).toBe(true);
+    const kbCall = ddb.commandCalls(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } })[0];
+    expect(kbCall.args[0].input.ProjectionExpression).toBe('pk, version');
+  });
+  test('503 naming the table when DynamoDB fails', async () => {
+    ddb.on(GetCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    const res = await handler()(event('GET', '/health'));
+    expect(res.statusCode).toBe(503);
+    const body = JSON.parse(res.body!);
+    expect(body.failing).toEqual(expect.arrayContaining(['table', 'knowledgeBase', 'notDegraded']));
+    expect(res.body).not.toContain('CHATBOT_HEALTHY');
+  });
+  test('503 when the region is marked degraded, with the reason', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CONTROL', sk: 'REGION#ap-southeast-1' } }).resolves({ Item: { degraded: true, reason: 'drill' } });
+    ddb.on(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } }).resolves({ Item: { pk: 'KB' } });
+    const res = await handler()(event('GET', '/health'));
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body!)).toMatchObject({ failing: ['notDegraded'], checks: { notDegraded: 'marked degraded: drill' } });
+  });
+});
+
+describe('POST /chat', () => {
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } }).resolves({ Item: kbItem });
+    ddb.on(GetCommand, { Key: { pk: 'CONTROL', sk: 'REGION#ap-southeast-1' } }).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(BatchWriteCommand).resolves({});
+  });
+
+  test('answers and stores both turns with a 24 h TTL', async () => {
+    const res = await handler()(event('POST', '/chat', { message: 'How do I get a refund?' }));
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.body!);
+    expect(body).toMatchObject({ faqId: 'refund', handoff: false, lang: 'en', turn: 1, region: 'ap-southeast-1' });
+    expect(body.conversationId).toMatch(/^[0-9a-f-]{36}$/);
+    const put = ddb.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!.tbl;
+    expect(put).toHaveLength(2);
+    const items = put.map((r) => r.PutRequest!.Item!);
+    expect(items.map((i) => i.role)).toEqual(['customer', 'bot']);
+    expect(items[0].pk).toBe(`CONV#${body.conversationId}`);
+    expect(items[0].expiresAt).toBe(Date.parse('2026-11-23T10:00:00Z') / 1000 + 24 * 3600);
+    // No history lookup for a new conversation.
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  test('retries turns DynamoDB left unprocessed', async () => {
+    ddb.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: { tbl: [{ PutRequest: { Item: { pk: 'x' } } }] } }).resolves({});
+    const res = await handler()(event('POST', '/chat', { message: 'refund' }));
+    expect(res.statusCode).toBe(200);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(2);
+    expect(ddb.commandCalls(BatchWriteCommand)[1].args[0].input.RequestItems).toEqual({ tbl: [{ PutRequest: { Item: { pk: 'x' } } }] });
+  });
+
+  test('an existing conversation is read back and continues', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { role: 'bot', text: 'a', lang: 'en', sk: 'TURN#2' },
+        { role: 'customer', text: 'q', lang: 'en', sk: 'TURN#1' },
+      ],
+    });
+    const res = await handler()(event('POST', '/chat', { message: '???', conversationId: 'conv-12345678' }));
+    const body = JSON.parse(res.body!);
+    expect(body).toMatchObject({ conversationId: 'conv-12345678', turn: 2, lang: 'en', handoff: true });
+    const q = ddb.commandCalls(QueryCommand)[0].args[0].input;
+    expect(q.ExpressionAttributeValues).toEqual({ ':pk': 'CONV#conv-12345678', ':turn': 'TURN#' });
+  });
+
+  test('the knowledge base is cached between requests for a minute', async () => {
+    let t = Date.parse('2026-11-23T10:00:00Z');
+    const h = handler(() => new Date(t));
+    await h(event('POST', '/chat', { message: 'refund' }));
+    t += 30_000;
+    await h(event('POST', '/chat', { message: 'refund' }));
+    expect(ddb.commandCalls(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } })).toHaveLength(1);
+    t += 31_000;
+    await h(event('POST', '/chat', { message: 'refund' }));
+    expect(ddb.commandCalls(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } })).toHaveLength(2);
+  });
+
+  test('a missing knowledge base hands off instead of failing', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } }).resolves({});
+    const res = await handler()(event('POST', '/chat', { message: 'refund' }));
+    expect(JSON.parse(res.body!)).toMatchObject({ handoff: true, handoffReason: 'degraded' });
+  });
+
+  test('a storage failure still gives the customer the human-agent contacts', async () => {
+    ddb.on(BatchWriteCommand).rejects(new Error('throttled'));
+    const res = await handler()(event('POST', '/chat', { message: 'refund' }));
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body!)).toMatchObject({ handoff: true, contacts: { phone: plan.handoff.phone } });
+  });
+
+  test('400 with the rule for a bad body; 404 for unknown routes', async () => {
+    const bad = await handler()(event('POST', '/chat', { message: '' }));
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body!).error).toMatch(/message must be a non-empty string/);
+    const nf = await handler()(event('GET', '/admin'));
+    expect(nf.statusCode).toBe(404);
+  });
+
+  test('the customer message never reaches the logs', async () => {
+    const writes: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    const spyErr = jest.spyOn(console, 'info').mockImplementation((...a: unknown[]) => void writes.push(a.join(' ')));
+    try {
+      await handler()(event('POST', '/chat', { message: 'my card number is 4111111111111111, refund please' }));
+    } finally {
+      spy.mockRestore();
+      spyErr.mockRestore();
+    }
+    expect(writes.join('\n')).not.toContain('4111111111111111');
+    expect(writes.join('\n')).toContain('"faqId":"refund"');
+  });
+});
