@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { HandoffContacts } from '../../lambdas/chatbot/bot';
 
 /** The newest Node.js Lambda runtime that cfn-lint 1.51 accepts (checked in test/lint). */
 export const CHATBOT_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -19,13 +20,8 @@ export const KMS_GRANT_WILDCARDS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] as
 /** Reference bot handler shipped with this project. */
 export const REFERENCE_BOT_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'chatbot', 'handler.ts');
 
-export interface HandoffContactsProps {
-  readonly teamName: { readonly zh: string; readonly en: string };
-  readonly phone: string;
-  readonly chatUrl: string;
-  readonly email?: string;
-  readonly hours: { readonly zh: string; readonly en: string };
-}
+/** Human-agent contacts the bot hands off to (the plan's `handoff` section); the handler's own type. */
+export type HandoffContactsProps = HandoffContacts;
 
 export interface ChatbotApiProps {
   /** The chatbot table (or this region's replica of it). */
