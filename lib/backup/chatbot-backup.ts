@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -21,6 +21,9 @@ export function backupVaultName(planName: string): string {
 export function restoreTestingPlanName(planName: string): string {
   return `${planName.replace(/-/g, '_')}_chatbot_restore_test`;
 }
+
+/** Id of the stack output holding the restore role ARN (its logical id starts with `Backup` + this). */
+export const RESTORE_ROLE_OUTPUT = 'RestoreRoleArn';
 
 export interface ChatbotBackupProps {
   /** The plan's name: names the vault and the restore-testing plan, and is the backup tag value. */
@@ -99,6 +102,8 @@ export class ChatbotBackup extends Construct {
       level: 'important',
       ...logRetention,
     });
+    // scripts/restore.ts finds the role to restore with through this output.
+    new CfnOutput(this, RESTORE_ROLE_OUTPUT, { value: this.backupPlan.role.roleArn, description: 'Role AWS Backup assumes to restore the chatbot table (scripts/restore.ts)' });
   }
 
   /** The important-level restore alarms (validation failed, silence), for the alerting wiring. */
