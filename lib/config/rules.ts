@@ -72,6 +72,8 @@ export function crossFieldIssues(plan: Plan): PlanIssue[] {
     );
   }
 
+  issues.push(...backupIssues(plan));
+
   for (const level of WARNING_LEVELS) {
     const reached = AUDIENCE_NAMES.some((name) => {
       const a = plan.audiences[name];
@@ -91,6 +93,45 @@ export function crossFieldIssues(plan: Plan): PlanIssue[] {
   const kbBytes = Buffer.byteLength(JSON.stringify(plan.knowledgeBase), 'utf8');
   if (kbBytes > MAX_KNOWLEDGE_BASE_BYTES) {
     add('knowledgeBase', `is ${kbBytes} bytes; at most ${MAX_KNOWLEDGE_BASE_BYTES} fit in one table item. Shorten answers or serve a larger FAQ from your own bot (chatbot.entry)`);
+  }
+  return issues;
+}
+
+/** Backup rules (issue 5): retention inside the vault lock, sentinel cadence against the RPO, copy target. */
+export function backupIssues(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const b = plan.backup;
+  const lock = b.vaultLock;
+  if (lock.maxRetentionDays < lock.minRetentionDays) {
+    add('backup.vaultLock.maxRetentionDays', `must be at least backup.vaultLock.minRetentionDays (${lock.minRetentionDays}), got ${lock.maxRetentionDays}; raise it or lower the minimum`);
+  }
+  if (b.retentionDays < lock.minRetentionDays || b.retentionDays > lock.maxRetentionDays) {
+    add(
+      'backup.retentionDays',
+      `must be within the vault lock's retention range ${lock.minRetentionDays}-${lock.maxRetentionDays} days, got ${b.retentionDays}: the vault would reject every backup and copy; change backup.retentionDays or backup.vaultLock`,
+    );
+  }
+  if (b.restoreTestSelectionWindowDays > b.retentionDays) {
+    add(
+      'backup.restoreTestSelectionWindowDays',
+      `must not exceed backup.retentionDays (${b.retentionDays}), got ${b.restoreTestSelectionWindowDays}: recovery points older than the retention are gone`,
+    );
+  }
+  if (b.sentinelIntervalMinutes > plan.objectives.rpoMinutes) {
+    add(
+      'backup.sentinelIntervalMinutes',
+      `must not exceed objectives.rpoMinutes (${plan.objectives.rpoMinutes}), got ${b.sentinelIntervalMinutes}: restore tests could not show data as fresh as the RPO; write the sentinel more often`,
+    );
+  }
+  if (b.copyToAccount) {
+    const arnAccount = b.copyToAccount.vaultArn.split(':')[4];
+    if (arnAccount !== b.copyToAccount.accountId) {
+      add('backup.copyToAccount.vaultArn', `is in account ${arnAccount}, not backup.copyToAccount.accountId (${b.copyToAccount.accountId}); give the vault of that account`);
+    }
+    if (plan.account !== undefined && b.copyToAccount.accountId === plan.account) {
+      add('backup.copyToAccount.accountId', `must differ from account (${plan.account}), got ${b.copyToAccount.accountId}: the copy must survive a compromise of the deploying account; leave copyToAccount out for none`);
+    }
   }
   return issues;
 }

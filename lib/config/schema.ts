@@ -223,7 +223,7 @@ export const planSchema = z
           .regex(/^cron\(.+\)$/, { message: 'must be an EventBridge cron expression such as "cron(0 3 * * ? *)"' })
           .default('cron(0 3 * * ? *)')
           .describe('When scheduled snapshots are taken (UTC), in addition to continuous point-in-time recovery'),
-        retentionDays: z.number().int().min(1).default(35).describe('How long recovery points are kept, days'),
+        retentionDays: z.number().int().min(1).default(35).describe('Days a snapshot (and each copy of it) is kept'),
         restoreTestSchedule: z
           .string()
           .regex(/^cron\(.+\)$/, { message: 'must be an EventBridge cron expression such as "cron(0 5 ? * MON *)"' })
@@ -235,7 +235,65 @@ export const planSchema = z
           .min(1)
           .default(8)
           .describe('Alarm when no restore test has succeeded for this many days'),
-        itemCountTolerancePercent: z.number().min(0).max(100).default(1).describe('Restored item count may differ from the source by this much'),
+        itemCountTolerancePercent: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(1)
+          .describe('A restore test fails when the restored item count differs from the source table by more than this share, %'),
+        vaultLock: z
+          .object({
+            mode: z
+              .enum(['governance', 'compliance'])
+              .default('governance')
+              .describe('governance: the lock can be removed by an administrator; compliance: after changeableForDays nobody (not even root) can remove it'),
+            minRetentionDays: z.number().int().min(1).max(36500).default(7).describe('Shortest retention a backup or copy into the vault may have'),
+            maxRetentionDays: z.number().int().min(1).max(36500).default(365).describe('Longest retention a backup or copy into the vault may have'),
+            changeableForDays: z
+              .number()
+              .int()
+              .min(3)
+              .max(36500)
+              .default(3)
+              .describe('Compliance mode only: days after deployment during which the lock can still be changed or removed (at least 3)'),
+          })
+          .strict()
+          .prefault({})
+          .describe('AWS Backup Vault Lock on the vault in each region: recovery points cannot be deleted before their retention ends'),
+        copyToAccount: z
+          .object({
+            accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }).describe('The other (backup) account'),
+            vaultArn: z
+              .string()
+              .regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/, {
+                message: 'must be a backup vault ARN such as "arn:aws:backup:ap-east-1:210987654321:backup-vault:acme-chat-offsite"',
+              })
+              .describe('Vault in that account that accepts copies (its access policy must allow backup:CopyIntoBackupVault from this account)'),
+          })
+          .strict()
+          .optional()
+          .describe('Optional: also copy every recovery point to a vault in another AWS account; default: no cross-account copy'),
+        sentinelIntervalMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(60)
+          .default(5)
+          .describe('How often the sentinel record (timestamp + checksum) is written to the chatbot table; restore tests check it came back'),
+        validationWindowHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(168)
+          .default(2)
+          .describe('Hours a restore-test copy exists for validation before AWS Backup deletes it'),
+        restoreTestSelectionWindowDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(365)
+          .default(7)
+          .describe('A restore test restores the latest recovery point created within this many days'),
       })
       .strict()
       .prefault({})

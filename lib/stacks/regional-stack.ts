@@ -3,6 +3,7 @@ import { CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } 
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ChatbotBackup } from '../backup';
 import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
 import type { Plan } from '../config';
 
@@ -32,6 +33,8 @@ export class RegionalStack extends Stack {
   public readonly dataKey: kms.IKey;
   public readonly table: dynamodb.ITableV2;
   public readonly chatbot: ChatbotApi;
+  /** Backups, restore tests and their alarms for this region's table (plan §6.2). */
+  public readonly backup: ChatbotBackup;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -72,6 +75,17 @@ export class RegionalStack extends Stack {
       healthToken: plan.chatbot.healthToken,
       matchThreshold: plan.chatbot.matchThreshold,
       conversationTtlHours: plan.chatbot.conversationTtlHours,
+    });
+
+    // Both regions back up their replica and copy to the other's vault: after a failover the
+    // standby keeps being backed up and restore-tested without a redeploy.
+    this.backup = new ChatbotBackup(this, 'Backup', {
+      planName: plan.name,
+      settings: plan.backup,
+      otherRegion: role === 'primary' ? plan.regions.standby : plan.regions.primary,
+      table: this.table,
+      dataKey: this.dataKey,
+      logRetention: plan.chatbot.logRetentionDays,
     });
   }
 }

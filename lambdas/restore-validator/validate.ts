@@ -1,0 +1,54 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CheckFailure, checkItemCount, checkSentinels, checkShape, sentinelAllowanceMinutes } from './checks';
+import { countItems, describeTable, readSentinels } from './tables';
+
+export interface ValidationInput {
+  /** The live table the backup was taken from (this region's replica of the global table). */
+  readonly sourceTable: string;
+  /** The table the restore created. */
+  readonly restoredTable: string;
+  /** When the recovery point was taken: the restored data must be this fresh. */
+  readonly recoveryPointCreated: Date;
+  readonly itemCountTolerancePercent: number;
+  readonly sentinelIntervalMinutes: number;
+}
+
+export interface ValidationResult {
+  readonly ok: boolean;
+  readonly failure?: CheckFailure;
+  readonly sourceCount?: number;
+  readonly restoredCount?: number;
+  /** Newest sentinel found in the restored copy. */
+  readonly newestSentinel?: Date;
+}
+
+/**
+ * Proves a restored table holds the source's data: it exists with the same key schema and
+ * encryption, its item count is within tolerance, and the sentinel came back intact and fresh.
+ * Stops at the first failing check and says which it was. Used by the restore-test Lambda and by
+ * `scripts/restore.ts`.
+ */
+export async function validateRestoredTable(ddb: DynamoDBClient, input: ValidationInput): Promise<ValidationResult> {
+  const [source, restored] = await Promise.all([describeTable(ddb, input.sourceTable), describeTable(ddb, input.restoredTable)]);
+  if (!source) throw new Error(`source table ${input.sourceTable} not found: cannot validate a restore without it`);
+  const shape = checkShape(source, restored);
+  if (shape) return { ok: false, failure: shape };
+  const [sourceCount, restoredCount] = await Promise.all([countItems(ddb, input.sourceTable), countItems(ddb, input.restoredTable)]);
+  const count = checkItemCount(sourceCount, restoredCount, input.itemCountTolerancePercent);
+  if (count) return { ok: false, failure: count, sourceCount, restoredCount };
+  const verdict = checkSentinels(await readSentinels(ddb, input.restoredTable), input.recoveryPointCreated, sentinelAllowanceMinutes(input.sentinelIntervalMinutes));
+  return {
+    ok: !verdict.failure,
+    ...(verdict.failure ? { failure: verdict.failure } : {}),
+    sourceCount,
+    restoredCount,
+    ...(verdict.newest ? { newestSentinel: verdict.newest } : {}),
+  };
+}
+
+/** The table name in a DynamoDB table ARN (arn:aws:dynamodb:region:account:table/NAME). */
+export function tableNameFromArn(arn: string): string {
+  const m = /:table\/([^/]+)/.exec(arn);
+  if (!m) throw new Error(`"${arn}" is not a DynamoDB table ARN`);
+  return m[1];
+}
