@@ -1,4 +1,6 @@
 export * from './config';
 export * from './chatbot';
+export * from './failover';
+export * from './fallback';
 export * from './stacks';
 export * from './app';

@@ -2,18 +2,21 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import type { Plan } from '../config';
+import { FallbackSite } from '../fallback';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
 }
 
 /**
- * What is global or must live in us-east-1: the public hosted zone (when the plan creates it), and
- * for later concerns Route 53 health checks and failover records, their alarms (Route 53 metrics
- * exist only in us-east-1), the human-agent fallback site and the status page.
+ * What is global or must live in us-east-1 and depends on no regional stack: the public hosted zone
+ * (when the plan creates it) and the human-agent fallback site (CloudFront certificates live in
+ * us-east-1). Health checks and failover records are in the failover stack, which depends on both
+ * regions; keeping them out of here lets the regional stacks read the zone without a cycle.
  */
 export class GlobalStack extends Stack {
   public readonly hostedZone: route53.IHostedZone;
+  public readonly fallback: FallbackSite;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
@@ -22,5 +25,12 @@ export class GlobalStack extends Stack {
       'create' in zone
         ? new route53.PublicHostedZone(this, 'Zone', { zoneName: zone.name, comment: `Contingency plan ${props.plan.name}` })
         : route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: zone.id, zoneName: zone.name });
+    const { plan } = props;
+    this.fallback = new FallbackSite(this, 'Fallback', {
+      domainName: plan.dns.name,
+      zone: this.hostedZone,
+      content: { ...plan.handoff, ...(plan.title ? { title: plan.title } : {}), ...(plan.failover.fallbackNotice ? { notice: plan.failover.fallbackNotice } : {}) },
+      logRetention: plan.chatbot.logRetentionDays,
+    });
   }
 }

@@ -1,2 +1,3 @@
 export * from './regional-stack';
 export * from './global-stack';
+export * from './failover-stack';

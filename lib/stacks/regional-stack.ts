@@ -2,9 +2,11 @@ import * as path from 'path';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
 import type { Plan } from '../config';
+import { RegionalEndpoint } from '../failover';
 
 export type DeploymentRole = 'primary' | 'standby';
 
@@ -15,6 +17,11 @@ export interface RegionalStackProps extends StackProps {
   readonly role: DeploymentRole;
   /** For the primary: ARN of the standby region's data key, which encrypts the standby replica. */
   readonly standbyKeyArn?: string;
+  /**
+   * Id of the plan's hosted zone (from the global stack when the plan creates the zone): the API's
+   * certificate is DNS-validated in it.
+   */
+  readonly hostedZoneId: string;
 }
 
 /** Physical name of the chatbot global table, shared by both regions' replicas. */
@@ -32,6 +39,8 @@ export class RegionalStack extends Stack {
   public readonly dataKey: kms.IKey;
   public readonly table: dynamodb.ITableV2;
   public readonly chatbot: ChatbotApi;
+  /** The public name on this region's API (certificate, custom domain), probed and routed by the failover stack. */
+  public readonly endpoint: RegionalEndpoint;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -69,6 +78,13 @@ export class RegionalStack extends Stack {
       healthToken: plan.chatbot.healthToken,
       matchThreshold: plan.chatbot.matchThreshold,
       conversationTtlHours: plan.chatbot.conversationTtlHours,
+    });
+
+    this.endpoint = new RegionalEndpoint(this, 'Endpoint', {
+      api: this.chatbot.api,
+      stage: this.chatbot.stage,
+      domainName: plan.dns.name,
+      zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: plan.dns.zone.name }),
     });
   }
 }
