@@ -36,6 +36,8 @@ export class FallbackSite extends Construct {
   public readonly certificate: acm.Certificate;
   /** The rendered files (object key → body), as deployed. */
   public readonly files: Readonly<Record<string, string>>;
+  /** Copies `files` into the bucket and invalidates the distribution on every change. */
+  public readonly deployment: s3deploy.BucketDeployment;
 
   constructor(scope: Construct, id: string, props: FallbackSiteProps) {
     super(scope, id);
@@ -142,7 +144,7 @@ export class FallbackSite extends Construct {
     });
     const deployLogs = new logs.LogGroup(this, 'DeployLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     deployLogs.grantWrite(role);
-    const deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
+    this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       sources: Object.entries(this.files).map(([key, body]) => s3deploy.Source.data(key, body)),
       prune: true,
