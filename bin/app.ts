@@ -7,7 +7,8 @@ import { EXAMPLE_PLAN_PATH, loadPlan, PlanValidationError } from '../lib/config'
 const app = new App();
 const planPath = (app.node.tryGetContext('plan') as string | undefined) ?? EXAMPLE_PLAN_PATH;
 try {
-  buildApp(app, loadPlan(planPath));
+  // The failover timing, computed from the synthesized templates, is printed to stderr at synth.
+  buildApp(app, loadPlan(planPath), { log: (line) => console.error(line) });
 } catch (e) {
   if (e instanceof PlanValidationError) {
     // A plan error is the user's to fix: print it plainly, no stack trace, and synthesize nothing.

@@ -1,5 +1,7 @@
 export * from './config';
 export * from './chatbot';
 export * from './backup';
+export * from './failover';
+export * from './fallback';
 export * from './stacks';
 export * from './app';

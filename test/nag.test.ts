@@ -10,6 +10,8 @@ describe('cdk-nag AwsSolutions', () => {
   test('a plan with every optional feature on has none either', () => {
     const plan = loadedPlanWith((p) => {
       p.chatbot = { ...p.chatbot, reservedConcurrency: 20, provisionedConcurrency: 1 };
+      p.dns.zone = { id: 'Z0123456789ABCDEFGHIJ', name: 'acme-example.com' };
+      p.backup = { ...p.backup, vaultLock: { mode: 'compliance', changeableForDays: 3 }, copyToAccount: { accountId: '210987654321', vaultArn: 'arn:aws:backup:ap-east-1:210987654321:backup-vault:acme-chat-offsite' } };
     });
     expect(nagViolations(plan)).toEqual([]);
   });

@@ -36,3 +36,28 @@ export function planFailoverTiming(plan: Plan): FailoverTimingInputs {
     dnsTtlSeconds: plan.failover.dnsTtlSeconds,
   };
 }
+
+/**
+ * Worst case along a failover chain (primary → standby → fallback) when every endpoint up to the
+ * last hop fails at once: the slowest detection (interval × threshold + probe timeout), then each
+ * record's TTL in turn, because a resolver may hold every cached answer in the chain. For a single
+ * hop this equals `worstCaseFailoverSeconds`.
+ */
+export function worstCaseChainSeconds(hops: readonly FailoverTimingInputs[]): number {
+  if (hops.length === 0) throw new Error('worstCaseChainSeconds: at least one hop is needed');
+  const detection = Math.max(...hops.map((h) => h.requestIntervalSeconds * h.failureThreshold));
+  return detection + HEALTH_CHECK_PROBE_TIMEOUT_SECONDS + hops.reduce((sum, h) => sum + h.dnsTtlSeconds, 0);
+}
+
+/**
+ * The plan's failover chain: primary → standby (top record pair, `failover.dnsTtlSeconds`), then
+ * standby → human-agent fallback (nested pair, `failover.fallbackTtlSeconds`). Both health checks
+ * use the same interval and threshold.
+ */
+export function planFailoverChain(plan: Plan): FailoverTimingInputs[] {
+  const { requestIntervalSeconds, failureThreshold, dnsTtlSeconds, fallbackTtlSeconds } = plan.failover;
+  return [
+    { requestIntervalSeconds, failureThreshold, dnsTtlSeconds },
+    { requestIntervalSeconds, failureThreshold, dnsTtlSeconds: fallbackTtlSeconds },
+  ];
+}

@@ -1,7 +1,7 @@
 import { AUDIENCE_NAMES, Plan } from './schema';
 import { WARNING_LEVELS } from './levels';
 import { PlanIssue } from './errors';
-import { PITR_LAG_MINUTES, planFailoverTiming, worstCaseFailoverSeconds } from './objectives';
+import { PITR_LAG_MINUTES, planFailoverChain, planFailoverTiming, worstCaseChainSeconds, worstCaseFailoverSeconds } from './objectives';
 
 /** Largest knowledge base the bot stores in one DynamoDB item (limit 400 KB, kept with headroom). */
 export const MAX_KNOWLEDGE_BASE_BYTES = 350 * 1024;
@@ -93,6 +93,38 @@ export function crossFieldIssues(plan: Plan): PlanIssue[] {
   const kbBytes = Buffer.byteLength(JSON.stringify(plan.knowledgeBase), 'utf8');
   if (kbBytes > MAX_KNOWLEDGE_BASE_BYTES) {
     add('knowledgeBase', `is ${kbBytes} bytes; at most ${MAX_KNOWLEDGE_BASE_BYTES} fit in one table item. Shorten answers or serve a larger FAQ from your own bot (chatbot.entry)`);
+  }
+  issues.push(...failoverIssues(plan));
+  return issues;
+}
+
+/**
+ * Rules of the DNS failover chain (issue 3): primary → standby → human-agent fallback, built from
+ * CNAME failover records, so the public name cannot be the zone apex.
+ */
+export function failoverIssues(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+
+  const zoneName = plan.dns.zone.name.replace(/\.$/, '');
+  if (plan.dns.name === zoneName) {
+    add('dns.name', `must be below the zone apex, got "${plan.dns.name}" (the zone itself): failover records are CNAMEs, which DNS forbids at the apex; use a name such as "chat.${zoneName}"`);
+  }
+
+  const regions = plan.failover.checkerRegions ?? [];
+  const repeated = regions.filter((r, i) => regions.indexOf(r) !== i);
+  if (repeated.length > 0) {
+    add('failover.checkerRegions', `must not repeat a region, got ${[...new Set(repeated)].map((r) => `"${r}"`).join(', ')} more than once; list at least 3 different checker regions`);
+  }
+
+  const chainSeconds = worstCaseChainSeconds(planFailoverChain(plan));
+  if (chainSeconds > plan.objectives.rtoMinutes * 60) {
+    add(
+      'objectives.rtoMinutes',
+      `${plan.objectives.rtoMinutes} min cannot be met when both regions fail: reaching the human-agent fallback can take ${chainSeconds} s ` +
+        `(interval ${plan.failover.requestIntervalSeconds} s × threshold ${plan.failover.failureThreshold} + probe timeout + DNS TTL ${plan.failover.dnsTtlSeconds} s + fallback TTL ${plan.failover.fallbackTtlSeconds} s); ` +
+        'raise the objective or lower failover.failureThreshold / failover.dnsTtlSeconds / failover.fallbackTtlSeconds',
+    );
   }
   return issues;
 }

@@ -182,7 +182,30 @@ export const planSchema = z
           .min(3)
           .optional()
           .describe('Route 53 checker regions (at least 3); default: all of them'),
-        dnsTtlSeconds: z.number().int().min(0).max(86400).default(60).describe('TTL of the failover records'),
+        dnsTtlSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(86400)
+          .default(60)
+          .describe('TTL of the top failover pair (primary API / standby chain): bounds how long clients keep resolving a failed primary'),
+        fallbackTtlSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(86400)
+          .default(60)
+          .describe('TTL of the nested failover pair (standby API / human-agent fallback site): bounds how long clients keep resolving a failed standby'),
+        alarmEvaluationMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(60)
+          .default(1)
+          .describe('Minutes a health check must stay unhealthy before its CloudWatch alarm (us-east-1) fires'),
+        fallbackNotice: bilingual
+          .optional()
+          .describe('Short notice at the top of the human-agent fallback page; default: a bilingual "the assistant is unavailable, please contact our agents"'),
       })
       .strict()
       .prefault({})

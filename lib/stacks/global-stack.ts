@@ -1,29 +1,37 @@
-import { CrossStackReferences, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
+import { StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { ContingencyStack } from './contingency-stack';
 import type { Plan } from '../config';
+import { FallbackSite } from '../fallback';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
 }
 
 /**
- * What is global or must live in us-east-1: the public hosted zone (when the plan creates it), and
- * for later concerns Route 53 health checks and failover records, their alarms (Route 53 metrics
- * exist only in us-east-1), the human-agent fallback site and the status page.
+ * What is global or must live in us-east-1 and depends on no regional stack: the public hosted zone
+ * (when the plan creates it) and the human-agent fallback site (CloudFront certificates live in
+ * us-east-1). Health checks and failover records are in the failover stack, which depends on both
+ * regions; keeping them out of here lets the regional stacks read the zone without a cycle.
  */
-export class GlobalStack extends Stack {
+export class GlobalStack extends ContingencyStack {
   public readonly hostedZone: route53.IHostedZone;
+  public readonly fallback: FallbackSite;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
-    // Cross-region values are read with Fn::GetStackOutput: no export-writer custom resources.
-    // Set here, not only in cdk.json, so the stacks behave the same inside any CDK app.
-    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     const zone = props.plan.dns.zone;
     this.hostedZone =
       'create' in zone
         ? new route53.PublicHostedZone(this, 'Zone', { zoneName: zone.name, comment: `Contingency plan ${props.plan.name}` })
         : route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: zone.id, zoneName: zone.name });
+    const { plan } = props;
+    this.fallback = new FallbackSite(this, 'Fallback', {
+      domainName: plan.dns.name,
+      zone: this.hostedZone,
+      content: { ...plan.handoff, ...(plan.title ? { title: plan.title } : {}), ...(plan.failover.fallbackNotice ? { notice: plan.failover.fallbackNotice } : {}) },
+      logRetention: plan.chatbot.logRetentionDays,
+    });
   }
 }

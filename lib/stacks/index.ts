@@ -1,2 +1,4 @@
 export * from './regional-stack';
 export * from './global-stack';
+export * from './failover-stack';
+export * from './contingency-stack';

@@ -1,11 +1,14 @@
 import * as path from 'path';
-import { CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
 import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
 import type { Plan } from '../config';
+import { RegionalEndpoint } from '../failover';
 
 export type DeploymentRole = 'primary' | 'standby';
 
@@ -16,6 +19,11 @@ export interface RegionalStackProps extends StackProps {
   readonly role: DeploymentRole;
   /** For the primary: ARN of the standby region's data key, which encrypts the standby replica. */
   readonly standbyKeyArn?: string;
+  /**
+   * Id of the plan's hosted zone (from the global stack when the plan creates the zone): the API's
+   * certificate is DNS-validated in it.
+   */
+  readonly hostedZoneId: string;
 }
 
 /** Physical name of the chatbot global table, shared by both regions' replicas. */
@@ -28,19 +36,18 @@ export function chatbotTableName(plan: Plan): string {
  * global table and seeds the knowledge base; the standby uses its replica of the same table.
  * Composes constructs only.
  */
-export class RegionalStack extends Stack {
+export class RegionalStack extends ContingencyStack {
   public readonly role: DeploymentRole;
   public readonly dataKey: kms.IKey;
   public readonly table: dynamodb.ITableV2;
   public readonly chatbot: ChatbotApi;
   /** Backups, restore tests and their alarms for this region's table (plan §6.2). */
   public readonly backup: ChatbotBackup;
+  /** The public name on this region's API (certificate, custom domain), probed and routed by the failover stack. */
+  public readonly endpoint: RegionalEndpoint;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
-    // Cross-region values are read with Fn::GetStackOutput: no export-writer custom resources.
-    // Set here, not only in cdk.json, so the stacks behave the same inside any CDK app.
-    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     const { plan, role } = props;
     this.role = role;
     this.dataKey = new ChatbotDataKey(this, 'DataKey', { aliasName: `alias/${plan.name}/chatbot-data` }).key;
@@ -86,6 +93,13 @@ export class RegionalStack extends Stack {
       table: this.table,
       dataKey: this.dataKey,
       logRetention: plan.chatbot.logRetentionDays,
+    });
+
+    this.endpoint = new RegionalEndpoint(this, 'Endpoint', {
+      api: this.chatbot.api,
+      stage: this.chatbot.stage,
+      domainName: plan.dns.name,
+      zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: plan.dns.zone.name }),
     });
   }
 }

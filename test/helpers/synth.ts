@@ -7,6 +7,9 @@ import { buildApp, ContingencyStacks } from '../../lib/app';
 import type { LoadedPlan } from '../../lib/config';
 import { loadedPlan } from './plan';
 
+/** The context `cdk synth` uses (cdk.json), so tests synthesize what the CLI does (e.g. weak cross-stack references). */
+const CDK_JSON_CONTEXT = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
 export interface Synthesized {
   readonly app: App;
   readonly stacks: ContingencyStacks;
@@ -20,7 +23,7 @@ export interface Synthesized {
 export function synthPlan(loaded: LoadedPlan = loadedPlan(), opts: { bundle?: boolean } = {}): Synthesized {
   const app = new App({
     outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-')),
-    context: opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+    context: { ...CDK_JSON_CONTEXT, ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
   const stacks = buildApp(app, loaded, { nag: false });
   return {
@@ -47,7 +50,7 @@ export interface NagViolation {
  */
 export function nagViolations(loaded: LoadedPlan = loadedPlan()): NagViolation[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-nag-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   buildApp(app, loaded, { nag: true });
   try {
     app.synth();

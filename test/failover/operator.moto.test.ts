@@ -1,0 +1,68 @@
+import { ChangeTagsForResourceCommand, CreateHealthCheckCommand, GetHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { main } from '../../scripts/failover';
+import { Moto, startMoto } from '../helpers/moto';
+
+let moto: Moto;
+let r53: Route53Client;
+const ids: Record<'primary' | 'standby', string> = { primary: '', standby: '' };
+
+beforeAll(async () => {
+  moto = await startMoto('us-east-1');
+  r53 = new Route53Client(moto.clientConfig);
+});
+afterAll(async () => moto?.stop());
+
+beforeEach(async () => {
+  await moto.reset();
+  // The two checks as the failover stack creates them (type, path, token, tags).
+  for (const endpoint of ['primary', 'standby'] as const) {
+    const created = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: `${endpoint}-${Date.now()}`,
+        HealthCheckConfig: {
+          Type: 'HTTPS_STR_MATCH',
+          FullyQualifiedDomainName: `${endpoint}.execute-api.example.test`,
+          ResourcePath: '/health',
+          SearchString: 'CHATBOT_HEALTHY',
+          RequestInterval: 10,
+          FailureThreshold: 3,
+          Port: 443,
+        },
+      }),
+    );
+    ids[endpoint] = created.HealthCheck!.Id!;
+    await r53.send(
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'healthcheck',
+        ResourceId: ids[endpoint],
+        AddTags: [
+          { Key: 'contingency:plan', Value: 'acme-chat' },
+          { Key: 'contingency:endpoint', Value: endpoint },
+        ],
+      }),
+    );
+  }
+});
+
+const inverted = async (endpoint: 'primary' | 'standby') =>
+  (await r53.send(new GetHealthCheckCommand({ HealthCheckId: ids[endpoint] }))).HealthCheck!.HealthCheckConfig!.Inverted ?? false;
+
+test('drill: dry run changes nothing; fail-over, to-fallback and fail-back flip the Inverted flags in Route 53', async () => {
+  const dry = await main(['fail-over'], r53);
+  expect(dry).toContain(`would run: aws route53 update-health-check --health-check-id ${ids.primary} --inverted   # primary`);
+  expect(dry).toContain('dry run: nothing changed; add --execute to apply');
+  expect(await inverted('primary')).toBe(false);
+
+  const over = await main(['fail-over', '--execute'], r53);
+  expect(over[0]).toBe(`updated: aws route53 update-health-check --health-check-id ${ids.primary} --inverted   # primary`);
+  expect(over).toContain('chat.acme-example.com will answer with: standby within 156 s at worst (detection + TTLs)');
+  expect([await inverted('primary'), await inverted('standby')]).toEqual([true, false]);
+  expect(await main(['status'], r53)).toContain('chat.acme-example.com answers with: standby (if the real endpoints are healthy)');
+
+  await main(['to-fallback', '--execute'], r53);
+  expect([await inverted('primary'), await inverted('standby')]).toEqual([true, true]);
+
+  await main(['fail-back', '--execute'], r53);
+  expect([await inverted('primary'), await inverted('standby')]).toEqual([false, false]);
+  expect(await main(['fail-back', '--execute'], r53)).toContain('nothing to do: the checks are already in the "fail-back" state');
+});

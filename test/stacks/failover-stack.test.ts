@@ -1,0 +1,187 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ENDPOINT_TAG_KEY, STANDBY_CHAIN_LABEL } from '../../lib/failover';
+import { HANDOFF_DOCUMENT_PATH } from '../../lib/fallback';
+import { parsePlan } from '../../lib/config';
+import { examplePlanInput, loadedPlan } from '../helpers/plan';
+import { synthPlan, Synthesized } from '../helpers/synth';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
+
+let s: Synthesized;
+let failover: Template;
+let failoverResources: Resources;
+beforeAll(() => {
+  s = synthPlan(loadedPlan({ failover: { checkerRegions: ['us-east-1', 'eu-west-1', 'ap-southeast-1'], dnsTtlSeconds: 30, fallbackTtlSeconds: 45 } }));
+  failover = Template.fromStack(s.stacks.failover);
+  failoverResources = failover.toJSON().Resources as Resources;
+});
+
+const byType = (r: Resources, type: string) => Object.entries(r).filter(([, v]) => v.Type === type);
+const outputName = (v: any): string | undefined => v?.['Fn::GetStackOutput']?.StackName;
+
+describe('health checks', () => {
+  test.each(['primary', 'standby'])('%s: HTTPS string match on /health of its own execute-api host, plan interval/threshold/regions', (role) => {
+    const [[, hc]] = byType(failoverResources, 'AWS::Route53::HealthCheck').filter(([, v]) =>
+      v.Properties.HealthCheckTags.some((t: any) => t.Key === ENDPOINT_TAG_KEY && t.Value === role),
+    );
+    const c = hc.Properties.HealthCheckConfig;
+    expect(c).toMatchObject({
+      Type: 'HTTPS_STR_MATCH',
+      ResourcePath: '/health',
+      SearchString: 'CHATBOT_HEALTHY',
+      RequestInterval: 10,
+      FailureThreshold: 3,
+      Port: 443,
+      EnableSNI: true,
+      Inverted: false,
+      Regions: ['us-east-1', 'eu-west-1', 'ap-southeast-1'],
+    });
+    // The probe goes to the region's own API id (read from that region's stack), not the shared name.
+    const parts = c.FullyQualifiedDomainName['Fn::Join'][1];
+    expect(outputName(parts[0])).toBe(`acme-chat-${role}`);
+    expect(parts[1]).toBe(`execute-api.${role === 'primary' ? 'ap-southeast-1' : 'ap-northeast-1'}`);
+  });
+
+  test('one alarm per endpoint on HealthCheckStatus < 1, missing data breaching, exposed as healthAlarms', () => {
+    for (const role of ['primary', 'standby'] as const) {
+      const hcId = s.stacks.failover.resolve(s.stacks.failover.healthChecks[role].healthCheck.healthCheckId);
+      failover.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Route53',
+        MetricName: 'HealthCheckStatus',
+        Dimensions: [{ Name: 'HealthCheckId', Value: hcId }],
+        Statistic: 'Minimum',
+        Period: 60,
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'breaching',
+        AlarmDescription: Match.stringLikeRegexp(`^The ${role} chatbot endpoint fails its Route 53 health check`),
+      });
+      expect(s.stacks.failover.resolve(s.stacks.failover.healthAlarms[role].alarmArn)).toEqual(
+        s.stacks.failover.resolve(s.stacks.failover.healthChecks[role].alarm.alarmArn),
+      );
+    }
+    expect(s.stacks.failover.region).toBe('us-east-1');
+  });
+});
+
+describe('failover records', () => {
+  const records = () => byType(failoverResources, 'AWS::Route53::RecordSet').map(([, v]) => v.Properties);
+  const find = (name: string, role: string) => records().find((r) => r.Name === `${name}.` && r.Failover === role)!;
+  const chain = `${STANDBY_CHAIN_LABEL}.chat.acme-example.com`;
+
+  test('top pair: PRIMARY → primary API (primary check), SECONDARY → the standby chain, plan TTL', () => {
+    const p = find('chat.acme-example.com', 'PRIMARY');
+    expect(p).toMatchObject({ Type: 'CNAME', TTL: '30', SetIdentifier: 'primary' });
+    expect(p.HealthCheckId).toEqual({ Ref: s.stacks.failover.getLogicalId(s.stacks.failover.healthChecks.primary.healthCheck.node.defaultChild as any) });
+    expect(outputName(p.ResourceRecords[0])).toBe('acme-chat-primary');
+    expect(p.ResourceRecords[0]['Fn::GetStackOutput'].OutputName).toMatch(/RegionalDomainName/);
+    const sec = find('chat.acme-example.com', 'SECONDARY');
+    expect(sec).toMatchObject({ Type: 'CNAME', TTL: '30', ResourceRecords: [chain], SetIdentifier: 'standby-chain' });
+    expect(sec.HealthCheckId).toBeUndefined();
+  });
+
+  test('nested pair: PRIMARY → standby API (standby check), SECONDARY → fallback distribution (no check), fallback TTL', () => {
+    const p = find(chain, 'PRIMARY');
+    expect(p).toMatchObject({ Type: 'CNAME', TTL: '45', SetIdentifier: 'standby' });
+    expect(p.HealthCheckId).toEqual({ Ref: s.stacks.failover.getLogicalId(s.stacks.failover.healthChecks.standby.healthCheck.node.defaultChild as any) });
+    expect(outputName(p.ResourceRecords[0])).toBe('acme-chat-standby');
+    const sec = find(chain, 'SECONDARY');
+    expect(sec).toMatchObject({ Type: 'CNAME', TTL: '45', SetIdentifier: 'fallback' });
+    expect(sec.HealthCheckId).toBeUndefined();
+    expect(outputName(sec.ResourceRecords[0])).toBe('acme-chat-global');
+    expect(sec.ResourceRecords[0]['Fn::GetStackOutput'].OutputName).toMatch(/Distribution.*DomainName/);
+    expect(records()).toHaveLength(4);
+  });
+});
+
+describe('regional custom domains', () => {
+  test.each(['primary', 'standby'] as const)('%s: DNS-validated certificate in the plan zone, TLS 1.2 regional domain mapped to the stage', (role) => {
+    const t = s.templates[role];
+    t.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'chat.acme-example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'chat.acme-example.com', HostedZoneId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'acme-chat-global', Region: 'us-east-1' }) } }],
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'chat.acme-example.com',
+      DomainNameConfigurations: [Match.objectLike({ EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })],
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { Stage: '$default' });
+  });
+
+  test('an existing zone is imported by id: no reference to the global stack', () => {
+    const input = examplePlanInput() as any;
+    input.dns.zone = { id: 'Z0123456789ABCDEFGHIJ', name: 'acme-example.com' };
+    const ex = synthPlan({ plan: parsePlan(input), source: 'test', dir: '.' });
+    ex.templates.primary.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainValidationOptions: [{ DomainName: 'chat.acme-example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    expect(ex.stacks.primary.dependencies.map((d) => d.stackName)).not.toContain('acme-chat-global');
+  });
+});
+
+describe('stack graph', () => {
+  test('global depends on nothing, standby never on primary, failover on all three', () => {
+    const deps = (st: { dependencies: { stackName: string }[] }) => st.dependencies.map((d) => d.stackName).sort();
+    expect(deps(s.stacks.global)).toEqual([]);
+    expect(deps(s.stacks.standby)).toEqual(['acme-chat-global']);
+    expect(deps(s.stacks.primary)).toEqual(['acme-chat-global', 'acme-chat-standby']);
+    expect(deps(s.stacks.failover)).toEqual(['acme-chat-global', 'acme-chat-primary', 'acme-chat-standby']);
+  });
+});
+
+describe('fallback site (global stack)', () => {
+  test('content bucket is private, encrypted, TLS-only and logged', () => {
+    const g = s.templates.global;
+    const buckets = byType(g.toJSON().Resources, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(2);
+    for (const [, b] of buckets) {
+      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    }
+    const content = buckets.find(([, b]) => b.Properties.LoggingConfiguration)!;
+    expect(content[1].Properties.LoggingConfiguration.LogFilePrefix).toBe('s3/');
+    // No statement grants anyone but CloudFront (by its service principal and this distribution) read access.
+    const policies = byType(g.toJSON().Resources, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === content[0]);
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const allows = statements.filter((st: any) => st.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
+    expect(JSON.stringify(allows[0].Condition)).toMatch(/AWS:SourceArn/);
+    expect(statements.some((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+  });
+
+  test('distribution: OAC, the public name with a DNS-validated us-east-1 certificate, TLS 1.2, HTTPS only, logging, security headers', () => {
+    const g = s.templates.global;
+    g.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ SigningBehavior: 'always', OriginAccessControlOriginType: 's3' }) });
+    g.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'chat.acme-example.com', ValidationMethod: 'DNS', DomainValidationOptions: [{ DomainName: 'chat.acme-example.com', HostedZoneId: { Ref: Match.anyValue() } }] });
+    g.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['chat.acme-example.com'],
+        DefaultRootObject: 'index.html',
+        ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' }),
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD', 'OPTIONS'] }),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
+    g.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'none'"), Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ContentTypeOptions: { Override: true },
+        }),
+      }),
+    });
+  });
+
+  test('the generated page and hand-off document are deployed, and the distribution invalidated', () => {
+    const files = s.stacks.global.fallback.files;
+    expect(Object.keys(files).sort()).toEqual(['fallback.css', 'favicon.svg', HANDOFF_DOCUMENT_PATH.slice(1), 'index.html'].sort());
+    expect(files['index.html']).toContain('+852 3000 0000');
+    s.templates.global.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: true, DistributionPaths: ['/*'], DistributionId: { Ref: Match.anyValue() } });
+  });
+});
