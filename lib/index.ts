@@ -1,4 +1,5 @@
 export * from './config';
 export * from './chatbot';
+export * from './alerting';
 export * from './stacks';
 export * from './app';

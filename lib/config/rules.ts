@@ -96,8 +96,6 @@ export function crossFieldIssues(plan: Plan): PlanIssue[] {
   return issues;
 }
 
-const DAY_MINUTES = 24 * 60;
-
 /** Rules of the `alerting` section: burn-rate tiers ordered by level, windows CloudWatch can evaluate, timing. */
 export function alertingIssues(plan: Plan): PlanIssue[] {
   const issues: PlanIssue[] = [];
@@ -119,9 +117,6 @@ export function alertingIssues(plan: Plan): PlanIssue[] {
     const path = `alerting.burnRates.${level}`;
     if (t.shortWindowMinutes >= t.longWindowMinutes) {
       add(`${path}.shortWindowMinutes`, `must be shorter than ${path}.longWindowMinutes (${t.longWindowMinutes}), got ${t.shortWindowMinutes}; the SRE workbook uses 1/12 of the long window`);
-    }
-    if (t.longWindowMinutes > DAY_MINUTES && t.longWindowMinutes % DAY_MINUTES !== 0) {
-      add(`${path}.longWindowMinutes`, `windows over one day must be whole days (CloudWatch periods stop at 1 day), got ${t.longWindowMinutes}; use ${Math.round(t.longWindowMinutes / DAY_MINUTES) * DAY_MINUTES}`);
     }
     if (t.factor * budgetPercent > 100) {
       add(`${path}.factor`, `${t.factor}× the error budget (${budgetPercent.toFixed(3)}% of requests) is more than 100% errors, so it can never fire; lower it below ${(100 / budgetPercent).toFixed(1)}`);

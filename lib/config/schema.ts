@@ -93,7 +93,7 @@ export type RunbookKey = (typeof RUNBOOK_KEYS)[number];
 const burnRateTier = z
   .object({
     factor: z.number().min(0.1).max(1000).describe('Burn-rate multiplier of the error budget (1 = spend exactly the budget over the SLO period)'),
-    longWindowMinutes: z.number().int().min(5).max(7 * 24 * 60).describe('Long window, minutes; windows over one day must be whole days'),
+    longWindowMinutes: z.number().int().min(5).max(7 * 24 * 60).describe('Long window, minutes (one alarm period; at most 7 days, the longest CloudWatch evaluates)'),
     shortWindowMinutes: z.number().int().min(1).max(24 * 60).describe('Short window, minutes (stops the alert soon after the burn ends); must be shorter than the long window'),
   })
   .strict();

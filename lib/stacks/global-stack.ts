@@ -1,11 +1,15 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { Alerting, AlertingDashboard } from '../alerting';
 import type { Plan } from '../config';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
 }
+
+/** AWS Health service codes of the global services the plan uses (reported in us-east-1). */
+export const GLOBAL_HEALTH_SERVICES = ['ROUTE53', 'CLOUDFRONT'];
 
 /**
  * What is global or must live in us-east-1: the public hosted zone (when the plan creates it), and
@@ -14,6 +18,13 @@ export interface GlobalStackProps extends StackProps {
  */
 export class GlobalStack extends Stack {
   public readonly hostedZone: route53.IHostedZone;
+  /**
+   * us-east-1 alerting hub: Route 53 health-check alarms join it with
+   * `alerting.addAlarm(alarm, level, 'endpoint-health')`, and `new ResponseLevels(this, 'ResponseLevels',
+   * { alerting, primaryHealthAlarm, standbyHealthAlarm, publicNameHealthAlarm })` declares the
+   * emergency and severe response levels from them. Create the dashboard after both.
+   */
+  public readonly alerting: Alerting;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
@@ -22,5 +33,7 @@ export class GlobalStack extends Stack {
       'create' in zone
         ? new route53.PublicHostedZone(this, 'Zone', { zoneName: zone.name, comment: `Contingency plan ${props.plan.name}` })
         : route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: zone.id, zoneName: zone.name });
+    this.alerting = new Alerting(this, 'Alerting', { plan: props.plan, healthServices: GLOBAL_HEALTH_SERVICES });
+    new AlertingDashboard(this, 'BigScreen', { plan: props.plan, alerting: this.alerting, heading: 'global (us-east-1): DNS and health checks' });
   }
 }

@@ -3,6 +3,7 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
 import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
 import type { Plan } from '../config';
 
@@ -16,6 +17,9 @@ export interface RegionalStackProps extends StackProps {
   /** For the primary: ARN of the standby region's data key, which encrypts the standby replica. */
   readonly standbyKeyArn?: string;
 }
+
+/** AWS Health service codes of what the chatbot uses in its region. */
+export const REGIONAL_HEALTH_SERVICES = ['APIGATEWAY', 'LAMBDA', 'DYNAMODB', 'KMS', 'SNS', 'CLOUDWATCH', 'EVENTS', 'SECRETSMANAGER'];
 
 /** Physical name of the chatbot global table, shared by both regions' replicas. */
 export function chatbotTableName(plan: Plan): string {
@@ -32,6 +36,10 @@ export class RegionalStack extends Stack {
   public readonly dataKey: kms.IKey;
   public readonly table: dynamodb.ITableV2;
   public readonly chatbot: ChatbotApi;
+  public readonly alerting: Alerting;
+  public readonly indicators: IndicatorAlarms;
+  public readonly burnRates: BurnRateAlarms;
+  public readonly responseLevels: ResponseLevels;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -70,5 +78,19 @@ export class RegionalStack extends Stack {
       matchThreshold: plan.chatbot.matchThreshold,
       conversationTtlHours: plan.chatbot.conversationTtlHours,
     });
+
+    this.alerting = new Alerting(this, 'Alerting', {
+      plan,
+      logGroups: [this.chatbot.functionLogs, this.chatbot.accessLogs],
+      healthServices: REGIONAL_HEALTH_SERVICES,
+    });
+    this.indicators = new IndicatorAlarms(this, 'Indicators', { plan, alerting: this.alerting, chatbot: this.chatbot, table: this.table });
+    this.burnRates = new BurnRateAlarms(this, 'BurnRates', { plan, alerting: this.alerting, api: this.chatbot.api });
+    this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
+      alerting: this.alerting,
+      severeAlarms: [this.burnRates.tiers.emergency.alert, this.indicators.alarms['error-rate'].emergency],
+      degradedAlarms: [this.burnRates.tiers.important.alert, ...Object.values(this.indicators.alarms).map((byLevel) => byLevel.important)],
+    });
+    new AlertingDashboard(this, 'BigScreen', { plan, alerting: this.alerting, api: this.chatbot.api, heading: `${role} (${this.region})` });
   }
 }
