@@ -29,6 +29,9 @@ export class AlertingDashboard extends Construct {
     super(scope, id);
     const { plan, alerting, api } = props;
     this.dashboard = new cw.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    // App-wide tags reach the dashboard, but the CloudFormation resource spec cfn-lint checks
+    // against has no Tags on AWS::CloudWatch::Dashboard; drop them here only.
+    (this.dashboard.node.defaultChild as cw.CfnDashboard).addPropertyDeletionOverride('Tags');
     this.dashboard.addWidgets(
       new cw.TextWidget({ markdown: `# ${plan.name} — ${props.heading}\nWarning levels: ${WARNING_LEVELS.map((l) => `${LEVEL_LABELS[l].zh} ${LEVEL_LABELS[l].en}`).join(' · ')}. SLO ${plan.objectives.availabilityPercent}%.`, width: 24, height: 2 }),
     );

@@ -113,3 +113,52 @@ export function channelsFor(plan: Plan, level: WarningLevel): string[] {
 }
 
 export { LEVEL_LABELS, WARNING_LEVELS };
+
+/** Threshold cell for an indicator at a level, as the alarm uses it. */
+function thresholdCell(plan: Plan, spec: IndicatorSpec, level: WarningLevel): string {
+  const v = plan.thresholds[spec.threshold][level];
+  if (spec.key === 'function-duration') return `≥ ${v}% of ${plan.chatbot.timeoutSeconds} s = ${Math.round(plan.chatbot.timeoutSeconds * 10 * v)} ms`;
+  if (spec.key === 'function-concurrency') {
+    const limit = plan.chatbot.reservedConcurrency ?? plan.alerting.accountConcurrencyLimit;
+    return `≥ ${v}% of ${limit} = ${Math.max(1, Math.floor((limit * v) / 100))}`;
+  }
+  if (spec.key === 'traffic-anomaly') return `outside ±${v} σ band, 3 × 5 min`;
+  return `≥ ${v}${spec.unit.startsWith('/') || spec.unit === '%' ? '' : ' '}${spec.unit}`;
+}
+
+/**
+ * The README table "indicator × level → threshold → channels" for a plan (generated; a test keeps
+ * README.md equal to it for the example plan).
+ */
+export function alertTableMarkdown(plan: Plan): string {
+  const levels = [...WARNING_LEVELS];
+  const head = `| family | indicator | ${levels.map((l) => `${LEVEL_LABELS[l].zh} ${l}`).join(' | ')} |`;
+  const sep = `|---|---|${levels.map(() => '---').join('|')}|`;
+  const rows = INDICATORS.map((s) => `| ${s.family} | ${s.title} | ${levels.map((l) => thresholdCell(plan, s, l)).join(' | ')} |`);
+  rows.push(
+    `| software anomaly | 5xx error-budget burn (long / short window, SLO ${plan.objectives.availabilityPercent}%) | ${levels
+      .map((l) => {
+        const t = plan.alerting.burnRates[l];
+        return `${t.factor}× = ${burnRateThresholdPercent(plan, l)}% over ${t.longWindowMinutes} / ${t.shortWindowMinutes} min`;
+      })
+      .join(' | ')} |`,
+  );
+  rows.push(`| infrastructure fault | AWS Health issue (services in the region) | ${levels.map((l) => (l === plan.alerting.healthEventLevel ? 'any open issue' : '—')).join(' | ')} |`);
+  rows.push(`| infrastructure fault | endpoint health check (us-east-1, issue #3) | ${levels.map((l) => (l === 'emergency' ? 'unhealthy' : '—')).join(' | ')} |`);
+  const channels = `| **channels** | | ${levels.map((l) => channelsFor(plan, l).join('<br>') || '—').join(' | ')} |`;
+  return [head, sep, ...rows, channels].join('\n');
+}
+
+/** The README table of modelled burn-rate detection times at 100% and 10% errors. */
+export function detectionTableMarkdown(plan: Plan): string {
+  const lines = ['| level | burn rate | fires at 5xx share | long / short window | at 100% errors | at 10% errors |', '|---|---|---|---|---|---|'];
+  for (const level of [...WARNING_LEVELS].reverse()) {
+    const t = plan.alerting.burnRates[level];
+    const cell = (e: number) => {
+      const m = crossingMinutes(plan, level, e);
+      return m === undefined ? 'never' : `${m} min → alert at ${detectionMinutes(plan, level, e)} min`;
+    };
+    lines.push(`| ${LEVEL_LABELS[level].zh} ${level} | ${t.factor}× | ${burnRateThresholdPercent(plan, level)}% | ${t.longWindowMinutes} / ${t.shortWindowMinutes} min | ${cell(1)} | ${cell(0.1)} |`);
+  }
+  return lines.join('\n');
+}
