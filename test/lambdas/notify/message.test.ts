@@ -3,7 +3,6 @@ import { deliverAll, retryable } from '../../../lambdas/notify/deliver';
 import {
   alertFromAlarm,
   alertFromHealthEvent,
-  CloudWatchAlarmMessage,
   headline,
   localTime,
   logsInsightsUrl,
