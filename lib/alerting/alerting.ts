@@ -5,7 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUDIENCE_NAMES, LEVEL_LABELS, perLevel, Plan, RunbookKey, WARNING_LEVELS, WarningLevel } from '../config';
+import { AUDIENCE_NAMES, LEVEL_LABELS, perLevel, Plan, RunbookKey, WarningLevel } from '../config';
 import { runbookText } from './catalogue';
 import { Notifier, WebhookChannel } from './notifier';
 import { DirectRecipients, WarningTopics } from './warning-topics';
@@ -133,4 +133,3 @@ export class Alerting extends Construct {
   }
 }
 
-export { WARNING_LEVELS };

@@ -112,7 +112,6 @@ export function channelsFor(plan: Plan, level: WarningLevel): string[] {
   return out;
 }
 
-export { LEVEL_LABELS, WARNING_LEVELS };
 
 /** Threshold cell for an indicator at a level, as the alarm uses it. */
 function thresholdCell(plan: Plan, spec: IndicatorSpec, level: WarningLevel): string {

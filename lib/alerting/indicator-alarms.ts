@@ -4,7 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ChatbotApi } from '../chatbot';
-import { perLevel, Plan, WARNING_LEVELS, WarningLevel } from '../config';
+import { perLevel, Plan, WarningLevel } from '../config';
 import { Alerting } from './alerting';
 import { INDICATORS, IndicatorSpec } from './catalogue';
 
@@ -118,4 +118,3 @@ export class IndicatorAlarms extends Construct {
   }
 }
 
-export { WARNING_LEVELS };

@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Notifier, WarningTopics } from '../../lib/alerting';
+import { FORMATTED_ATTRIBUTE as HANDLER_ATTRIBUTE } from '../../lambdas/notify/notify';
+import { FORMATTED_ATTRIBUTE, Notifier, WarningTopics } from '../../lib/alerting';
 
 const stack = () => new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S', { env: { region: 'eu-west-1' } });
 
@@ -41,4 +42,8 @@ describe('construct prop validation (every error at once, with the value and the
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'NotifierHeartbeat', Period: 900 });
     expect(JSON.stringify(t.toJSON())).not.toContain('secretsmanager:GetSecretValue');
   });
+});
+
+test('the subscription filters and the notifier agree on the formatted-message attribute', () => {
+  expect(FORMATTED_ATTRIBUTE).toBe(HANDLER_ATTRIBUTE);
 });
