@@ -5,8 +5,8 @@
  *   npx tsx scripts/ack.ts --region ap-southeast-1 --prefix /acme-chat/alerting/ack --alarm <AlarmName> [--by name]
  * Undo: aws ssm delete-parameter --region <region> --name <prefix>/<AlarmName>
  */
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { ackParameterName } from '../lambdas/notify/notify';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { acknowledge } from '../lambdas/notify/notify';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,9 +22,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const name = ackParameterName(prefix, alarm);
-  const ssm = new SSMClient({ region });
-  await ssm.send(new PutParameterCommand({ Name: name, Value: new Date().toISOString(), Type: 'String', Overwrite: true, Description: `acknowledged by ${arg('by') ?? process.env.USER ?? 'unknown'}` }));
+  const name = await acknowledge(new SSMClient({ region }), prefix, alarm, arg('by') ?? process.env.USER ?? 'unknown');
   console.log(`acknowledged ${alarm} in ${region} (${name}); repeats stop from the next tick`);
 }
 

@@ -1,7 +1,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand, MetricAlarm, CompositeAlarm } from '@aws-sdk/client-cloudwatch';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { buildRequest, WebhookSecret } from './channels';
 import { deliverAll, DeliveryResult, DeliveryTarget } from './deliver';
 import { Alert, alertFromAlarm, headline, Level, LEVELS, NotifierConfig, parseAlert, renderSms, renderText } from './message';
@@ -100,6 +100,16 @@ export async function handleTopicMessage(deps: NotifierDeps, topicArn: string, b
 /** SSM parameter name holding the acknowledgement of one alarm. */
 export function ackParameterName(prefix: string, alarmName: string): string {
   return `${prefix.replace(/\/$/, '')}/${alarmName.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
+/**
+ * Acknowledges an alarm (scripts/ack.ts): writes the current time under the ack prefix, which
+ * silences repeats of its current ALARM episode only. Returns the parameter name.
+ */
+export async function acknowledge(ssm: SSMClient, prefix: string, alarmName: string, by: string, now: Date = new Date()): Promise<string> {
+  const name = ackParameterName(prefix, alarmName);
+  await ssm.send(new PutParameterCommand({ Name: name, Value: now.toISOString(), Type: 'String', Overwrite: true, Description: `acknowledged by ${by}`.slice(0, 1024) }));
+  return name;
 }
 
 /** The shell command (scripts/ack.ts) that acknowledges an alarm, shown in repeated alerts. */

@@ -5,9 +5,9 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { NotifierConfig } from '../../../lambdas/notify/message';
-import { ackParameterName, clearSecretCache, FORMATTED_ATTRIBUTE, handleTopicMessage, NotifierDeps, tick } from '../../../lambdas/notify/notify';
+import { acknowledge, clearSecretCache, FORMATTED_ATTRIBUTE, handleTopicMessage, NotifierDeps, tick } from '../../../lambdas/notify/notify';
 import { Moto, startMoto } from '../../helpers/moto';
 import { ALARM, CFG } from './fixtures';
 
@@ -162,6 +162,16 @@ describe('notifier against moto_server and real HTTP receivers', () => {
     expect(msgs.Messages![0].Body).toContain('Measures 措施: Raise provisioned concurrency.');
   });
 
+  test.each(['general', 'important', 'emergency'] as const)('%s: the message names its level on every platform', async (level) => {
+    const kinds = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook'] as const;
+    const all = kinds.map((kind) => ({ kind, secretName: `acme/alerts/${kind}`, audience: 'opsOnCall' }));
+    deps = { ...deps, cfg: { ...cfg, webhooks: { general: all, important: all, emergency: all } } };
+    const outcome = await handleTopicMessage(deps, cfg.topics[level], JSON.stringify(ALARM));
+    expect(outcome!.deliveries.every((d) => d.ok)).toBe(true);
+    const label = { general: '一般預警 General warning', important: '重要預警 Important warning', emergency: '緊急預警 Emergency warning' }[level];
+    expect(received.map((r) => [r.path, r.signatureOk, JSON.stringify(r.body).includes(label)]).sort()).toEqual(kinds.map((k) => [`/${k}`, true, true]).sort());
+  });
+
   test('only the channels of the alert level are used', async () => {
     await handleTopicMessage(deps, cfg.topics.important, JSON.stringify({ ...ALARM, NewStateValue: 'OK' }));
     expect(received.map((r) => r.path)).toEqual(['/slack']);
@@ -203,7 +213,8 @@ describe('notifier against moto_server and real HTTP receivers', () => {
     expect(first.repeated[0].alert.repeat?.ackCommand).toBe('npx tsx scripts/ack.ts --region ap-southeast-1 --prefix /acme-chat/alerting/ack --alarm emergency-alarm');
     expect((received[0].body as { text: string }).text).toContain('Acknowledge 確認: npx tsx scripts/ack.ts');
 
-    await deps.ssm.send(new PutParameterCommand({ Name: ackParameterName(cfg.ackPrefix, 'emergency-alarm'), Value: new Date(Date.now() + 1000).toISOString(), Type: 'String' }));
+    // The documented action (scripts/ack.ts) silences it.
+    expect(await acknowledge(deps.ssm, cfg.ackPrefix, 'emergency-alarm', 'test', new Date(Date.now() + 1000))).toBe('/acme-chat/alerting/ack/emergency-alarm');
     const second = await tick(deps);
     expect(second.repeated).toHaveLength(0);
   });
