@@ -96,6 +96,18 @@ export function crossingMinutes(plan: Plan, level: WarningLevel, errorFraction: 
   return Number(((t.longWindowMinutes * threshold) / errorFraction).toPrecision(6));
 }
 
+/** SLO period the error budget is spent over, minutes (30 days). */
+export const SLO_PERIOD_MINUTES = 30 * 24 * 60;
+
+/**
+ * Share of the 30-day error budget spent by the time a tier fires, whatever the error share:
+ * factor × long window / SLO period (SRE workbook: 2%, 5%, 10% for the default tiers).
+ */
+export function budgetSpentPercent(plan: Plan, level: WarningLevel): number {
+  const t = plan.alerting.burnRates[level];
+  return Number(((100 * t.factor * t.longWindowMinutes) / SLO_PERIOD_MINUTES).toPrecision(6));
+}
+
 /** Channels a level reaches, per audience, for the README table and the plan document. */
 export function channelsFor(plan: Plan, level: WarningLevel): string[] {
   const out: string[] = [];
@@ -150,14 +162,14 @@ export function alertTableMarkdown(plan: Plan): string {
 
 /** The README table of modelled burn-rate detection times at 100% and 10% errors. */
 export function detectionTableMarkdown(plan: Plan): string {
-  const lines = ['| level | burn rate | fires at 5xx share | long / short window | at 100% errors | at 10% errors |', '|---|---|---|---|---|---|'];
+  const lines = ['| level | burn rate | fires at 5xx share | long / short window | at 100% errors | at 10% errors | budget spent when it fires |', '|---|---|---|---|---|---|---|'];
   for (const level of [...WARNING_LEVELS].reverse()) {
     const t = plan.alerting.burnRates[level];
     const cell = (e: number) => {
       const m = crossingMinutes(plan, level, e);
       return m === undefined ? 'never' : `${m} min → alert at ${detectionMinutes(plan, level, e)} min`;
     };
-    lines.push(`| ${LEVEL_LABELS[level].zh} ${level} | ${t.factor}× | ${burnRateThresholdPercent(plan, level)}% | ${t.longWindowMinutes} / ${t.shortWindowMinutes} min | ${cell(1)} | ${cell(0.1)} |`);
+    lines.push(`| ${LEVEL_LABELS[level].zh} ${level} | ${t.factor}× | ${burnRateThresholdPercent(plan, level)}% | ${t.longWindowMinutes} / ${t.shortWindowMinutes} min | ${cell(1)} | ${cell(0.1)} | ${budgetSpentPercent(plan, level)}% of 30 days |`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { alertTableMarkdown, crossingMinutes, detectionMinutes, detectionTableMarkdown } from '../../lib/alerting';
+import { alertTableMarkdown, budgetSpentPercent, crossingMinutes, detectionMinutes, detectionTableMarkdown } from '../../lib/alerting';
 import { loadedPlan } from '../helpers/plan';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
@@ -26,6 +26,9 @@ describe('detection-time model (99.9% SLO, SRE workbook tiers)', () => {
   ] as const)('%s at %s errors: crossing %s min, alert at %s min', (level, e, crossing, alert) => {
     expect(crossingMinutes(plan, level, e)).toBeCloseTo(crossing, 6);
     expect(detectionMinutes(plan, level, e)).toBe(alert);
+  });
+  test('budget spent when each tier fires: 2%, 5%, 10% (SRE workbook)', () => {
+    expect([budgetSpentPercent(plan, 'emergency'), budgetSpentPercent(plan, 'important'), budgetSpentPercent(plan, 'general')]).toEqual([2, 5, 10]);
   });
   test('an error share below the tier threshold never fires it', () => {
     expect(detectionMinutes(plan, 'emergency', 0.01)).toBeUndefined();
