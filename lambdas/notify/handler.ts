@@ -7,15 +7,13 @@ import type { SNSEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { createPowertools } from '../shared/powertools';
 import type { NotifierConfig } from './message';
+import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from './metrics';
 import { AlertOutcome, handleTopicMessage, NotifierDeps, tick } from './notify';
 
 const { logger, metrics } = createPowertools('notifier');
 const cfg = JSON.parse(requireEnv('NOTIFIER_CONFIG')) as NotifierConfig;
 const deps: NotifierDeps = { cfg, sns: new SNSClient({}), secrets: new SecretsManagerClient({}), cloudwatch: new CloudWatchClient({}), ssm: new SSMClient({}) };
 
-/** Metric names the Notifier construct alarms on (namespace ChatbotContingency, dimension service=notifier). */
-export const DELIVERY_FAILURES_METRIC = 'DeliveryFailures';
-export const HEARTBEAT_METRIC = 'NotifierHeartbeat';
 
 function record(outcome: AlertOutcome): number {
   let failures = outcome.published ? 0 : 1;

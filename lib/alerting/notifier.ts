@@ -14,6 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from '../../lambdas/notify/metrics';
 import { CHATBOT_RUNTIME, KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
 import { perLevel, WARNING_LEVELS, WarningLevel, WebhookKind } from '../config';
 import { FORMATTED_ATTRIBUTE, WarningTopics } from './warning-topics';
@@ -168,7 +169,7 @@ export class Notifier extends Construct {
     const direct = new cwActions.SnsAction(props.topics.direct);
     this.deliveryFailureAlarm = new cw.Alarm(this, 'DeliveryFailures', {
       alarmDescription: 'Alert deliveries are failing\nAlerts are not reaching a channel; check the notifier logs (kind and secret name are logged). This alarm goes to e-mail/SMS directly.',
-      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: 'DeliveryFailures', statistic: 'Sum', period: Duration.minutes(5) }),
+      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: DELIVERY_FAILURES_METRIC, statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -185,7 +186,7 @@ export class Notifier extends Construct {
     const silenceMin = silence.toMinutes();
     this.heartbeatAlarm = new cw.Alarm(this, 'Heartbeat', {
       alarmDescription: 'The alerting path is silent (no notifier heartbeat)\nThe notifier has not run on schedule: alerts may be lost. Check the function, its schedule and its errors.',
-      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: 'NotifierHeartbeat', statistic: 'Sum', period: Duration.minutes(silenceMin) }),
+      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: HEARTBEAT_METRIC, statistic: 'Sum', period: Duration.minutes(silenceMin) }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cw.ComparisonOperator.LESS_THAN_THRESHOLD,
