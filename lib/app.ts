@@ -65,6 +65,7 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
       standby: { target: standby.endpoint.regionalDomainName, probeHost: standby.endpoint.probeHost },
     },
     fallbackTarget: global.fallback.distributionDomainName,
+    alerting: global.alerting,
     env: env(GLOBAL_REGION),
     description: `Chatbot contingency plan ${plan.name}: health checks, failover records and health alarms (${GLOBAL_REGION})`,
   });

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BACKUP_TAG_KEY } from '../chatbot/chatbot-data';
-import type { Plan } from '../config';
+import type { Plan, WarningLevel } from '../config';
 import { BackupSentinel } from './backup-sentinel';
 import { ChatbotBackupVault } from './backup-vault';
 import { ChatbotBackupPlan } from './chatbot-backup-plan';
@@ -109,5 +109,10 @@ export class ChatbotBackup extends Construct {
   /** The important-level restore alarms (validation failed, silence), for the alerting wiring. */
   public get alarms(): RestoreAlarmSet {
     return this.restoreAlarms.alarms;
+  }
+
+  /** Warning level of the restore alarms. */
+  public get level(): WarningLevel {
+    return this.restoreAlarms.level;
   }
 }

@@ -5,12 +5,11 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LEVEL_TAG } from '../alerting/alerting';
 import { LEVEL_LABELS, WarningLevel } from '../config/levels';
 import { BackupFunction } from './backup-function';
 import { BACKUP_METRICS_NAMESPACE } from './restore-validator';
 
-/** Tag key carrying an alarm's warning level; the alerting wiring routes on it. */
-export const LEVEL_TAG_KEY = 'contingency:level';
 
 export interface RestoreAlarmsProps {
   /** Name of the restore-testing plan watched. */
@@ -28,9 +27,9 @@ export interface RestoreAlarmsProps {
 /** The two restore alarms, typed so the alerting wiring can attach actions per level. */
 export interface RestoreAlarmSet {
   /** A restore test's validation failed (or its restore job failed). */
-  readonly validationFailed: cloudwatch.IAlarm;
+  readonly validationFailed: cloudwatch.Alarm;
   /** No restore test has passed within the plan's period — or the watch itself stopped reporting. */
-  readonly silence: cloudwatch.IAlarm;
+  readonly silence: cloudwatch.Alarm;
 }
 
 /**
@@ -108,7 +107,7 @@ export class RestoreAlarms extends Construct {
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    for (const alarm of [validationFailed, silence]) Tags.of(alarm).add(LEVEL_TAG_KEY, this.level);
+    for (const alarm of [validationFailed, silence]) Tags.of(alarm).add(LEVEL_TAG, this.level);
     this.alarms = { validationFailed, silence };
   }
 }

@@ -95,6 +95,7 @@ export function crossFieldIssues(plan: Plan): PlanIssue[] {
     add('knowledgeBase', `is ${kbBytes} bytes; at most ${MAX_KNOWLEDGE_BASE_BYTES} fit in one table item. Shorten answers or serve a larger FAQ from your own bot (chatbot.entry)`);
   }
   issues.push(...failoverIssues(plan));
+  issues.push(...alertingIssues(plan));
   return issues;
 }
 
@@ -164,6 +165,51 @@ export function backupIssues(plan: Plan): PlanIssue[] {
     if (plan.account !== undefined && b.copyToAccount.accountId === plan.account) {
       add('backup.copyToAccount.accountId', `must differ from account (${plan.account}), got ${b.copyToAccount.accountId}: the copy must survive a compromise of the deploying account; leave copyToAccount out for none`);
     }
+  }
+  return issues;
+}
+
+/** Rules of the `alerting` section: burn-rate tiers ordered by level, windows CloudWatch can evaluate, timing. */
+export function alertingIssues(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const tiers = plan.alerting.burnRates;
+  for (let i = 1; i < WARNING_LEVELS.length; i++) {
+    const lower = WARNING_LEVELS[i - 1];
+    const higher = WARNING_LEVELS[i];
+    if (!(tiers[higher].factor > tiers[lower].factor)) {
+      add(
+        `alerting.burnRates.${higher}.factor`,
+        `must be greater than alerting.burnRates.${lower}.factor (${tiers[lower].factor}), got ${tiers[higher].factor}: a stricter level fires on a faster burn`,
+      );
+    }
+  }
+  const budgetPercent = 100 - plan.objectives.availabilityPercent;
+  for (const level of WARNING_LEVELS) {
+    const t = tiers[level];
+    const path = `alerting.burnRates.${level}`;
+    if (t.shortWindowMinutes >= t.longWindowMinutes) {
+      add(`${path}.shortWindowMinutes`, `must be shorter than ${path}.longWindowMinutes (${t.longWindowMinutes}), got ${t.shortWindowMinutes}; the SRE workbook uses 1/12 of the long window`);
+    }
+    if (t.factor * budgetPercent > 100) {
+      add(`${path}.factor`, `${t.factor}× the error budget (${budgetPercent.toFixed(3)}% of requests) is more than 100% errors, so it can never fire; lower it below ${(100 / budgetPercent).toFixed(1)}`);
+    }
+  }
+  const a = plan.alerting;
+  if (a.heartbeatSilenceMinutes < 2 * a.emergencyRepeatMinutes) {
+    add(
+      'alerting.heartbeatSilenceMinutes',
+      `must be at least twice alerting.emergencyRepeatMinutes (${a.emergencyRepeatMinutes}), got ${a.heartbeatSilenceMinutes}: one late tick must not page; raise it to ${2 * a.emergencyRepeatMinutes}`,
+    );
+  }
+  if (a.deliveryTimeoutSeconds * a.deliveryAttempts + 2 * (a.deliveryAttempts - 1) > 60) {
+    add(
+      'alerting.deliveryAttempts',
+      `${a.deliveryAttempts} attempts × ${a.deliveryTimeoutSeconds} s plus backoff exceed the notifier's 60 s budget; lower alerting.deliveryAttempts or alerting.deliveryTimeoutSeconds`,
+    );
+  }
+  if (plan.chatbot.reservedConcurrency !== undefined && plan.chatbot.reservedConcurrency > a.accountConcurrencyLimit) {
+    add('chatbot.reservedConcurrency', `must not exceed alerting.accountConcurrencyLimit (${a.accountConcurrencyLimit}), got ${plan.chatbot.reservedConcurrency}`);
   }
   return issues;
 }

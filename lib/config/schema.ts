@@ -66,6 +66,86 @@ const audience = z
   })
   .strict();
 
+/** Keys of the runbooks an alert links to; one per indicator alarm family plus the response levels. */
+export const RUNBOOK_KEYS = [
+  'api-latency',
+  'function-duration',
+  'function-concurrency',
+  'function-throttles',
+  'table-throttles',
+  'api-throttled',
+  'traffic-anomaly',
+  'client-errors',
+  'error-rate',
+  'error-budget-burn',
+  'function-errors',
+  'unhandled-errors',
+  'aws-health',
+  'endpoint-health',
+  'delivery-failure',
+  'alerting-heartbeat',
+  'response-emergency',
+  'response-severe',
+  'response-general',
+  'restore-validation',
+  'restore-silence',
+] as const;
+export type RunbookKey = (typeof RUNBOOK_KEYS)[number];
+
+const burnRateTier = z
+  .object({
+    factor: z.number().min(0.1).max(1000).describe('Burn-rate multiplier of the error budget (1 = spend exactly the budget over the SLO period)'),
+    longWindowMinutes: z.number().int().min(5).max(7 * 24 * 60).describe('Long window, minutes (one alarm period; at most 7 days, the longest CloudWatch evaluates)'),
+    shortWindowMinutes: z.number().int().min(1).max(24 * 60).describe('Short window, minutes (stops the alert soon after the burn ends); must be shorter than the long window'),
+  })
+  .strict();
+
+const alertingSchema = z
+  .object({
+    burnRates: z
+      .object({ general: burnRateTier, important: burnRateTier, emergency: burnRateTier })
+      .strict()
+      .default({
+        general: { factor: 1, longWindowMinutes: 3 * 24 * 60, shortWindowMinutes: 6 * 60 },
+        important: { factor: 6, longWindowMinutes: 6 * 60, shortWindowMinutes: 30 },
+        emergency: { factor: 14.4, longWindowMinutes: 60, shortWindowMinutes: 5 },
+      })
+      .describe('Multiwindow, multi-burn-rate alerts on the 5xx error budget of objectives.availabilityPercent (SRE workbook defaults)'),
+    emergencyRepeatMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .default(5)
+      .describe('Emergency alerts in ALARM are sent again every this many minutes until acknowledged or resolved; also the heartbeat tick'),
+    heartbeatSilenceMinutes: z
+      .number()
+      .int()
+      .min(2)
+      .max(1440)
+      .default(15)
+      .describe('The heartbeat alarm fires when the notifier has not ticked for this many minutes'),
+    deliveryTimeoutSeconds: z.number().int().min(1).max(30).default(5).describe('Per-attempt timeout of one webhook delivery'),
+    deliveryAttempts: z.number().int().min(1).max(5).default(3).describe('Attempts per webhook delivery (exponential backoff between them)'),
+    accountConcurrencyLimit: z
+      .number()
+      .int()
+      .min(10)
+      .default(1000)
+      .describe('Regional Lambda concurrency quota, used as the limit for concurrencyPercent when chatbot.reservedConcurrency is unset'),
+    healthEventLevel: levelEnum.default('important').describe('Warning level of AWS Health issues for the services the chatbot uses'),
+    contacts: z
+      .array(z.string().min(3))
+      .optional()
+      .describe('Contacts named in every alert (§4.3.3); default: the e-mail addresses and phone numbers of audiences.opsOnCall'),
+    runbooks: z
+      .partialRecord(z.enum(RUNBOOK_KEYS), z.string().min(1).max(600))
+      .default({})
+      .describe('Measures to take, per alarm family (shown in every alert); keys not given use the built-in text'),
+  })
+  .strict()
+  .prefault({});
+
 const faqEntry = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be lower-case letters, digits and dashes, such as "opening-hours"' }),
@@ -235,10 +315,18 @@ export const planSchema = z
         errorRatePercent: leveled('5xx share of requests, %', { general: 1, important: 5, emergency: 20 }, { min: 0, max: 100 }),
         throttledRequests: leveled('Throttled requests per 5 minutes', { general: 10, important: 100, emergency: 1000 }, { min: 1, int: true }),
         concurrencyPercent: leveled('Function concurrency as % of its limit', { general: 60, important: 80, emergency: 95 }, { min: 1, max: 100 }),
+        functionDurationPercent: leveled('Function p99 duration as % of its timeout', { general: 50, important: 75, emergency: 90 }, { min: 1, max: 100 }),
+        functionThrottles: leveled('Function throttles per 5 minutes', { general: 1, important: 10, emergency: 100 }, { min: 1, int: true }),
+        tableThrottles: leveled('DynamoDB read+write throttle events per 5 minutes on this region\'s table replica', { general: 1, important: 50, emergency: 500 }, { min: 1, int: true }),
+        clientErrorPercent: leveled('4xx share of requests over 5 minutes, % (attack or broken client signal)', { general: 10, important: 25, emergency: 50 }, { min: 0, max: 100 }),
+        trafficAnomalyBand: leveled('Width of the anomaly-detection band on request count, standard deviations (surges and sudden drops)', { general: 2, important: 3, emergency: 4 }, { min: 0.5, max: 10 }),
+        functionErrors: leveled('Function errors per 5 minutes', { general: 1, important: 10, emergency: 50 }, { min: 1, int: true }),
+        unhandledErrors: leveled('Unhandled errors and timeouts in the function log per 5 minutes (log metric filter)', { general: 1, important: 5, emergency: 25 }, { min: 1, int: true }),
       })
       .strict()
       .prefault({})
       .describe('Warning thresholds per indicator and level (§4.2.2)'),
+    alerting: alertingSchema,
     backup: z
       .object({
         snapshotSchedule: z

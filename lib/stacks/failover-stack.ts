@@ -3,7 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ContingencyStack } from './contingency-stack';
-import type { Plan } from '../config';
+import type { Plan, WarningLevel } from '../config';
+import { Alerting, AlertingDashboard, ResponseLevels } from '../alerting';
 import { EndpointHealthCheck, FailoverRouting } from '../failover';
 import type { DeploymentRole } from './regional-stack';
 
@@ -22,7 +23,17 @@ export interface FailoverStackProps extends StackProps {
   readonly endpoints: Record<DeploymentRole, FailoverEndpoint>;
   /** Host of the fallback site's CloudFront distribution. */
   readonly fallbackTarget: string;
+  /**
+   * The us-east-1 alerting hub (warning-level topics, notifier) from the global stack. When given, the
+   * health alarms join their warning levels, a third check watches the public name, the us-east-1
+   * response levels are declared, and the us-east-1 dashboard is built here.
+   * @default - health alarms are created but not wired
+   */
+  readonly alerting?: Alerting;
 }
+
+/** Warning level of each health alarm: one region down is handled by failover (important); the public name down means customers are not served by the bot (emergency). */
+export const HEALTH_ALARM_LEVELS: Record<DeploymentRole | 'public', WarningLevel> = { primary: 'important', standby: 'important', public: 'emergency' };
 
 /**
  * us-east-1: Route 53 health checks on both regions' /health, their alarms (Route 53 metrics exist
@@ -34,15 +45,19 @@ export class FailoverStack extends ContingencyStack {
   /** One alarm per endpoint, firing while its health check is unhealthy: wire these to warning levels. */
   public readonly healthAlarms: Record<DeploymentRole, cloudwatch.IAlarm>;
   public readonly routing: FailoverRouting;
+  /** Health check on the public name itself (healthy only while a chatbot region answers it); present when alerting is wired. */
+  public readonly publicHealthCheck?: EndpointHealthCheck;
+  /** us-east-1 response levels (§5.1) from the health alarms; present when alerting is wired. */
+  public readonly responseLevels?: ResponseLevels;
 
   constructor(scope: Construct, id: string, props: FailoverStackProps) {
     super(scope, id, props);
     const { plan } = props;
-    const check = (role: DeploymentRole) =>
-      new EndpointHealthCheck(this, role === 'primary' ? 'PrimaryHealth' : 'StandbyHealth', {
+    const check = (role: DeploymentRole | 'public', host: string) =>
+      new EndpointHealthCheck(this, `${role[0].toUpperCase()}${role.slice(1)}Health`, {
         endpointName: role,
         planName: plan.name,
-        host: props.endpoints[role].probeHost,
+        host,
         resourcePath: '/health',
         searchString: plan.chatbot.healthToken,
         requestIntervalSeconds: plan.failover.requestIntervalSeconds,
@@ -50,7 +65,7 @@ export class FailoverStack extends ContingencyStack {
         ...(plan.failover.checkerRegions ? { checkerRegions: plan.failover.checkerRegions } : {}),
         alarmEvaluationMinutes: plan.failover.alarmEvaluationMinutes,
       });
-    this.healthChecks = { primary: check('primary'), standby: check('standby') };
+    this.healthChecks = { primary: check('primary', props.endpoints.primary.probeHost), standby: check('standby', props.endpoints.standby.probeHost) };
     this.healthAlarms = { primary: this.healthChecks.primary.alarm, standby: this.healthChecks.standby.alarm };
 
     this.routing = new FailoverRouting(this, 'Routing', {
@@ -62,6 +77,30 @@ export class FailoverStack extends ContingencyStack {
       ttl: Duration.seconds(plan.failover.dnsTtlSeconds),
       fallbackTtl: Duration.seconds(plan.failover.fallbackTtlSeconds),
     });
+
+    if (props.alerting) {
+      const alerting = props.alerting;
+      // The public name follows the failover records: it answers with the token while either region
+      // serves it, and fails once DNS has fallen back to the human-agent page (which has no token).
+      this.publicHealthCheck = check('public', plan.dns.name);
+      for (const role of ['primary', 'standby'] as const) {
+        alerting.addAlarm(this.healthChecks[role].alarm, HEALTH_ALARM_LEVELS[role], 'endpoint-health', `The ${role} region fails its /health check`);
+      }
+      alerting.addAlarm(this.publicHealthCheck.alarm, HEALTH_ALARM_LEVELS.public, 'endpoint-health', `The public name ${plan.dns.name} is not served by the chatbot`);
+      this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
+        alerting,
+        primaryHealthAlarm: this.healthChecks.primary.alarm,
+        standbyHealthAlarm: this.healthChecks.standby.alarm,
+        publicNameHealthAlarm: this.publicHealthCheck.alarm,
+      });
+      // Built here, after every us-east-1 alarm has joined: the global stack cannot show alarms of a stack that depends on it.
+      new AlertingDashboard(this, 'BigScreen', {
+        plan,
+        alerting,
+        heading: 'global (us-east-1): DNS and health checks',
+        endpointHealthAlarms: [this.healthChecks.primary.alarm, this.healthChecks.standby.alarm, this.publicHealthCheck.alarm],
+      });
+    }
 
     for (const role of ['primary', 'standby'] as const) {
       const cap = role === 'primary' ? 'Primary' : 'Standby';

@@ -2,12 +2,16 @@ import { StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ContingencyStack } from './contingency-stack';
+import { Alerting } from '../alerting';
 import type { Plan } from '../config';
 import { FallbackSite } from '../fallback';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
 }
+
+/** AWS Health service codes of the global services the plan uses (reported in us-east-1). */
+export const GLOBAL_HEALTH_SERVICES = ['ROUTE53', 'CLOUDFRONT'];
 
 /**
  * What is global or must live in us-east-1 and depends on no regional stack: the public hosted zone
@@ -18,6 +22,12 @@ export interface GlobalStackProps extends StackProps {
 export class GlobalStack extends ContingencyStack {
   public readonly hostedZone: route53.IHostedZone;
   public readonly fallback: FallbackSite;
+  /**
+   * us-east-1 alerting hub (warning-level topics, notifier). The failover stack wires the Route 53
+   * health alarms into it, declares the us-east-1 response levels and builds the us-east-1 dashboard
+   * (this stack cannot reference the failover stack, which depends on it).
+   */
+  public readonly alerting: Alerting;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
@@ -33,5 +43,6 @@ export class GlobalStack extends ContingencyStack {
       content: { ...plan.handoff, ...(plan.title ? { title: plan.title } : {}), ...(plan.failover.fallbackNotice ? { notice: plan.failover.fallbackNotice } : {}) },
       logRetention: plan.chatbot.logRetentionDays,
     });
+    this.alerting = new Alerting(this, 'Alerting', { plan: props.plan, healthServices: GLOBAL_HEALTH_SERVICES });
   }
 }

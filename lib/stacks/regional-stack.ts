@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
+import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
 import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
 import type { Plan } from '../config';
 import { RegionalEndpoint } from '../failover';
@@ -26,6 +27,9 @@ export interface RegionalStackProps extends StackProps {
   readonly hostedZoneId: string;
 }
 
+/** AWS Health service codes of what the chatbot uses in its region. */
+export const REGIONAL_HEALTH_SERVICES = ['APIGATEWAY', 'LAMBDA', 'DYNAMODB', 'KMS', 'SNS', 'CLOUDWATCH', 'EVENTS', 'SECRETSMANAGER'];
+
 /** Physical name of the chatbot global table, shared by both regions' replicas. */
 export function chatbotTableName(plan: Plan): string {
   return `${plan.name}-chatbot`;
@@ -45,6 +49,10 @@ export class RegionalStack extends ContingencyStack {
   public readonly backup: ChatbotBackup;
   /** The public name on this region's API (certificate, custom domain), probed and routed by the failover stack. */
   public readonly endpoint: RegionalEndpoint;
+  public readonly alerting: Alerting;
+  public readonly indicators: IndicatorAlarms;
+  public readonly burnRates: BurnRateAlarms;
+  public readonly responseLevels: ResponseLevels;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -101,5 +109,21 @@ export class RegionalStack extends ContingencyStack {
       domainName: plan.dns.name,
       zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: plan.dns.zone.name }),
     });
+    this.alerting = new Alerting(this, 'Alerting', {
+      plan,
+      logGroups: [this.chatbot.functionLogs, this.chatbot.accessLogs],
+      healthServices: REGIONAL_HEALTH_SERVICES,
+    });
+    // Restore tests report at the important level (plan §6.2.1: recoverability checked regularly).
+    this.alerting.addAlarm(this.backup.alarms.validationFailed, this.backup.level, 'restore-validation', 'Restore test failed');
+    this.alerting.addAlarm(this.backup.alarms.silence, this.backup.level, 'restore-silence', 'No successful restore test within the plan period');
+    this.indicators = new IndicatorAlarms(this, 'Indicators', { plan, alerting: this.alerting, chatbot: this.chatbot, table: this.table });
+    this.burnRates = new BurnRateAlarms(this, 'BurnRates', { plan, alerting: this.alerting, api: this.chatbot.api });
+    this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
+      alerting: this.alerting,
+      severeAlarms: [this.burnRates.tiers.emergency.alert, this.indicators.alarms['error-rate'].emergency],
+      degradedAlarms: [this.burnRates.tiers.important.alert, ...Object.values(this.indicators.alarms).map((byLevel) => byLevel.important)],
+    });
+    new AlertingDashboard(this, 'BigScreen', { plan, alerting: this.alerting, api: this.chatbot.api, heading: `${role} (${this.region})` });
   }
 }

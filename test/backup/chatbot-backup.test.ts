@@ -182,8 +182,8 @@ describe('restore alarms (important level)', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
-      AlarmDescription: Match.stringLikeRegexp('^\\[important\\]'),
-      Tags: Match.arrayWith([{ Key: 'contingency:level', Value: 'important' }]),
+      AlarmDescription: Match.stringLikeRegexp('^\\[Important warning .+\\] Restore test failed'),
+      Tags: Match.arrayWith([{ Key: 'contingency:warning-level', Value: 'important' }]),
     });
   });
 
@@ -194,7 +194,7 @@ describe('restore alarms (important level)', () => {
       Threshold: 8 * 24,
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'breaching',
-      Tags: Match.arrayWith([{ Key: 'contingency:level', Value: 'important' }]),
+      Tags: Match.arrayWith([{ Key: 'contingency:warning-level', Value: 'important' }]),
     });
     const c = synthPlan(loadedPlan({ backup: { restoreTestMaxSilenceDays: 15 } }));
     c.templates.primary.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HoursSinceRestoreTestSucceeded', Threshold: 360 });

@@ -13,7 +13,7 @@ const CDK_JSON_CONTEXT = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 
 export interface Synthesized {
   readonly app: App;
   readonly stacks: ContingencyStacks;
-  readonly templates: { primary: Template; standby: Template; global: Template };
+  readonly templates: { primary: Template; standby: Template; global: Template; failover: Template };
 }
 
 /**
@@ -33,6 +33,7 @@ export function synthPlan(loaded: LoadedPlan = loadedPlan(), opts: { bundle?: bo
       primary: Template.fromStack(stacks.primary),
       standby: Template.fromStack(stacks.standby),
       global: Template.fromStack(stacks.global),
+      failover: Template.fromStack(stacks.failover),
     },
   };
 }

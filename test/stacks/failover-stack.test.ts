@@ -55,7 +55,8 @@ describe('health checks', () => {
         Threshold: 1,
         EvaluationPeriods: 1,
         TreatMissingData: 'breaching',
-        AlarmDescription: Match.stringLikeRegexp(`^The ${role} chatbot endpoint fails its Route 53 health check`),
+        // The standard alert description (level, title, runbook) set when the alarm joins its warning level.
+        AlarmDescription: Match.stringLikeRegexp(`The ${role} region fails its /health check`),
       });
       expect(s.stacks.failover.resolve(s.stacks.failover.healthAlarms[role].alarmArn)).toEqual(
         s.stacks.failover.resolve(s.stacks.failover.healthChecks[role].alarm.alarmArn),
@@ -183,5 +184,68 @@ describe('fallback site (global stack)', () => {
     expect(Object.keys(files).sort()).toEqual(['fallback.css', 'favicon.svg', HANDOFF_DOCUMENT_PATH.slice(1), 'index.html'].sort());
     expect(files['index.html']).toContain('+852 3000 0000');
     s.templates.global.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: true, DistributionPaths: ['/*'], DistributionId: { Ref: Match.anyValue() } });
+  });
+});
+
+describe('warning levels in us-east-1 (issue 4 wiring)', () => {
+  const topicRef = (level: 'important' | 'emergency') => {
+    const topic = s.stacks.global.alerting.topics.topics[level];
+    // Same-region reference to the global stack's topic, read with Fn::GetStackOutput (weak).
+    return s.stacks.failover.resolve(s.stacks.failover.resolve(topic.topicArn));
+  };
+  const alarmOf = (c: { alarm: { node: { defaultChild?: unknown } } }) =>
+    failoverResources[s.stacks.failover.getLogicalId(c.alarm.node.defaultChild as any)] as any;
+
+  test('a third health check watches the public name; it is not part of the failover records', () => {
+    const pub = s.stacks.failover.publicHealthCheck!;
+    const [[id, hc]] = byType(failoverResources, 'AWS::Route53::HealthCheck').filter(([, v]) => v.Properties.HealthCheckTags.some((t: any) => t.Key === ENDPOINT_TAG_KEY && t.Value === 'public'));
+    expect(id).toBe(s.stacks.failover.getLogicalId(pub.healthCheck.node.defaultChild as any));
+    expect(hc.Properties.HealthCheckConfig).toMatchObject({ Type: 'HTTPS_STR_MATCH', FullyQualifiedDomainName: 'chat.acme-example.com', ResourcePath: '/health', SearchString: 'CHATBOT_HEALTHY' });
+    const records = byType(failoverResources, 'AWS::Route53::RecordSet').map(([, r]) => JSON.stringify(r.Properties.HealthCheckId ?? null));
+    expect(records.some((r) => r.includes(id))).toBe(false);
+  });
+
+  test('region health alarms page at important, the public name at emergency, alarm and OK', () => {
+    expect(topicRef('important')).not.toEqual(topicRef('emergency'));
+    for (const role of ['primary', 'standby'] as const) {
+      const a = alarmOf(s.stacks.failover.healthChecks[role]);
+      expect(a.Properties.AlarmActions).toEqual([topicRef('important')]);
+      expect(a.Properties.OKActions).toEqual([topicRef('important')]);
+      expect(a.Properties.AlarmDescription).toMatch(new RegExp(`^\\[Important warning .+\\] The ${role} region fails its /health check`));
+    }
+    const pub = alarmOf(s.stacks.failover.publicHealthCheck!);
+    expect(pub.Properties.AlarmActions).toEqual([topicRef('emergency')]);
+    expect(pub.Properties.AlarmDescription).toMatch(/^\[Emergency warning .+\] The public name chat\.acme-example\.com is not served/);
+  });
+
+  test('response levels: emergency = both regions down OR public name down; severe = either region down', () => {
+    const rl = s.stacks.failover.responseLevels!;
+    const name = (c: any) => s.stacks.failover.resolve(c.alarm.alarmArn);
+    const rule = (level: 'emergency' | 'severe') => JSON.stringify(s.stacks.failover.resolve((rl.alarms[level]!.node.defaultChild as any).alarmRule));
+    const [p, st, pub] = [s.stacks.failover.healthChecks.primary, s.stacks.failover.healthChecks.standby, s.stacks.failover.publicHealthCheck!].map((c) => JSON.stringify(name(c)));
+    const emergency = rule('emergency');
+    expect(emergency).toContain('((ALARM(');
+    expect(emergency).toContain(' AND ');
+    expect(emergency).toContain(') OR ALARM(');
+    const severe = rule('severe');
+    expect(severe).toContain(' OR ');
+    expect(severe).not.toContain(' AND ');
+    for (const ref of [p, st]) {
+      const logical = JSON.parse(ref)['Fn::GetAtt'][0];
+      expect(emergency).toContain(logical);
+      expect(severe).toContain(logical);
+    }
+    expect(emergency).toContain(JSON.parse(pub)['Fn::GetAtt'][0]);
+    expect(severe).not.toContain(JSON.parse(pub)['Fn::GetAtt'][0]);
+    const composite = failoverResources[s.stacks.failover.getLogicalId(rl.alarms.emergency!.node.defaultChild as any)] as any;
+    expect(composite.Properties.AlarmActions).toEqual([topicRef('emergency')]);
+  });
+
+  test('the us-east-1 dashboard lives in the failover stack and shows the health alarms', () => {
+    const [[, dash]] = byType(failoverResources, 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dash.Properties.DashboardBody);
+    for (const c of [s.stacks.failover.healthChecks.primary, s.stacks.failover.publicHealthCheck!]) {
+      expect(body).toContain(s.stacks.failover.getLogicalId(c.alarm.node.defaultChild as any));
+    }
   });
 });

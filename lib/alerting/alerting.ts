@@ -1,0 +1,137 @@
+import { Duration, Tags } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { AUDIENCE_NAMES, LEVEL_LABELS, perLevel, Plan, RunbookKey, WarningLevel } from '../config';
+import { runbookText } from './catalogue';
+import { Notifier, WebhookChannel } from './notifier';
+import { DirectRecipients, WarningTopics } from './warning-topics';
+
+/** Tag every alarm carries with its warning level. */
+export const LEVEL_TAG = 'contingency:warning-level';
+
+/** Largest alarm description CloudWatch accepts. */
+const MAX_DESCRIPTION = 1024;
+
+/** The e-mail/SMS recipients of each level, from the plan's audiences. */
+export function recipientsByLevel(plan: Plan): Record<WarningLevel, DirectRecipients> {
+  return perLevel((level) => {
+    const emails = new Set<string>();
+    const phones = new Set<string>();
+    for (const name of AUDIENCE_NAMES) {
+      const a = plan.audiences[name];
+      if (!a || !a.levels.includes(level)) continue;
+      a.email.forEach((e) => emails.add(e));
+      a.sms.forEach((p) => phones.add(p));
+    }
+    return { emails: [...emails], phones: [...phones] };
+  });
+}
+
+/** The webhook channels of each level, from the plan's audiences. */
+export function webhooksByLevel(plan: Plan): Record<WarningLevel, WebhookChannel[]> {
+  return perLevel((level) =>
+    AUDIENCE_NAMES.flatMap((name) => {
+      const a = plan.audiences[name];
+      return a && a.levels.includes(level) ? a.webhooks.map((w) => ({ kind: w.kind, secretName: w.secretName, audience: name })) : [];
+    }),
+  );
+}
+
+/** Contacts named in every alert: the plan's, else the ops on-call e-mails and phones. */
+export function alertContacts(plan: Plan): string[] {
+  return plan.alerting.contacts ?? [...plan.audiences.opsOnCall.email, ...plan.audiences.opsOnCall.sms];
+}
+
+/** Alarm description the notifier reads: first line the title, the rest the runbook (measures). */
+export function alarmDescription(plan: Plan, level: WarningLevel, title: string, key: RunbookKey): string {
+  const text = `[${LEVEL_LABELS[level].en} ${LEVEL_LABELS[level].zh}] ${title}\n${runbookText(plan, key)}`;
+  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 3)}...` : text;
+}
+
+export interface AlertingProps {
+  readonly plan: Plan;
+  /** Log groups linked from every alert (this region's chatbot logs). @default [] */
+  readonly logGroups?: readonly logs.ILogGroup[];
+  /** AWS Health services watched in this region (EventBridge `detail.service`). @default [] (no Health rule) */
+  readonly healthServices?: readonly string[];
+}
+
+/**
+ * The alerting hub of one region: the level topics, the notifier, the AWS Health rule, and a
+ * registry of alarms by level. Any alarm joins with `addAlarm(alarm, level, runbookKey)`, which
+ * wires the level topic as its alarm and OK action, tags it with its level and gives it the
+ * runbook text the notifier shows as measures.
+ */
+export class Alerting extends Construct {
+  public readonly topics: WarningTopics;
+  public readonly notifier: Notifier;
+  /** Every alarm added, by level (read lazily by the dashboard). */
+  public readonly alarms: Record<WarningLevel, cw.AlarmBase[]> = perLevel(() => []);
+  private readonly plan: Plan;
+
+  constructor(scope: Construct, id: string, props: AlertingProps) {
+    super(scope, id);
+    const { plan } = props;
+    this.plan = plan;
+    const ops = plan.audiences.opsOnCall;
+    this.topics = new WarningTopics(this, 'Topics', {
+      displayPrefix: plan.name,
+      recipients: recipientsByLevel(plan),
+      directRecipients: { emails: ops.email, phones: ops.sms },
+    });
+    this.notifier = new Notifier(this, 'Notifier', {
+      topics: this.topics,
+      planName: plan.name,
+      timeZone: plan.timeZone,
+      webhooks: webhooksByLevel(plan),
+      contacts: alertContacts(plan),
+      logGroups: props.logGroups ?? [],
+      healthRunbook: runbookText(plan, 'aws-health'),
+      repeatEvery: Duration.minutes(plan.alerting.emergencyRepeatMinutes),
+      heartbeatSilence: Duration.minutes(plan.alerting.heartbeatSilenceMinutes),
+      deliveryTimeoutSeconds: plan.alerting.deliveryTimeoutSeconds,
+      deliveryAttempts: plan.alerting.deliveryAttempts,
+      logRetention: plan.chatbot.logRetentionDays,
+    });
+    if (props.healthServices?.length) {
+      new events.Rule(this, 'AwsHealth', {
+        description: `AWS Health issues for ${props.healthServices.join(', ')} → ${plan.alerting.healthEventLevel} warning`,
+        eventPattern: { source: ['aws.health'], detailType: ['AWS Health Event'], detail: { service: [...props.healthServices], eventTypeCategory: ['issue'] } },
+        targets: [new targets.SnsTopic(this.topics.topics[plan.alerting.healthEventLevel])],
+      });
+    }
+  }
+
+  /** The topic of a level. */
+  public topic(level: WarningLevel) {
+    return this.topics.topics[level];
+  }
+
+  /** Description for an alarm built elsewhere before it is added (title line + runbook). */
+  public describe(level: WarningLevel, title: string, key: RunbookKey): string {
+    return alarmDescription(this.plan, level, title, key);
+  }
+
+  /**
+   * Wires an alarm to its level: alarm and OK actions on the level topic, the level tag, and the
+   * standard description (level, title, runbook). With a `title` the description is always the
+   * standard one, so every alert reads the same whoever built the alarm; without one, an existing
+   * description is kept.
+   */
+  public addAlarm(alarm: cw.AlarmBase, level: WarningLevel, runbookKey: RunbookKey, title?: string): void {
+    const action = new cwActions.SnsAction(this.topic(level));
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    Tags.of(alarm).add(LEVEL_TAG, level);
+    const cfn = alarm.node.defaultChild;
+    if (cfn instanceof cw.CfnAlarm || cfn instanceof cw.CfnCompositeAlarm) {
+      if (title !== undefined || !cfn.alarmDescription) cfn.alarmDescription = this.describe(level, title ?? runbookKey, runbookKey);
+    }
+    this.alarms[level].push(alarm);
+  }
+}
+

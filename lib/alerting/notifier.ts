@@ -1,0 +1,213 @@
+import * as path from 'path';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from '../../lambdas/notify/metrics';
+import { CHATBOT_RUNTIME, KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
+import { perLevel, WARNING_LEVELS, WarningLevel, WebhookKind } from '../config';
+import { FORMATTED_ATTRIBUTE, WarningTopics } from './warning-topics';
+
+export const NOTIFIER_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'notify', 'handler.ts');
+/** Namespace and dimension of the notifier's own metrics (Powertools EMF, lambdas/shared/powertools.ts). */
+export const NOTIFIER_METRICS = { namespace: 'ChatbotContingency', dimensionsMap: { service: 'notifier' } } as const;
+
+/** One chat/webhook channel: the secret holds `{"url": …, "signingSecret"?: …}`. */
+export interface WebhookChannel {
+  readonly kind: WebhookKind;
+  /** Secrets Manager secret name (not ARN); the URL never appears in templates or logs. */
+  readonly secretName: string;
+  /** Audience it belongs to (logged with failures). */
+  readonly audience: string;
+}
+
+export interface NotifierProps {
+  readonly topics: WarningTopics;
+  readonly planName: string;
+  /** IANA time zone for times in messages. @default 'Asia/Hong_Kong' */
+  readonly timeZone?: string;
+  /** Webhook channels per level. @default - none (e-mail/SMS only) */
+  readonly webhooks?: Record<WarningLevel, readonly WebhookChannel[]>;
+  /** Contacts named in every alert. @default [] */
+  readonly contacts?: readonly string[];
+  /** Log groups behind the "logs" link of each alert. @default [] (no logs link) */
+  readonly logGroups?: readonly logs.ILogGroup[];
+  /** Measures shown for AWS Health events. */
+  readonly healthRunbook: string;
+  /** Emergencies repeat (and the heartbeat ticks) this often. @default Duration.minutes(5) */
+  readonly repeatEvery?: Duration;
+  /** Heartbeat alarm fires after this long without a tick. @default Duration.minutes(15) */
+  readonly heartbeatSilence?: Duration;
+  /** @default 5 */
+  readonly deliveryTimeoutSeconds?: number;
+  /** @default 3 */
+  readonly deliveryAttempts?: number;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The fan-out function: subscribed to every level topic (raw alarms only), it formats one message
+ * per alert and sends it to the level's e-mail/SMS subscribers (re-publishing with the formatted
+ * attribute) and webhooks. Failed invocations go, after 2 Lambda retries, to an encrypted DLQ.
+ * A schedule repeats unacknowledged emergencies and beats the heartbeat. Its own alarms (delivery
+ * failures, DLQ depth, heartbeat) go to the `direct` topic: e-mail/SMS only, never through itself.
+ */
+export class Notifier extends Construct {
+  public readonly fn: NodejsFunction;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly logGroup: logs.LogGroup;
+  public readonly ackPrefix: string;
+  public readonly deliveryFailureAlarm: cw.Alarm;
+  public readonly deadLetterAlarm: cw.Alarm;
+  public readonly heartbeatAlarm: cw.Alarm;
+
+  constructor(scope: Construct, id: string, props: NotifierProps) {
+    super(scope, id);
+    const repeat = props.repeatEvery ?? Duration.minutes(5);
+    const silence = props.heartbeatSilence ?? Duration.minutes(15);
+    const timeoutS = props.deliveryTimeoutSeconds ?? 5;
+    const attempts = props.deliveryAttempts ?? 3;
+    const errors: string[] = [];
+    if (!Token.isUnresolved(silence.toMinutes()) && silence.toMinutes() < 2 * repeat.toMinutes()) {
+      errors.push(`heartbeatSilence must be at least twice repeatEvery (${repeat.toMinutes()} min), got: ${silence.toMinutes()} min`);
+    }
+    if (timeoutS * attempts + 2 * (attempts - 1) > 60) errors.push(`deliveryTimeoutSeconds × deliveryAttempts plus backoff must fit in 60 s, got: ${timeoutS} s × ${attempts}`);
+    for (const level of WARNING_LEVELS) {
+      for (const w of props.webhooks?.[level] ?? []) {
+        if (!Token.isUnresolved(w.secretName) && w.secretName.startsWith('arn:')) errors.push(`webhooks.${level} secretName must be a secret name, not an ARN, got: ${w.secretName}`);
+      }
+    }
+    if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
+
+    const stack = Stack.of(this);
+    this.ackPrefix = `/${props.planName}/alerting/ack`;
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'Alert fan-out' });
+    this.logGroup.grantWrite(role);
+
+    const webhooks = perLevel((level) => (props.webhooks?.[level] ?? []).map((w) => ({ kind: w.kind, secretName: w.secretName, audience: w.audience })));
+    const config = {
+      planName: props.planName,
+      region: stack.region,
+      timeZone: props.timeZone ?? 'Asia/Hong_Kong',
+      topics: perLevel((level) => props.topics.topics[level].topicArn),
+      webhooks,
+      contacts: [...(props.contacts ?? [])],
+      logGroups: (props.logGroups ?? []).map((g) => g.logGroupName),
+      healthRunbook: props.healthRunbook,
+      ackPrefix: this.ackPrefix,
+      deliveryTimeoutSeconds: timeoutS,
+      deliveryAttempts: attempts,
+    };
+
+    this.fn = new NodejsFunction(this, 'Handler', {
+      entry: NOTIFIER_ENTRY,
+      handler: 'handler',
+      runtime: CHATBOT_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      role,
+      logGroup: this.logGroup,
+      description: 'Warning-level fan-out: formats alerts, sends e-mail/SMS and chat webhooks, repeats emergencies',
+      environment: {
+        NOTIFIER_CONFIG: stack.toJsonString(config),
+        POWERTOOLS_SERVICE_NAME: 'notifier',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: { minify: true, sourceMap: true, format: OutputFormat.CJS, target: 'node22', externalModules: ['@aws-sdk/*'], forceDockerBundling: false },
+      retryAttempts: 2,
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+
+    const rawOnly = { [FORMATTED_ATTRIBUTE]: sns.SubscriptionFilter.notExistsFilter() };
+    for (const level of WARNING_LEVELS) {
+      const topic = props.topics.topics[level];
+      topic.addSubscription(new subs.LambdaSubscription(this.fn, { filterPolicy: rawOnly }));
+      topic.grantPublish(this.fn);
+    }
+    const seen = new Set<string>();
+    for (const level of WARNING_LEVELS) {
+      for (const w of webhooks[level]) {
+        if (seen.has(w.secretName)) continue;
+        seen.add(w.secretName);
+        secretsmanager.Secret.fromSecretNameV2(this, `Secret${seen.size}`, w.secretName).grantRead(this.fn);
+      }
+    }
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParametersByPath'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.ackPrefix.slice(1) })],
+      }),
+    );
+    // DescribeAlarms has no resource-level permissions.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
+
+    new events.Rule(this, 'Tick', {
+      description: 'Repeats unacknowledged emergency alerts and beats the alerting heartbeat',
+      schedule: events.Schedule.rate(repeat),
+      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0 })],
+    });
+
+    const direct = new cwActions.SnsAction(props.topics.direct);
+    this.deliveryFailureAlarm = new cw.Alarm(this, 'DeliveryFailures', {
+      alarmDescription: 'Alert deliveries are failing\nAlerts are not reaching a channel; check the notifier logs (kind and secret name are logged). This alarm goes to e-mail/SMS directly.',
+      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: DELIVERY_FAILURES_METRIC, statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm = new cw.Alarm(this, 'DeadLetterDepth', {
+      alarmDescription: 'Alerts failed after retries (dead-letter queue)\nThe notifier failed an alert 3 times; read the DLQ message and the notifier logs, then redrive.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
+    const silenceMin = silence.toMinutes();
+    this.heartbeatAlarm = new cw.Alarm(this, 'Heartbeat', {
+      alarmDescription: 'The alerting path is silent (no notifier heartbeat)\nThe notifier has not run on schedule: alerts may be lost. Check the function, its schedule and its errors.',
+      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: HEARTBEAT_METRIC, statistic: 'Sum', period: Duration.minutes(silenceMin) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cw.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cw.TreatMissingData.BREACHING,
+    });
+    for (const a of [this.deliveryFailureAlarm, this.deadLetterAlarm, this.heartbeatAlarm]) {
+      a.addAlarmAction(direct);
+      a.addOkAction(direct);
+    }
+
+    Validations.of(role).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudwatch:DescribeAlarms has no resource-level permissions; read-only, used to find emergency alarms still in ALARM.' },
+      ...KMS_GRANT_WILDCARDS.filter((a) => a === 'kms:GenerateDataKey*').map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} comes from grantPublish on the KMS-encrypted level topics and is scoped to that one key ARN.`,
+      })),
+      ...[...seen].map((name) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${name}-??????]`,
+        reason: `Secrets Manager appends 6 random characters to secret ARNs; "-??????" matches exactly the secret named ${name} from the plan.`,
+      })),
+    );
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of the notifier.' });
+  }
+}

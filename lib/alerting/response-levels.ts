@@ -1,0 +1,66 @@
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { RunbookKey, WarningLevel } from '../config';
+import { Alerting } from './alerting';
+
+/** Response levels of plan §5.1, by impact. */
+export const RESPONSE_LEVELS = ['emergency', 'severe', 'general'] as const;
+export type ResponseLevel = (typeof RESPONSE_LEVELS)[number];
+
+/** Which warning topic declares each response level (data, not code). */
+export const RESPONSE_TOPIC: Record<ResponseLevel, WarningLevel> = { emergency: 'emergency', severe: 'emergency', general: 'important' };
+const RUNBOOK: Record<ResponseLevel, RunbookKey> = { emergency: 'response-emergency', severe: 'response-severe', general: 'response-general' };
+const TITLE: Record<ResponseLevel, string> = {
+  emergency: 'Response level EMERGENCY: customers cannot be served',
+  severe: 'Response level SEVERE: a region is down or failing over, or the error budget burns at the emergency rate',
+  general: 'Response level GENERAL: the service is degraded for some customers',
+};
+
+export interface ResponseLevelsProps {
+  readonly alerting: Alerting;
+  /** us-east-1: the primary endpoint's health-check alarm (issue #3). @default - none */
+  readonly primaryHealthAlarm?: cw.IAlarm;
+  /** us-east-1: the standby endpoint's health-check alarm. @default - none */
+  readonly standbyHealthAlarm?: cw.IAlarm;
+  /** us-east-1: the public name's health-check alarm. @default - none */
+  readonly publicNameHealthAlarm?: cw.IAlarm;
+  /** Regional: alarms that each mean this region fails its customers (e.g. the emergency burn rate). @default [] */
+  readonly severeAlarms?: readonly cw.IAlarm[];
+  /** Regional: alarms that each mean some customers see a degraded service. @default [] */
+  readonly degradedAlarms?: readonly cw.IAlarm[];
+}
+
+/**
+ * Composite alarms per response level. CloudWatch composites may only read alarms of the same
+ * account and region, so each region composes what it can see:
+ * - us-east-1 (health checks): emergency = (primary AND standby unhealthy) OR public name unhealthy;
+ *   severe = primary OR standby unhealthy (failover in effect);
+ * - each chatbot region: severe = any of `severeAlarms`; general = any of `degradedAlarms`.
+ * A level without inputs is not created.
+ */
+export class ResponseLevels extends Construct {
+  public readonly alarms: Partial<Record<ResponseLevel, cw.CompositeAlarm>> = {};
+
+  constructor(scope: Construct, id: string, props: ResponseLevelsProps) {
+    super(scope, id);
+    const on = (a: cw.IAlarm) => cw.AlarmRule.fromAlarm(a, cw.AlarmState.ALARM);
+    const rules: Partial<Record<ResponseLevel, cw.IAlarmRule>> = {};
+    const { primaryHealthAlarm: p, standbyHealthAlarm: s, publicNameHealthAlarm: pub } = props;
+    const emergency: cw.IAlarmRule[] = [];
+    if (p && s) emergency.push(cw.AlarmRule.allOf(on(p), on(s)));
+    if (pub) emergency.push(on(pub));
+    if (emergency.length) rules.emergency = emergency.length === 1 ? emergency[0] : cw.AlarmRule.anyOf(...emergency);
+    const severe = [p, s, ...(props.severeAlarms ?? [])].filter((a): a is cw.IAlarm => a !== undefined).map(on);
+    if (severe.length) rules.severe = severe.length === 1 ? severe[0] : cw.AlarmRule.anyOf(...severe);
+    const degraded = (props.degradedAlarms ?? []).map(on);
+    if (degraded.length) rules.general = degraded.length === 1 ? degraded[0] : cw.AlarmRule.anyOf(...degraded);
+    for (const level of Object.keys(rules) as ResponseLevel[]) {
+      const alarm = new cw.CompositeAlarm(this, level, {
+        alarmRule: rules[level]!,
+        alarmDescription: props.alerting.describe(RESPONSE_TOPIC[level], TITLE[level], RUNBOOK[level]),
+      });
+      props.alerting.addAlarm(alarm, RESPONSE_TOPIC[level], RUNBOOK[level]);
+      this.alarms[level] = alarm;
+    }
+  }
+}
