@@ -5,6 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
 import type { Plan } from '../config';
+import { IncidentRecorder, ResponseAlarm } from '../incidents';
+import { incidentTableName } from './global-stack';
 
 export type DeploymentRole = 'primary' | 'standby';
 
@@ -15,6 +17,8 @@ export interface RegionalStackProps extends StackProps {
   readonly role: DeploymentRole;
   /** For the primary: ARN of the standby region's data key, which encrypts the standby replica. */
   readonly standbyKeyArn?: string;
+  /** Response-level composite alarms of this region (plan §5.1): their state changes drive incidents. @default [] */
+  readonly responseAlarms?: ResponseAlarm[];
 }
 
 /** Physical name of the chatbot global table, shared by both regions' replicas. */
@@ -32,6 +36,7 @@ export class RegionalStack extends Stack {
   public readonly dataKey: kms.IKey;
   public readonly table: dynamodb.ITableV2;
   public readonly chatbot: ChatbotApi;
+  public readonly incidents: IncidentRecorder;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -72,6 +77,15 @@ export class RegionalStack extends Stack {
       healthToken: plan.chatbot.healthToken,
       matchThreshold: plan.chatbot.matchThreshold,
       conversationTtlHours: plan.chatbot.conversationTtlHours,
+    });
+
+    // This region's replica of the incident global table (created by the global stack), by name:
+    // a reference to the global stack would make every stack depend on every other.
+    this.incidents = new IncidentRecorder(this, 'Incidents', {
+      table: dynamodb.TableV2.fromTableAttributes(this, 'IncidentLog', { tableName: incidentTableName(plan) }),
+      responseAlarms: props.responseAlarms ?? [],
+      retentionDays: plan.incidents.retentionDays,
+      logRetention: plan.chatbot.logRetentionDays,
     });
   }
 }
