@@ -105,6 +105,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(texts.title.zh)} · ${esc(texts.title.en)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="style.css">
 <script id="page-config" type="application/json">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
 <script src="app.js" defer></script>
