@@ -145,7 +145,7 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
           d.level = maxLevel(d.level, d.currentLevel);
           if (RESPONSE_RANK[d.currentLevel] > RESPONSE_RANK[before]) {
             line(e.time, 'alarm', `response level raised to ${d.currentLevel}`);
-            d.updates.push(autoUpdate(d, `auto-level-${d.currentLevel}-${d.reopenCount}`, e.time, 'investigating', t.levels[d.currentLevel].message, t));
+            d.updates.push(autoUpdate(d, `auto-level-${d.currentLevel}-${e.time}`, e.time, 'investigating', t.levels[d.currentLevel].message, t));
           }
         } else if (cur) {
           const wasActive = cur.activeAlarms.delete(e.alarm);

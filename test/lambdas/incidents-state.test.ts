@@ -78,7 +78,7 @@ describe('incident state machine', () => {
     const events = [alarm(0, 'a', 'ALARM', 'general'), alarm(1, 'b', 'ALARM', 'emergency'), alarm(3, 'b', 'OK', 'emergency')];
     const [i] = fold(events, 4);
     expect(i).toMatchObject({ phase: 'open', level: 'emergency', currentLevel: 'general' });
-    expect(i.updates.filter((u) => u.automatic).map((u) => u.id)).toEqual(['auto-opened', 'auto-level-emergency-0']);
+    expect(i.updates.filter((u) => u.automatic).map((u) => u.id)).toEqual(['auto-opened', `auto-level-emergency-${at(1)}`]);
     const mid = fold(events.slice(0, 2), 2)[0];
     expect(mid.components.chatbot).toBe('outage');
   });

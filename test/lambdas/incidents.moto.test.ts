@@ -154,3 +154,24 @@ test('still recovering inside the confirmation period: not closed, no report', a
   expect(doc.overall).toBe('operational');
   expect((await s3.send(new ListObjectsV2Command({ Bucket: 'report-bucket' }))).KeyCount).toBe(0);
 });
+
+test('a notice that SNS refuses is released and sent on the next run (never lost, never doubled)', async () => {
+  const rec = handlerWith(false);
+  await rec(alarmEvent('ALARM', 58));
+  const store = new IncidentStore(ddb, TABLE, 400);
+  const broken = { ...cfg, noticeTopicArn: 'arn:aws:sns:us-east-1:123456789012:no-such-topic' };
+  await expect(publishAll({ store, s3, sns }, broken)).rejects.toThrow();
+  expect(await queued()).toBe(0);
+  const retry = await publishAll({ store, s3, sns }, cfg);
+  expect(retry.noticesSent).toHaveLength(1);
+  expect(await queued()).toBe(1);
+  expect((await publishAll({ store, s3, sns }, cfg)).noticesSent).toEqual([]);
+});
+
+test('the recording-only function in a chatbot region ignores alarms it does not watch', async () => {
+  const rec = handlerWith(false);
+  const other = { ...alarmEvent('ALARM', 1), resources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:someone-else'] };
+  expect(await rec(other)).toEqual({ appended: false, published: false });
+  const { events } = await new IncidentStore(ddb, TABLE, 400).load(at(-10));
+  expect(events).toEqual([]);
+});
