@@ -6,3 +6,5 @@ export * from './fallback';
 export * from './alerting';
 export * from './stacks';
 export * from './app';
+export * from './site';
+export * from './incidents';

@@ -17,7 +17,8 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('every acknowledgement names a rule and gives a specific reason', () => {
-    const acks = acknowledgements(synthPlan().app);
+    // aws-cdk-lib itself acknowledges a cfn-lint rule on buckets with ACLs (the CloudFront log bucket): not ours.
+    const acks = acknowledgements(synthPlan().app).filter((a) => !a.id.startsWith('CloudFormation-Validate::'));
     expect(acks.length).toBeGreaterThan(0);
     for (const a of acks) {
       expect(a.id).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);

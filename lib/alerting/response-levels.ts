@@ -3,9 +3,22 @@ import { Construct } from 'constructs';
 import { RunbookKey, WarningLevel } from '../config';
 import { Alerting } from './alerting';
 
-/** Response levels of plan §5.1, by impact. */
-export const RESPONSE_LEVELS = ['emergency', 'severe', 'general'] as const;
-export type ResponseLevel = (typeof RESPONSE_LEVELS)[number];
+// Response levels of plan §5.1, by impact: one definition, shared with the incident handler.
+import { RESPONSE_LEVELS, ResponseLevel } from '../../lambdas/incidents/model';
+export { RESPONSE_LEVELS };
+export type { ResponseLevel };
+
+/** Where a set of response-level composites lives: us-east-1 (health checks) or a chatbot region. */
+export type ResponseScope = 'us-east-1' | 'primary' | 'standby';
+
+/**
+ * Name of a response-level composite alarm. Fixed (derived from the plan) so the incident recorder in
+ * the global stack can follow the us-east-1 composites of the failover stack, which depends on it,
+ * without a reference back.
+ */
+export function responseAlarmName(planName: string, scope: ResponseScope, level: ResponseLevel): string {
+  return `${planName}-response-${scope}-${level}`;
+}
 
 /** Which warning topic declares each response level (data, not code). */
 export const RESPONSE_TOPIC: Record<ResponseLevel, WarningLevel> = { emergency: 'emergency', severe: 'emergency', general: 'important' };
@@ -28,6 +41,8 @@ export interface ResponseLevelsProps {
   readonly severeAlarms?: readonly cw.IAlarm[];
   /** Regional: alarms that each mean some customers see a degraded service. @default [] */
   readonly degradedAlarms?: readonly cw.IAlarm[];
+  /** Names the composites `responseAlarmName(planName, scope, level)`. @default - generated names */
+  readonly naming?: { readonly planName: string; readonly scope: ResponseScope };
 }
 
 /**
@@ -54,8 +69,9 @@ export class ResponseLevels extends Construct {
     if (severe.length) rules.severe = severe.length === 1 ? severe[0] : cw.AlarmRule.anyOf(...severe);
     const degraded = (props.degradedAlarms ?? []).map(on);
     if (degraded.length) rules.general = degraded.length === 1 ? degraded[0] : cw.AlarmRule.anyOf(...degraded);
-    for (const level of Object.keys(rules) as ResponseLevel[]) {
+    for (const level of RESPONSE_LEVELS.filter((l) => rules[l] !== undefined)) {
       const alarm = new cw.CompositeAlarm(this, level, {
+        ...(props.naming ? { compositeAlarmName: responseAlarmName(props.naming.planName, props.naming.scope, level) } : {}),
         alarmRule: rules[level]!,
         alarmDescription: props.alerting.describe(RESPONSE_TOPIC[level], TITLE[level], RUNBOOK[level]),
       });

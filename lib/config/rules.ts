@@ -2,6 +2,8 @@ import { AUDIENCE_NAMES, Plan } from './schema';
 import { WARNING_LEVELS } from './levels';
 import { PlanIssue } from './errors';
 import { PITR_LAG_MINUTES, planFailoverChain, planFailoverTiming, worstCaseChainSeconds, worstCaseFailoverSeconds } from './objectives';
+import { placeholdersOf, TEMPLATE_PLACEHOLDERS } from '../../lambdas/incidents/templates';
+import { COMPONENT_RANK, RESPONSE_LEVELS } from '../../lambdas/incidents/model';
 
 /** Largest knowledge base the bot stores in one DynamoDB item (limit 400 KB, kept with headroom). */
 export const MAX_KNOWLEDGE_BASE_BYTES = 350 * 1024;
@@ -96,6 +98,7 @@ export function crossFieldIssues(plan: Plan): PlanIssue[] {
   }
   issues.push(...failoverIssues(plan));
   issues.push(...alertingIssues(plan));
+  issues.push(...incidentIssues(plan));
   return issues;
 }
 
@@ -210,6 +213,44 @@ export function alertingIssues(plan: Plan): PlanIssue[] {
   }
   if (plan.chatbot.reservedConcurrency !== undefined && plan.chatbot.reservedConcurrency > a.accountConcurrencyLimit) {
     add('chatbot.reservedConcurrency', `must not exceed alerting.accountConcurrencyLimit (${a.accountConcurrencyLimit}), got ${plan.chatbot.reservedConcurrency}`);
+  }
+  return issues;
+}
+
+/** Rules of the `incidents` section: templates only use known placeholders, stricter levels never look better. */
+export function incidentIssues(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const inc = plan.incidents;
+  const known: readonly string[] = TEMPLATE_PLACEHOLDERS;
+  const texts: [string, string][] = [];
+  for (const level of RESPONSE_LEVELS) {
+    for (const lang of ['zh', 'en'] as const) texts.push([`incidents.templates.${level}.message.${lang}`, inc.templates[level].message[lang]]);
+  }
+  for (const lang of ['zh', 'en'] as const) {
+    texts.push([`incidents.recoveringMessage.${lang}`, inc.recoveringMessage[lang]], [`incidents.resolvedMessage.${lang}`, inc.resolvedMessage[lang]]);
+  }
+  for (const [path, text] of texts) {
+    const unknown = placeholdersOf(text).filter((p) => !known.includes(p));
+    if (unknown.length) {
+      add(path, `uses unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')}; use only ${known.map((k) => `{${k}}`).join(' ')}`);
+    }
+  }
+  for (let i = 1; i < RESPONSE_LEVELS.length; i++) {
+    const lower = RESPONSE_LEVELS[i - 1];
+    const higher = RESPONSE_LEVELS[i];
+    if (COMPONENT_RANK[inc.templates[higher].chatbot] < COMPONENT_RANK[inc.templates[lower].chatbot]) {
+      add(
+        `incidents.templates.${higher}.chatbot`,
+        `must be at least as bad as incidents.templates.${lower}.chatbot ("${inc.templates[lower].chatbot}"), got "${inc.templates[higher].chatbot}": a wider-impact level must not show a better state`,
+      );
+    }
+  }
+  if (inc.retentionDays < inc.lookbackDays) {
+    add('incidents.retentionDays', `must be at least incidents.lookbackDays (${inc.lookbackDays}), got ${inc.retentionDays}: the log would expire before the status history that reads it`);
+  }
+  if (inc.confirmationMinutes >= inc.lookbackDays * 24 * 60) {
+    add('incidents.confirmationMinutes', `must be shorter than incidents.lookbackDays (${inc.lookbackDays} d), got ${inc.confirmationMinutes} min; lower it or look back further`);
   }
   return issues;
 }

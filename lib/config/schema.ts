@@ -155,6 +155,99 @@ const faqEntry = z
   })
   .strict();
 
+const componentState = z.enum(['operational', 'degraded', 'outage']);
+
+/** One response level's automatic status-page text and what it means for the chatbot component. */
+function levelTemplate(chatbot: 'operational' | 'degraded' | 'outage', title: { zh: string; en: string }, message: { zh: string; en: string }) {
+  return z
+    .object({
+      chatbot: componentState.default(chatbot).describe('State the status page shows for the chatbot while an incident is at this level'),
+      title: bilingual.default(title).describe('Incident title on the status page and in notice subjects'),
+      message: bilingual
+        .default(message)
+        .describe('First automatic update and customer notice; placeholders {level} {start} {scope} {eta} {team} {phone} {chatUrl}'),
+    })
+    .strict()
+    .prefault({});
+}
+
+const incidents = z
+  .object({
+    confirmationMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15)
+      .describe('Recovery must hold this long before an incident closes; an alarm within it re-opens the same incident (§5.2)'),
+    lookbackDays: z.number().int().min(1).max(365).default(30).describe('Incidents the status page history and the publisher consider, days'),
+    retentionDays: z.number().int().min(1).max(3650).default(400).describe('How long incident-log entries are kept in the table (TTL), days'),
+    historyLength: z.number().int().min(0).max(50).default(5).describe('Closed incidents listed under "recent history" on the status page'),
+    noticeMaxAgeMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe('Updates older than this are never sent as customer notices (a first deployment does not replay history)'),
+    templates: z
+      .object({
+        general: levelTemplate(
+          'operational',
+          { zh: '部分客戶使用智能客服時遇到問題', en: 'Some customers have trouble using the chat assistant' },
+          {
+            zh: '我們發現部分客戶在 {start} 起使用智能客服時遇到問題,正在處理。如需協助,請致電 {phone} 或使用 {chatUrl} 聯絡{team}。預計恢復時間:{eta}。',
+            en: 'Since {start} some customers have had trouble with the chat assistant; we are working on it. For help call {phone} or chat with {team} at {chatUrl}. Expected recovery: {eta}.',
+          },
+        ),
+        severe: levelTemplate(
+          'degraded',
+          { zh: '智能客服服務部分中斷', en: 'Chat assistant partially unavailable' },
+          {
+            zh: '智能客服自 {start} 起部分中斷(影響範圍:{scope}),應急預案已啟動,我們深表歉意。請致電 {phone} 或使用 {chatUrl} 聯絡{team}。預計恢復時間:{eta}。',
+            en: 'The chat assistant has been partly unavailable since {start} (scope: {scope}). Our contingency plan is running; we apologise. Please call {phone} or chat with {team} at {chatUrl}. Expected recovery: {eta}.',
+          },
+        ),
+        emergency: levelTemplate(
+          'outage',
+          { zh: '智能客服服務中斷', en: 'Chat assistant unavailable' },
+          {
+            zh: '智能客服自 {start} 起中斷,應急預案已啟動,我們深表歉意。{team}仍可為您服務:請致電 {phone} 或使用 {chatUrl}。預計恢復時間:{eta}。',
+            en: 'The chat assistant has been unavailable since {start}. Our contingency plan is running; we apologise. {team} can still help you: call {phone} or use {chatUrl}. Expected recovery: {eta}.',
+          },
+        ),
+      })
+      .strict()
+      .prefault({})
+      .describe('Automatic messages per response level (§5.1: general, severe, emergency), zh and en'),
+    recoveringMessage: bilingual
+      .default({
+        zh: '服務已恢復,我們正在觀察以確認穩定。如仍遇到問題,請致電 {phone}。',
+        en: 'Service has recovered and we are monitoring to confirm it is stable. If you still have trouble, call {phone}.',
+      })
+      .describe('Automatic update when every response alarm is OK again (placeholders as in templates)'),
+    resolvedMessage: bilingual
+      .default({ zh: '事件已解決,服務運作正常。感謝您的耐心。', en: 'The incident is resolved and service is operating normally. Thank you for your patience.' })
+      .describe('Automatic update when the incident closes'),
+    noEta: bilingual.default({ zh: '正在評估', en: 'being assessed' }).describe('Text for {eta} while no expected recovery time is set'),
+    statusPage: z
+      .object({
+        title: bilingual.default({ zh: '服務狀態', en: 'Service status' }).describe('Heading of the status page'),
+        components: z
+          .object({
+            chatbot: bilingual.default({ zh: '智能客服', en: 'Chat assistant' }).describe('Name of the chatbot component'),
+            agents: bilingual.default({ zh: '人工客服', en: 'Human agents' }).describe('Name of the human-agent component'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({})
+      .describe('The customer status page (us-east-1, behind CloudFront)'),
+  })
+  .strict()
+  .prefault({})
+  .describe('Incidents, customer notices and the status page (§5.2, §7.2, §8.1, §10.3)');
+
 export const planSchema = z
   .object({
     name: z
@@ -413,6 +506,7 @@ export const planSchema = z
       .array(faqEntry)
       .min(1)
       .describe('The FAQ the reference bot answers from, in zh and en'),
+    incidents,
     tags: z.record(z.string(), z.string()).default({}).describe('Tags added to every resource'),
   })
   .strict();

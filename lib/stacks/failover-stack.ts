@@ -89,6 +89,7 @@ export class FailoverStack extends ContingencyStack {
       alerting.addAlarm(this.publicHealthCheck.alarm, HEALTH_ALARM_LEVELS.public, 'endpoint-health', `The public name ${plan.dns.name} is not served by the chatbot`);
       this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
         alerting,
+        naming: { planName: plan.name, scope: 'us-east-1' },
         primaryHealthAlarm: this.healthChecks.primary.alarm,
         standbyHealthAlarm: this.healthChecks.standby.alarm,
         publicNameHealthAlarm: this.publicHealthCheck.alarm,

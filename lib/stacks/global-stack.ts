@@ -1,13 +1,25 @@
-import { StackProps } from 'aws-cdk-lib';
+import { CfnOutput, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ContingencyStack } from './contingency-stack';
-import { Alerting } from '../alerting';
+import { Alerting, responseAlarmName } from '../alerting';
 import type { Plan } from '../config';
 import { FallbackSite } from '../fallback';
+import { IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts } from '../incidents';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
+  /**
+   * Extra us-east-1 response-level alarms that drive incidents. The failover stack's composites
+   * (emergency, severe) are always followed, by name. @default []
+   */
+  readonly responseAlarms?: ResponseAlarm[];
+}
+
+/** Physical name of the incident global table, shared by its replicas in every region. */
+export function incidentTableName(plan: Plan): string {
+  return `${plan.name}-incidents`;
 }
 
 /** AWS Health service codes of the global services the plan uses (reported in us-east-1). */
@@ -15,9 +27,11 @@ export const GLOBAL_HEALTH_SERVICES = ['ROUTE53', 'CLOUDFRONT'];
 
 /**
  * What is global or must live in us-east-1 and depends on no regional stack: the public hosted zone
- * (when the plan creates it) and the human-agent fallback site (CloudFront certificates live in
- * us-east-1). Health checks and failover records are in the failover stack, which depends on both
- * regions; keeping them out of here lets the regional stacks read the zone without a cycle.
+ * (when the plan creates it), the human-agent fallback site (CloudFront certificates live in
+ * us-east-1), the us-east-1 alerting hub, the incident log (a global table with replicas in both
+ * chatbot regions), the status page and the incident publisher. Health checks and failover records
+ * are in the failover stack, which depends on both regions; keeping them out of here lets the
+ * regional stacks read the zone without a cycle.
  */
 export class GlobalStack extends ContingencyStack {
   public readonly hostedZone: route53.IHostedZone;
@@ -28,6 +42,10 @@ export class GlobalStack extends ContingencyStack {
    * (this stack cannot reference the failover stack, which depends on it).
    */
   public readonly alerting: Alerting;
+  public readonly incidentTable: IncidentTable;
+  public readonly statusPage: StatusPage;
+  /** The incident function of us-east-1, which also publishes the status page, notices and reports. */
+  public readonly incidents: IncidentRecorder;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
@@ -44,5 +62,42 @@ export class GlobalStack extends ContingencyStack {
       logRetention: plan.chatbot.logRetentionDays,
     });
     this.alerting = new Alerting(this, 'Alerting', { plan: props.plan, healthServices: GLOBAL_HEALTH_SERVICES });
+
+    const inc = plan.incidents;
+    // The us-east-1 response levels live in the failover stack, which depends on this one: follow
+    // them by their plan-derived names instead of a reference back (which would be a cycle).
+    const healthResponse: ResponseAlarm[] = (['emergency', 'severe'] as const).map((level) => ({
+      level,
+      alarm: cloudwatch.Alarm.fromAlarmName(this, `Response-${level}`, responseAlarmName(plan.name, 'us-east-1', level)),
+    }));
+    // Created here (us-east-1) with a replica in each chatbot region: no region's outage takes
+    // the incident record with it, and the regional stacks find their replica by name.
+    this.incidentTable = new IncidentTable(this, 'IncidentLog', {
+      tableName: incidentTableName(plan),
+      replicaRegions: [plan.regions.primary, plan.regions.standby].filter((r) => r !== this.region),
+    });
+    this.statusPage = new StatusPage(this, 'StatusPage', { texts: statusPageTexts(plan), timeZone: plan.timeZone });
+    this.incidents = new IncidentRecorder(this, 'Incidents', {
+      table: this.incidentTable.table,
+      responseAlarms: [...healthResponse, ...(props.responseAlarms ?? [])],
+      retentionDays: inc.retentionDays,
+      logRetention: plan.chatbot.logRetentionDays,
+      publishing: {
+        statusBucket: this.statusPage.site.bucket,
+        reportBucket: this.statusPage.reports,
+        noticeTopic: this.statusPage.noticeTopic,
+        templates: incidentTemplates(plan),
+        planName: plan.name,
+        confirmationMinutes: inc.confirmationMinutes,
+        lookbackDays: inc.lookbackDays,
+        historyLength: inc.historyLength,
+        noticeMaxAgeMinutes: inc.noticeMaxAgeMinutes,
+        pageUrl: this.statusPage.site.url,
+      },
+    });
+    new CfnOutput(this, 'StatusPageUrl', { value: this.statusPage.site.url, description: 'Customer status page' });
+    new CfnOutput(this, 'StatusBucketName', { value: this.statusPage.site.bucket.bucketName, description: 'scripts/incident.ts --bucket' });
+    new CfnOutput(this, 'ReportBucketName', { value: this.statusPage.reports.bucketName, description: 'scripts/incident.ts --report-bucket; post-incident reports under reports/' });
+    new CfnOutput(this, 'NoticeTopicArn', { value: this.statusPage.noticeTopic.topicArn, description: 'Customer notice topic; scripts/incident.ts --topic-arn' });
   }
 }

@@ -10,6 +10,8 @@ import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseL
 import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
 import type { Plan } from '../config';
 import { RegionalEndpoint } from '../failover';
+import { IncidentRecorder, ResponseAlarm, responseAlarmsOf } from '../incidents';
+import { incidentTableName } from './global-stack';
 
 export type DeploymentRole = 'primary' | 'standby';
 
@@ -25,6 +27,11 @@ export interface RegionalStackProps extends StackProps {
    * certificate is DNS-validated in it.
    */
   readonly hostedZoneId: string;
+  /**
+   * Extra response-level alarms of this region whose state changes drive incidents, besides the
+   * stack's own response-level composites (always included). @default []
+   */
+  readonly responseAlarms?: ResponseAlarm[];
 }
 
 /** AWS Health service codes of what the chatbot uses in its region. */
@@ -53,6 +60,7 @@ export class RegionalStack extends ContingencyStack {
   public readonly indicators: IndicatorAlarms;
   public readonly burnRates: BurnRateAlarms;
   public readonly responseLevels: ResponseLevels;
+  public readonly incidents: IncidentRecorder;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -123,7 +131,17 @@ export class RegionalStack extends ContingencyStack {
       alerting: this.alerting,
       severeAlarms: [this.burnRates.tiers.emergency.alert, this.indicators.alarms['error-rate'].emergency],
       degradedAlarms: [this.burnRates.tiers.important.alert, ...Object.values(this.indicators.alarms).map((byLevel) => byLevel.important)],
+      naming: { planName: plan.name, scope: role },
     });
     new AlertingDashboard(this, 'BigScreen', { plan, alerting: this.alerting, api: this.chatbot.api, heading: `${role} (${this.region})` });
+    // This region's replica of the incident global table (created by the global stack), by name:
+    // a reference to the global stack would make every stack depend on every other.
+    this.incidents = new IncidentRecorder(this, 'Incidents', {
+      table: dynamodb.TableV2.fromTableAttributes(this, 'IncidentLog', { tableName: incidentTableName(plan) }),
+      // This region's response levels open, update and close incidents (plan §5.2).
+      responseAlarms: [...responseAlarmsOf(this.responseLevels), ...(props.responseAlarms ?? [])],
+      retentionDays: plan.incidents.retentionDays,
+      logRetention: plan.chatbot.logRetentionDays,
+    });
   }
 }

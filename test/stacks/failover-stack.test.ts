@@ -135,7 +135,7 @@ describe('stack graph', () => {
 describe('fallback site (global stack)', () => {
   test('content bucket is private, encrypted, TLS-only and logged', () => {
     const g = s.templates.global;
-    const buckets = byType(g.toJSON().Resources, 'AWS::S3::Bucket');
+    const buckets = byType(g.toJSON().Resources, 'AWS::S3::Bucket').filter(([id]) => id.startsWith('Fallback'));
     expect(buckets).toHaveLength(2);
     for (const [, b] of buckets) {
       expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });

@@ -1,0 +1,100 @@
+/**
+ * The incident model shared by the recorder, the publisher, the operator CLI and the CDK constructs.
+ * Response levels are the plan's §5.1 levels (by impact), not the §4.2.3 warning levels.
+ */
+export const RESPONSE_LEVELS = ['general', 'severe', 'emergency'] as const;
+export type ResponseLevel = (typeof RESPONSE_LEVELS)[number];
+/** Higher rank = wider impact. */
+export const RESPONSE_RANK: Record<ResponseLevel, number> = { general: 0, severe: 1, emergency: 2 };
+export const RESPONSE_LABELS: Record<ResponseLevel, { zh: string; en: string }> = {
+  general: { zh: '一般事件', en: 'General incident' },
+  severe: { zh: '嚴重事件', en: 'Severe incident' },
+  emergency: { zh: '緊急事件', en: 'Emergency incident' },
+};
+
+export const COMPONENT_STATES = ['operational', 'degraded', 'outage'] as const;
+export type ComponentState = (typeof COMPONENT_STATES)[number];
+export const COMPONENT_RANK: Record<ComponentState, number> = { operational: 0, degraded: 1, outage: 2 };
+export const COMPONENT_IDS = ['chatbot', 'agents'] as const;
+export type ComponentId = (typeof COMPONENT_IDS)[number];
+
+/** Operator-facing progress of an incident (what the status page shows next to each update). */
+export const UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
+
+export interface Bilingual {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/** One immutable entry of the incident log. The log is append-only: (time, id) is its key. */
+export type IncidentEvent =
+  | {
+      readonly kind: 'alarm';
+      readonly id: string;
+      readonly time: string;
+      readonly alarm: string;
+      readonly region: string;
+      readonly level: ResponseLevel;
+      readonly state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+      readonly reason?: string;
+      /** When the metric first breached (from the alarm's reason data), if known. */
+      readonly impactStart?: string;
+    }
+  | { readonly kind: 'failover'; readonly id: string; readonly time: string; readonly region: string; readonly detail: string }
+  | {
+      readonly kind: 'update';
+      readonly id: string;
+      readonly time: string;
+      readonly status: UpdateStatus;
+      readonly message: Bilingual;
+      readonly eta?: string;
+      readonly components?: Partial<Record<ComponentId, ComponentState>>;
+      readonly author?: string;
+    }
+  | { readonly kind: 'resolve'; readonly id: string; readonly time: string; readonly message?: Bilingual; readonly author?: string }
+  | { readonly kind: 'notice'; readonly id: string; readonly time: string; readonly key: string; readonly subject: string };
+
+export interface TimelineEntry {
+  readonly time: string;
+  readonly kind: IncidentEvent['kind'] | 'opened' | 'recovering' | 'reopened' | 'closed';
+  readonly text: string;
+}
+
+export interface OperatorUpdate {
+  readonly id: string;
+  readonly time: string;
+  readonly status: UpdateStatus;
+  readonly message: Bilingual;
+  readonly eta?: string;
+  readonly automatic: boolean;
+}
+
+export type IncidentPhase = 'open' | 'recovering' | 'closed';
+
+export interface Incident {
+  /** Stable id: `INC-` + the opening event's time (compact) — the same in every region. */
+  readonly id: string;
+  readonly phase: IncidentPhase;
+  /** Highest response level reached. */
+  readonly level: ResponseLevel;
+  /** Level of the alarms in ALARM now (or the last ones, once recovering). */
+  readonly currentLevel: ResponseLevel;
+  readonly openedAt: string;
+  readonly impactStart?: string;
+  readonly cause: string;
+  /** Regions and alarms that fired. */
+  readonly scope: { readonly regions: string[]; readonly alarms: string[] };
+  readonly firstFailoverAt?: string;
+  /** Start of the recovery that held (or is being confirmed). */
+  readonly recoveredAt?: string;
+  readonly closedAt?: string;
+  /** 'confirmed' (recovery held for the confirmation period) or 'operator' (resolved by hand). */
+  readonly closedBy?: 'confirmed' | 'operator';
+  readonly reopenCount: number;
+  readonly eta?: string;
+  readonly components: Record<ComponentId, ComponentState>;
+  readonly updates: OperatorUpdate[];
+  readonly notices: { time: string; key: string; subject: string }[];
+  readonly timeline: TimelineEntry[];
+}

@@ -1,0 +1,77 @@
+import type { Incident } from './model';
+import { RESPONSE_LABELS } from './model';
+import { formatTime } from './templates';
+
+/** Whole minutes and seconds between two ISO times, e.g. "12 min 30 s"; "n/a" when unknown. */
+export function duration(from: string | undefined, to: string | undefined): string {
+  if (!from || !to) return 'n/a';
+  const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h} h ${m} min ${sec} s` : m > 0 ? `${m} min ${sec} s` : `${sec} s`;
+}
+
+/** Where a closed incident's report is stored in the reports bucket. */
+export function reportKey(incident: Pick<Incident, 'id' | 'openedAt'>): string {
+  return `reports/${incident.openedAt.slice(0, 4)}/${incident.id}.md`;
+}
+
+/**
+ * The post-incident report (plan §10.3), rendered when an incident closes: figures, timeline,
+ * notices sent, updates, and an improvements section for the review meeting to fill in.
+ * Time to detect runs from the first breach the alarm reported (impact start) to the incident
+ * opening; time to fail over and to recover run from the incident opening.
+ */
+export function renderReport(incident: Incident, opts: { timeZone: string; planName: string; confirmationMinutes: number }): string {
+  const t = (iso?: string) => (iso ? `${formatTime(iso, opts.timeZone)} · ${iso}` : 'n/a');
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [
+    `# Post-incident report ${incident.id}`,
+    '',
+    `Plan: ${opts.planName} · Level reached: ${incident.level} (${RESPONSE_LABELS[incident.level].zh} / ${RESPONSE_LABELS[incident.level].en})`,
+    '',
+    '## Summary',
+    '',
+    '| | |',
+    '|---|---|',
+    `| Cause (first alarm) | ${cell(incident.cause)} |`,
+    `| Scope | regions ${incident.scope.regions.join(', ')}; alarms ${incident.scope.alarms.join(', ') || 'n/a'} |`,
+    `| Impact started | ${t(incident.impactStart)} |`,
+    `| Detected (incident opened) | ${t(incident.openedAt)} |`,
+    `| First failover observed | ${t(incident.firstFailoverAt)} |`,
+    `| Recovered | ${t(incident.recoveredAt)} |`,
+    `| Closed | ${t(incident.closedAt)} (${incident.closedBy === 'operator' ? 'resolved by an operator' : `recovery held ${opts.confirmationMinutes} min`}) |`,
+    `| Re-opened within the confirmation period | ${incident.reopenCount} time(s) |`,
+    '',
+    '## Figures',
+    '',
+    `- Time to detect: ${duration(incident.impactStart, incident.openedAt)}`,
+    `- Time to fail over: ${duration(incident.openedAt, incident.firstFailoverAt)}`,
+    `- Time to recover: ${duration(incident.openedAt, incident.recoveredAt ?? incident.closedAt)}`,
+    `- Customer notices sent: ${incident.notices.length}`,
+    '',
+    '## Timeline',
+    '',
+    '| time | event | detail |',
+    '|---|---|---|',
+    ...incident.timeline.map((e) => `| ${e.time} | ${e.kind} | ${cell(e.text)} |`),
+    '',
+    '## Customer notices sent',
+    '',
+    ...(incident.notices.length ? incident.notices.map((n) => `- ${n.time} — ${cell(n.subject)}`) : ['- none']),
+    '',
+    '## Updates published',
+    '',
+    ...incident.updates.map((u) => `- ${u.time} [${u.status}${u.automatic ? ', automatic' : ''}]${u.eta ? ` ETA ${u.eta}` : ''}: ${cell(u.message.en)} / ${cell(u.message.zh)}`),
+    '',
+    '## Improvements (to fill in at the review)',
+    '',
+    '- Root cause:',
+    '- What worked:',
+    '- What did not:',
+    '- Actions (owner, due date):',
+    '',
+  ];
+  return lines.join('\n');
+}

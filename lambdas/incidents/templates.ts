@@ -1,0 +1,58 @@
+import type { Bilingual, ComponentState, Incident, ResponseLevel } from './model';
+import { RESPONSE_LABELS } from './model';
+
+/** Placeholders a message template may use; anything else is rejected by the plan rules. */
+export const TEMPLATE_PLACEHOLDERS = ['level', 'start', 'scope', 'eta', 'team', 'phone', 'chatUrl'] as const;
+export type TemplateVar = (typeof TEMPLATE_PLACEHOLDERS)[number];
+
+/** The message templates and page texts the plan's `incidents` section provides. */
+export interface MessageTemplates {
+  readonly levels: Record<ResponseLevel, { readonly chatbot: ComponentState; readonly title: Bilingual; readonly message: Bilingual }>;
+  readonly recovering: Bilingual;
+  readonly resolved: Bilingual;
+  readonly noEta: Bilingual;
+  readonly contacts: { readonly team: Bilingual; readonly phone: string; readonly chatUrl: string };
+  /** IANA time zone for times in messages. */
+  readonly timeZone: string;
+}
+
+/** Placeholders used by a template, e.g. `{start}` → 'start'. */
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]);
+}
+
+export function renderTemplate(template: string, vars: Record<TemplateVar, string>): string {
+  return template.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (name in vars ? vars[name as TemplateVar] : whole));
+}
+
+/** `2026-11-23 08:05 (Asia/Hong_Kong)`: a time customers can read, in the plan's time zone. */
+export function formatTime(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
+}
+
+function vars(incident: Pick<Incident, 'currentLevel' | 'openedAt' | 'scope' | 'eta'>, t: MessageTemplates, lang: 'zh' | 'en'): Record<TemplateVar, string> {
+  return {
+    level: RESPONSE_LABELS[incident.currentLevel][lang],
+    start: formatTime(incident.openedAt, t.timeZone),
+    scope: incident.scope.regions.join(', '),
+    eta: incident.eta ? formatTime(incident.eta, t.timeZone) : t.noEta[lang],
+    team: t.contacts.team[lang],
+    phone: t.contacts.phone,
+    chatUrl: t.contacts.chatUrl,
+  };
+}
+
+/** Renders a bilingual template for an incident. */
+export function renderBilingual(template: Bilingual, incident: Pick<Incident, 'currentLevel' | 'openedAt' | 'scope' | 'eta'>, t: MessageTemplates): Bilingual {
+  return { zh: renderTemplate(template.zh, vars(incident, t, 'zh')), en: renderTemplate(template.en, vars(incident, t, 'en')) };
+}

@@ -1,0 +1,203 @@
+import * as path from 'path';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CHATBOT_RUNTIME, KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
+import { bucketObjectsFinding } from '../site/static-site';
+import { FAILOVER_DETAIL_TYPE, FAILOVER_EVENT_SOURCE } from '../../lambdas/incidents/events';
+import { RESPONSE_LEVELS, ResponseLevel } from '../../lambdas/incidents/model';
+import { INCIDENT_KEYS, PublishConfig, STATUS_OBJECT_KEY } from '../../lambdas/incidents/store';
+import type { MessageTemplates } from '../../lambdas/incidents/templates';
+
+export const INCIDENT_HANDLER_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'incidents', 'handler.ts');
+
+/** A response-level composite alarm (plan §5.1) whose state changes drive incidents. */
+export interface ResponseAlarm {
+  readonly alarm: cloudwatch.IAlarm;
+  readonly level: ResponseLevel;
+}
+
+/** The composites of a ResponseLevels construct as incident inputs. */
+export function responseAlarmsOf(levels: { readonly alarms: Partial<Record<ResponseLevel, cloudwatch.IAlarm>> }): ResponseAlarm[] {
+  return RESPONSE_LEVELS.flatMap((level) => (levels.alarms[level] ? [{ alarm: levels.alarms[level]!, level }] : []));
+}
+
+/** Where the publishing region sends what customers see. */
+export interface IncidentPublishing {
+  readonly statusBucket: s3.IBucket;
+  readonly reportBucket: s3.IBucket;
+  readonly noticeTopic: sns.ITopic;
+  readonly templates: MessageTemplates;
+  readonly planName: string;
+  readonly confirmationMinutes: number;
+  readonly lookbackDays: number;
+  readonly historyLength: number;
+  readonly noticeMaxAgeMinutes: number;
+  /** Status page URL, added to notices. @default - none */
+  readonly pageUrl?: string;
+  /** How often the publisher runs without new events (closes incidents whose recovery held). @default Duration.minutes(1) */
+  readonly interval?: Duration;
+}
+
+export interface IncidentRecorderProps {
+  /** This region's replica of the incident table. */
+  readonly table: dynamodb.ITableV2;
+  /** Response alarms in this region. @default [] (only failover events are recorded) */
+  readonly responseAlarms?: ResponseAlarm[];
+  /** Incident-log entries are kept this long (TTL), days. @default 400 */
+  readonly retentionDays?: number;
+  /** Function log retention. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Set in exactly one region (us-east-1): also publish the status page, notices and reports,
+   * triggered by the table stream and a schedule. @default - record only
+   */
+  readonly publishing?: IncidentPublishing;
+}
+
+/**
+ * The incident function of one region (plan §5.2). EventBridge delivers CloudWatch alarm state
+ * changes in the alarm's own region, so this construct is deployed in every region that has
+ * response alarms; all of them append to the same global incident table (their local replica).
+ * Also records `contingency.failover` "Failover Observed" events (from health checks or drills).
+ */
+export class IncidentRecorder extends Construct {
+  public readonly fn: NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+  public readonly alarmRule?: events.Rule;
+  public readonly failoverRule: events.Rule;
+  public readonly scheduleRule?: events.Rule;
+
+  constructor(scope: Construct, id: string, props: IncidentRecorderProps) {
+    super(scope, id);
+    const alarms = props.responseAlarms ?? [];
+    const retentionDays = props.retentionDays ?? 400;
+    const p = props.publishing;
+    const errors: string[] = [];
+    if (!Token.isUnresolved(retentionDays) && (retentionDays < 1 || !Number.isInteger(retentionDays))) errors.push(`retentionDays must be a whole number of at least 1, got: ${retentionDays}`);
+    if (p) {
+      const interval = p.interval ?? Duration.minutes(1);
+      if (!Token.isUnresolved(interval) && (interval.toSeconds() < 60 || interval.toSeconds() > p.confirmationMinutes * 60)) {
+        errors.push(`publishing.interval must be between 1 minute and the confirmation period (${p.confirmationMinutes} min), got: ${interval.toSeconds()} s`);
+      }
+      if (p.confirmationMinutes < 1) errors.push(`publishing.confirmationMinutes must be at least 1, got: ${p.confirmationMinutes}`);
+      if (p.lookbackDays > retentionDays) errors.push(`publishing.lookbackDays must not exceed retentionDays (${retentionDays}), got: ${p.lookbackDays}`);
+    }
+    if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: p ? 'Incident recorder and status publisher' : 'Incident recorder',
+    });
+    this.logGroup.grantWrite(role);
+
+    const stack = Stack.of(this);
+    const publishConfig: PublishConfig | undefined = p && {
+      statusBucket: p.statusBucket.bucketName,
+      reportBucket: p.reportBucket.bucketName,
+      noticeTopicArn: p.noticeTopic.topicArn,
+      confirmationMinutes: p.confirmationMinutes,
+      lookbackDays: p.lookbackDays,
+      historyLength: p.historyLength,
+      noticeMaxAgeMinutes: p.noticeMaxAgeMinutes,
+      planName: p.planName,
+      templates: p.templates,
+      ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}),
+    };
+    this.fn = new NodejsFunction(this, 'Handler', {
+      entry: INCIDENT_HANDLER_ENTRY,
+      handler: 'handler',
+      runtime: CHATBOT_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      description: p ? 'Records incidents and publishes the status page, notices and reports' : 'Records response-alarm state changes in the incident log',
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        RETENTION_DAYS: String(retentionDays),
+        ALARM_LEVELS: stack.toJsonString(alarms.map((a) => ({ arn: a.alarm.alarmArn, level: a.level }))),
+        ...(publishConfig ? { PUBLISH_CONFIG: stack.toJsonString(publishConfig) } : {}),
+        POWERTOOLS_SERVICE_NAME: 'incidents',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        format: OutputFormat.CJS,
+        target: 'node22',
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+      },
+    });
+    // Append-only in every region; the publisher also reads the log and claims notices/reports.
+    if (p) props.table.grantReadWriteData(this.fn);
+    else props.table.grant(this.fn, 'dynamodb:PutItem');
+
+    const target = new targets.LambdaFunction(this.fn, { retryAttempts: 20, maxEventAge: Duration.hours(6) });
+    if (alarms.length) {
+      this.alarmRule = new events.Rule(this, 'AlarmChanges', {
+        description: 'Response-level alarm state changes → incident log',
+        eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'], resources: alarms.map((a) => a.alarm.alarmArn) },
+        targets: [target],
+      });
+    }
+    this.failoverRule = new events.Rule(this, 'FailoverObserved', {
+      description: 'Observed failovers → incident timeline',
+      eventPattern: { source: [FAILOVER_EVENT_SOURCE], detailType: [FAILOVER_DETAIL_TYPE] },
+      targets: [target],
+    });
+
+    if (p) {
+      p.statusBucket.grantPut(this.fn, STATUS_OBJECT_KEY);
+      p.reportBucket.grantPut(this.fn, 'reports/*');
+      p.noticeTopic.grantPublish(this.fn);
+      this.scheduleRule = new events.Rule(this, 'Schedule', {
+        description: 'Publishes the status page and closes incidents whose recovery held',
+        schedule: events.Schedule.rate(p.interval ?? Duration.minutes(1)),
+        targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0 })],
+      });
+      if (!props.table.tableStreamArn) throw new Error(`${this.node.path}: publishing needs the incident table's stream (create the table with a stream)`);
+      props.table.grantStreamRead(this.fn);
+      this.fn.addEventSourceMapping('LogStream', {
+        eventSourceArn: props.table.tableStreamArn,
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        retryAttempts: 3,
+        bisectBatchOnError: true,
+        // Only new log entries (written here or replicated from the other regions) trigger a publish.
+        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.isEqual(INCIDENT_KEYS.eventPk) } } } })],
+      });
+    }
+
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (Tracing.ACTIVE) and dynamodb:ListStreams (stream grant) do not support resource-level permissions.',
+      },
+      ...(p
+        ? [
+            { id: bucketObjectsFinding(p.reportBucket, 'reports/*'), reason: 'Writes post-incident reports, one object per incident, under reports/ of the report bucket only.' },
+            { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'From grantPut: abort its own multipart uploads, on the status object and the reports/ prefix only.' },
+          ]
+        : []),
+      ...KMS_GRANT_WILDCARDS.map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} comes from the notice topic's publish grant on its customer-managed key and is scoped to that one key ARN.`,
+      })),
+    );
+  }
+}

@@ -1,0 +1,4 @@
+export * from './incident-table';
+export * from './incident-recorder';
+export * from './status-page';
+export * from './status-page-content';

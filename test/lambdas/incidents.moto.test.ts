@@ -1,0 +1,177 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { createHandler } from '../../lambdas/incidents/handler';
+import { IncidentStore, publishAll, PublishConfig } from '../../lambdas/incidents/store';
+import type { AlarmStateChangeEvent } from '../../lambdas/incidents/events';
+import { incidentTemplates } from '../../lib/incidents';
+import { loadedPlan } from '../helpers/plan';
+import { Moto, startMoto } from '../helpers/moto';
+
+// The incident state machine end to end against DynamoDB, S3 and SNS in moto_server: the handler
+// appends alarm events to the log, the publisher folds it and writes status.json, notices (to an
+// SQS queue subscribed to the topic, to count them) and the post-incident report.
+const { plan } = loadedPlan();
+const TABLE = 'acme-chat-incidents';
+const ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:acme-chat-emergency';
+let moto: Moto;
+let ddb: DynamoDBClient;
+let s3: S3Client;
+let sns: SNSClient;
+let sqs: SQSClient;
+let queueUrl: string;
+let cfg: PublishConfig;
+
+const MIN = 60_000;
+const T0 = Date.now() - 60 * MIN; // an hour ago: the closing happens "now"
+const at = (m: number) => new Date(T0 + m * MIN).toISOString();
+
+function alarmEvent(value: 'ALARM' | 'OK', minutes: number, deliveryId = `d-${value}-${minutes}`): AlarmStateChangeEvent {
+  return {
+    id: deliveryId,
+    source: 'aws.cloudwatch',
+    'detail-type': 'CloudWatch Alarm State Change',
+    time: at(minutes),
+    region: 'us-east-1',
+    resources: [ARN],
+    detail: { alarmName: 'acme-chat-emergency', state: { value, reason: `went ${value}`, timestamp: at(minutes) } },
+  };
+}
+
+async function getText(bucket: string, key: string): Promise<string> {
+  const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return r.Body!.transformToString();
+}
+async function status(): Promise<any> {
+  return JSON.parse(await getText('status-bucket', 'status.json'));
+}
+async function queued(): Promise<number> {
+  const r = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  return Number(r.Attributes!.ApproximateNumberOfMessages);
+}
+
+beforeAll(async () => {
+  moto = await startMoto('us-east-1');
+  ddb = new DynamoDBClient(moto.clientConfig);
+  s3 = new S3Client({ ...moto.clientConfig, forcePathStyle: true });
+  sns = new SNSClient(moto.clientConfig);
+  sqs = new SQSClient(moto.clientConfig);
+});
+afterAll(async () => {
+  [ddb, s3, sns, sqs].forEach((c) => c?.destroy());
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await s3.send(new CreateBucketCommand({ Bucket: 'status-bucket' }));
+  await s3.send(new CreateBucketCommand({ Bucket: 'report-bucket' }));
+  const topic = await sns.send(new CreateTopicCommand({ Name: 'notices' }));
+  const q = await sqs.send(new CreateQueueCommand({ QueueName: 'notice-copy' }));
+  queueUrl = q.QueueUrl!;
+  const qArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn;
+  await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: qArn, Attributes: { RawMessageDelivery: 'true' } }));
+  cfg = {
+    statusBucket: 'status-bucket',
+    reportBucket: 'report-bucket',
+    noticeTopicArn: topic.TopicArn!,
+    confirmationMinutes: 15,
+    lookbackDays: 30,
+    historyLength: 5,
+    noticeMaxAgeMinutes: 24 * 60,
+    planName: plan.name,
+    templates: incidentTemplates(plan),
+  };
+});
+
+const handlerWith = (publish: boolean) =>
+  createHandler({ tableName: TABLE, retentionDays: 400, alarmLevels: [{ arn: ARN, level: 'emergency' }], ...(publish ? { publish: cfg } : {}) }, { ddb, s3, sns });
+
+test('open → status outage with the emergency template, one notice; a duplicate delivery changes nothing', async () => {
+  const h = handlerWith(true);
+  expect(await h(alarmEvent('ALARM', 0))).toEqual({ appended: true, published: true });
+  const doc = await status();
+  expect(doc.overall).toBe('outage');
+  expect(doc.current).toMatchObject({ level: 'emergency', phase: 'open', startedAt: at(0), title: plan.incidents.templates.emergency.title });
+  expect(doc.current.updates[0].message.en).toContain(plan.handoff.phone);
+  expect(await queued()).toBe(1);
+  expect(await h(alarmEvent('ALARM', 0, 'redelivered'))).toEqual({ appended: false, published: true });
+  expect(await queued()).toBe(1);
+  const msg = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+  expect(msg.Messages![0].Body).toContain(doc.current.updates[0].message.zh);
+});
+
+test('flap, re-open, close after the confirmation period; report written once with the figures', async () => {
+  const rec = handlerWith(false); // a chatbot region: records only
+  await rec(alarmEvent('ALARM', 0));
+  await rec(alarmEvent('OK', 5));
+  await rec(alarmEvent('ALARM', 10)); // within 15 min: the same incident continues
+  await rec(alarmEvent('OK', 30)); // 30 min before now: recovery has held
+  // out of order: a late duplicate of the first ALARM, delivered last
+  await rec(alarmEvent('ALARM', 0, 'late-copy'));
+  const store = new IncidentStore(ddb, TABLE, 400);
+  const first = await publishAll({ store, s3, sns }, cfg);
+  expect(first.incidents).toHaveLength(1);
+  expect(first.incidents[0]).toMatchObject({ phase: 'closed', reopenCount: 1, recoveredAt: at(30), closedAt: at(45), closedBy: 'confirmed' });
+  expect(first.status.current).toBeNull();
+  expect(first.status.history[0]).toMatchObject({ startedAt: at(0), closedAt: at(45) });
+  expect(first.reportsWritten).toEqual([`reports/${at(0).slice(0, 4)}/${first.incidents[0].id}.md`]);
+  const report = await getText('report-bucket', first.reportsWritten[0]);
+  expect(report).toContain('- Time to recover: 30 min 0 s');
+  expect(report).toContain(`- Customer notices sent: ${first.noticesSent.length}`);
+  expect(report).toMatch(/\| reopened \|/);
+  // notices: opened, recovering, reopened, recovering again, resolved
+  expect(first.noticesSent.map((k) => k.split('#')[1])).toEqual(['auto-opened', 'auto-recovering-0', 'auto-reopened-1', 'auto-recovering-1', 'auto-resolved']);
+  const second = await publishAll({ store, s3, sns }, cfg);
+  expect(second.noticesSent).toEqual([]);
+  expect(second.reportsWritten).toEqual([]);
+  expect(await queued()).toBe(5);
+  const keys = await s3.send(new ListObjectsV2Command({ Bucket: 'report-bucket' }));
+  expect(keys.KeyCount).toBe(1);
+});
+
+test('still recovering inside the confirmation period: not closed, no report', async () => {
+  const h = handlerWith(true);
+  await h(alarmEvent('ALARM', 50));
+  const r = await h(alarmEvent('OK', 55)); // 5 min ago
+  expect(r.published).toBe(true);
+  const doc = await status();
+  expect(doc.current).toMatchObject({ phase: 'recovering' });
+  expect(doc.overall).toBe('operational');
+  expect((await s3.send(new ListObjectsV2Command({ Bucket: 'report-bucket' }))).KeyCount).toBe(0);
+});
+
+test('a notice that SNS refuses is released and sent on the next run (never lost, never doubled)', async () => {
+  const rec = handlerWith(false);
+  await rec(alarmEvent('ALARM', 58));
+  const store = new IncidentStore(ddb, TABLE, 400);
+  const broken = { ...cfg, noticeTopicArn: 'arn:aws:sns:us-east-1:123456789012:no-such-topic' };
+  await expect(publishAll({ store, s3, sns }, broken)).rejects.toThrow();
+  expect(await queued()).toBe(0);
+  const retry = await publishAll({ store, s3, sns }, cfg);
+  expect(retry.noticesSent).toHaveLength(1);
+  expect(await queued()).toBe(1);
+  expect((await publishAll({ store, s3, sns }, cfg)).noticesSent).toEqual([]);
+});
+
+test('the recording-only function in a chatbot region ignores alarms it does not watch', async () => {
+  const rec = handlerWith(false);
+  const other = { ...alarmEvent('ALARM', 1), resources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:someone-else'] };
+  expect(await rec(other)).toEqual({ appended: false, published: false });
+  const { events } = await new IncidentStore(ddb, TABLE, 400).load(at(-10));
+  expect(events).toEqual([]);
+});

@@ -1,0 +1,125 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { IncidentStore } from '../../lambdas/incidents/store';
+import { parseEta, runCli } from '../../scripts/incident';
+import { Moto, startMoto } from '../helpers/moto';
+
+// The operator CLI against DynamoDB, S3 and SNS in moto_server: an update reaches the status page
+// and the notice topic with the same words; resolve closes the incident and writes the report.
+const ROOT = path.join(__dirname, '..', '..');
+const TABLE = 'acme-chat-incidents';
+let moto: Moto;
+let ddb: DynamoDBClient;
+let s3: S3Client;
+let sns: SNSClient;
+let sqs: SQSClient;
+let queueUrl: string;
+let topicArn: string;
+const clients = () => ({ ddb, s3, sns });
+const common = () => ['--endpoint', moto.endpoint, '--bucket', 'status', '--report-bucket', 'reports', '--topic-arn', topicArn];
+
+async function statusDoc(): Promise<any> {
+  const r = await s3.send(new GetObjectCommand({ Bucket: 'status', Key: 'status.json' }));
+  return JSON.parse(await r.Body!.transformToString());
+}
+async function messages(): Promise<string[]> {
+  const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+  return (r.Messages ?? []).map((m) => m.Body!);
+}
+async function openIncident(minutesAgo = 5): Promise<void> {
+  const time = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  await new IncidentStore(ddb, TABLE, 400).append({ kind: 'alarm', id: `alarm#x#ALARM#${time}`, time, alarm: 'acme-chat-severe', region: 'ap-southeast-1', level: 'severe', state: 'ALARM' });
+}
+
+beforeAll(async () => {
+  moto = await startMoto('us-east-1');
+  ddb = new DynamoDBClient(moto.clientConfig);
+  s3 = new S3Client({ ...moto.clientConfig, forcePathStyle: true });
+  sns = new SNSClient(moto.clientConfig);
+  sqs = new SQSClient(moto.clientConfig);
+});
+afterAll(async () => {
+  [ddb, s3, sns, sqs].forEach((c) => c?.destroy());
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await s3.send(new CreateBucketCommand({ Bucket: 'status' }));
+  await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
+  topicArn = (await sns.send(new CreateTopicCommand({ Name: 'notices' }))).TopicArn!;
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'copy' }))).QueueUrl!;
+  const qArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn;
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: qArn, Attributes: { RawMessageDelivery: 'true' } }));
+});
+
+test('update: the same zh/en text and ETA on the status page and in the notice', async () => {
+  await openIncident();
+  const eta = new Date(Date.now() + 90 * 60_000);
+  const out = await runCli(['update', '--status', 'identified', '--zh', '已找到原因,正在修復', '--en', 'Cause found, fix under way', '--eta', eta.toISOString(), '--agents', 'degraded', ...common()], clients);
+  expect(out).toMatch(/^updated INC-/);
+  const doc = await statusDoc();
+  expect(doc.current.updates[0]).toMatchObject({ status: 'identified', message: { zh: '已找到原因,正在修復', en: 'Cause found, fix under way' }, eta: eta.toISOString() });
+  expect(doc.current.eta).toBe(eta.toISOString());
+  expect(doc.components).toEqual([
+    { id: 'chatbot', state: 'degraded' },
+    { id: 'agents', state: 'degraded' },
+  ]);
+  const bodies = await messages();
+  const notice = bodies.find((b) => b.includes('Cause found, fix under way'));
+  expect(notice).toContain('已找到原因,正在修復');
+});
+
+test('resolve: closes at once, the page shows it in history, the report is written', async () => {
+  await openIncident();
+  const out = await runCli(['resolve', '--author', 'alice', ...common()], clients);
+  expect(out).toMatch(/^resolved INC-/);
+  expect(out).toMatch(/report: s3:\/\/reports\/reports\/\d{4}\/INC-.*\.md/);
+  const doc = await statusDoc();
+  expect(doc.current).toBeNull();
+  expect(doc.overall).toBe('operational');
+  expect(doc.history).toHaveLength(1);
+  const key = /s3:\/\/reports\/(\S+)/.exec(out)![1];
+  const report = await (await s3.send(new GetObjectCommand({ Bucket: 'reports', Key: key }))).Body!.transformToString();
+  expect(report).toContain('resolved by an operator');
+});
+
+test('refuses without an open incident, and names every bad option', async () => {
+  await expect(runCli(['update', '--status', 'identified', '--zh', 'x', '--en', 'y', ...common()], clients)).rejects.toThrow(/no open incident/);
+  await openIncident();
+  await expect(runCli(['update', '--status', 'fixed', '--zh', 'x', '--chatbot', 'broken', '--eta', 'soon', ...common()], clients)).rejects.toThrow(
+    /--status must be one of investigating, identified, monitoring, resolved[\s\S]*--zh and --en are both required[\s\S]*--chatbot must be one of[\s\S]*--eta must be/,
+  );
+  await expect(runCli(['update', '--status', 'identified', '--zh', 'x', '--en', 'y'], clients)).rejects.toThrow(/missing --bucket, --report-bucket, --topic-arn/);
+  expect(parseEta('+90m', new Date('2026-11-23T08:00:00Z'))).toBe('2026-11-23T09:30:00.000Z');
+  expect(() => parseEta('2020-01-01T00:00:00Z', new Date('2026-11-23T08:00:00Z'))).toThrow(/must be in the future/);
+});
+
+test('runs as a command (npx tsx scripts/incident.ts) with an exit code', async () => {
+  await openIncident();
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
+  const ok = spawnSync('npx', ['tsx', 'scripts/incident.ts', 'update', '--status', 'monitoring', '--zh', '觀察中', '--en', 'Monitoring', ...common()], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(ok.stderr).not.toMatch(/incident:/);
+  expect(ok.status).toBe(0);
+  expect(ok.stdout).toMatch(/notices sent: 2/); // the automatic opening notice and this update
+  const bad = spawnSync('npx', ['tsx', 'scripts/incident.ts', 'explode'], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toMatch(/incident: usage:/);
+});
