@@ -39,28 +39,28 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time(fn: (outdir: string) => void, label: string): number[] {
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const outdir = path.join(outRoot, `${label}-${i}`);
-    const t0 = process.hrtime.bigint();
-    fn(outdir);
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return ms;
+function timeOnce(fn: (outdir: string) => void, label: string): number[] {
+  const outdir = path.join(outRoot, label);
+  const t0 = process.hrtime.bigint();
+  fn(outdir);
+  return [Number(process.hrtime.bigint() - t0) / 1e6];
 }
 
 // Warm both paths once (module loading, esbuild start-up) so neither pays it in the figures.
 reference(path.join(outRoot, 'warm-ref'));
 example(path.join(outRoot, 'warm-ex'));
-const ref = time(reference, 'ref');
-const ex = time(example, 'ex');
-const resources = fs
-  .readdirSync(path.join(outRoot, 'ex-0'))
-  .filter((f) => f.endsWith('.template.json'))
+// Interleaved (reference, example, reference, …) so background load shifts both alike.
+const ref: number[] = [];
+const ex: number[] = [];
+for (let i = 0; i < runs; i++) {
+  ref.push(...timeOnce(reference, `ref-${i}`));
+  ex.push(...timeOnce(example, `ex-${i}`));
+}
+const templates = fs.readdirSync(path.join(outRoot, 'ex-0')).filter((f) => f.endsWith('.template.json'));
+const resources = templates
   .reduce((n, f) => n + Object.keys(JSON.parse(fs.readFileSync(path.join(outRoot, 'ex-0', f), 'utf8')).Resources).length, 0);
 console.log(`runs: ${runs} each (after one warm-up), node ${process.version}, ${os.cpus().length} cpus`);
 console.log(`minimal one-function app: median ${median(ref).toFixed(0)} ms  [${ref.map((x) => x.toFixed(0)).join(', ')}]`);
-console.log(`example plan (3 stacks, ${resources} resources): median ${median(ex).toFixed(0)} ms  [${ex.map((x) => x.toFixed(0)).join(', ')}]`);
+console.log(`example plan (${templates.length} stacks, ${resources} resources): median ${median(ex).toFixed(0)} ms  [${ex.map((x) => x.toFixed(0)).join(', ')}]`);
 console.log(`ratio example/minimal: ${(median(ex) / median(ref)).toFixed(2)}`);
 fs.rmSync(outRoot, { recursive: true, force: true });
