@@ -17,7 +17,7 @@ export interface Synthesized {
 }
 
 /**
- * Builds the app for a plan without bundling Lambda code (esbuild runs in one dedicated test), so
+ * Builds the app for a plan without bundling Lambda code (esbuild runs in one dedicated test, test/shared/bundling.test.ts), so
  * template assertions stay fast. No cdk-nag here: test/nag.test.ts runs it on the real synth.
  */
 export function synthPlan(loaded: LoadedPlan = loadedPlan(), opts: { bundle?: boolean } = {}): Synthesized {
