@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CHATBOT_RUNTIME, LAMBDAS_DIR, ProjectFunction } from '../../lib/shared';
 
-// No bundling here (test/bundling.test.ts bundles every project function once).
+// No bundling here (test/shared/bundling.test.ts bundles every project function once).
 const newStack = () =>
   new Stack(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-pf-')), context: { 'aws:cdk:bundling-stacks': [] } }), 'S', { env: { region: 'ap-southeast-1' } });
 
