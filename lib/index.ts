@@ -8,3 +8,4 @@ export * from './stacks';
 export * from './app';
 export * from './site';
 export * from './incidents';
+export * from './shared';

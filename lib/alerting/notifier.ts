@@ -5,9 +5,8 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -15,11 +14,12 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from '../../lambdas/notify/metrics';
-import { CHATBOT_RUNTIME, KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
+import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
+import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { perLevel, WARNING_LEVELS, WarningLevel, WebhookKind } from '../config';
 import { FORMATTED_ATTRIBUTE, WarningTopics } from './warning-topics';
 
-export const NOTIFIER_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'notify', 'handler.ts');
+export const NOTIFIER_ENTRY = path.join(LAMBDAS_DIR, 'notify', 'handler.ts');
 /** Namespace and dimension of the notifier's own metrics (Powertools EMF, lambdas/shared/powertools.ts). */
 export const NOTIFIER_METRICS = { namespace: 'ChatbotContingency', dimensionsMap: { service: 'notifier' } } as const;
 
@@ -93,14 +93,11 @@ export class Notifier extends Construct {
 
     const stack = Stack.of(this);
     this.ackPrefix = `/${props.planName}/alerting/ack`;
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.KMS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'Alert fan-out' });
-    this.logGroup.grantWrite(role);
 
     const webhooks = perLevel((level) => (props.webhooks?.[level] ?? []).map((w) => ({ kind: w.kind, secretName: w.secretName, audience: w.audience })));
     const config = {
@@ -117,25 +114,20 @@ export class Notifier extends Construct {
       deliveryAttempts: attempts,
     };
 
-    this.fn = new NodejsFunction(this, 'Handler', {
+    // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
+    const fn = new ProjectFunction(this, 'Default', {
       entry: NOTIFIER_ENTRY,
-      handler: 'handler',
-      runtime: CHATBOT_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      roleDescription: 'Alert fan-out',
       timeout: Duration.seconds(60),
-      role,
-      logGroup: this.logGroup,
       description: 'Warning-level fan-out: formats alerts, sends e-mail/SMS and chat webhooks, repeats emergencies',
-      environment: {
-        NOTIFIER_CONFIG: stack.toJsonString(config),
-        POWERTOOLS_SERVICE_NAME: 'notifier',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: { minify: true, sourceMap: true, format: OutputFormat.CJS, target: 'node22', externalModules: ['@aws-sdk/*'], forceDockerBundling: false },
-      retryAttempts: 2,
-      onFailure: new SqsDestination(this.deadLetterQueue),
+      serviceName: 'notifier',
+      environment: { NOTIFIER_CONFIG: stack.toJsonString(config) },
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
+    this.fn = fn.fn;
+    this.logGroup = fn.logGroup;
+    const role = fn.role;
+    this.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
 
     const rawOnly = { [FORMATTED_ATTRIBUTE]: sns.SubscriptionFilter.notExistsFilter() };
     for (const level of WARNING_LEVELS) {

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SENTINEL_PK } from '../../lambdas/shared/table-keys';
-import { BackupFunction } from './backup-function';
+import { ProjectFunction } from '../shared/project-function';
 
 export interface BackupSentinelProps {
   /** The chatbot table (this region's replica). */
@@ -26,7 +26,7 @@ export interface BackupSentinelProps {
  * only under the SENTINEL partition key.
  */
 export class BackupSentinel extends Construct {
-  public readonly function: BackupFunction;
+  public readonly function: ProjectFunction;
   public readonly rule: events.Rule;
 
   constructor(scope: Construct, id: string, props: BackupSentinelProps) {
@@ -35,7 +35,7 @@ export class BackupSentinel extends Construct {
     if (!Token.isUnresolved(interval) && (!Number.isInteger(interval) || interval < 1 || interval > 60)) {
       throw new Error(`${this.node.path}: intervalMinutes must be an integer between 1 and 60 inclusive, got: ${interval}`);
     }
-    this.function = new BackupFunction(this, 'Writer', {
+    this.function = new ProjectFunction(this, 'Writer', {
       handlerDir: 'sentinel',
       serviceName: 'backup-sentinel',
       description: 'Writes the backup sentinel record that restore tests check',

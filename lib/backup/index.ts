@@ -1,4 +1,3 @@
-export * from './backup-function';
 export * from './backup-vault';
 export * from './chatbot-backup-plan';
 export * from './restore-testing';

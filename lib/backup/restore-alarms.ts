@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LEVEL_TAG } from '../alerting/alerting';
 import { LEVEL_LABELS, WarningLevel } from '../config/levels';
-import { BackupFunction } from './backup-function';
+import { ProjectFunction } from '../shared/project-function';
 import { BACKUP_METRICS_NAMESPACE } from './restore-validator';
 
 
@@ -41,7 +41,7 @@ export interface RestoreAlarmSet {
 export class RestoreAlarms extends Construct {
   public readonly alarms: RestoreAlarmSet;
   public readonly level: WarningLevel;
-  public readonly watch: BackupFunction;
+  public readonly watch: ProjectFunction;
 
   constructor(scope: Construct, id: string, props: RestoreAlarmsProps) {
     super(scope, id);
@@ -51,7 +51,7 @@ export class RestoreAlarms extends Construct {
     this.level = props.level ?? 'important';
     const label = LEVEL_LABELS[this.level];
 
-    this.watch = new BackupFunction(this, 'Watch', {
+    this.watch = new ProjectFunction(this, 'Watch', {
       handlerDir: 'restore-watch',
       serviceName: 'restore-watch',
       description: 'Publishes hours since a chatbot restore test last passed validation',

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BackupFunction } from './backup-function';
+import { ProjectFunction } from '../shared/project-function';
 
 export interface RestoreValidatorProps {
   /** The live table restores are compared with (this region's replica). */
@@ -32,7 +32,7 @@ export const BACKUP_METRICS_NAMESPACE = 'ChatbotContingency';
  * table (never writes, tags or extends it) and reports through PutRestoreValidationResult.
  */
 export class RestoreValidator extends Construct {
-  public readonly function: BackupFunction;
+  public readonly function: ProjectFunction;
   public readonly rule: events.Rule;
 
   constructor(scope: Construct, id: string, props: RestoreValidatorProps) {
@@ -44,7 +44,7 @@ export class RestoreValidator extends Construct {
     if (interval < 1 || interval > 60) errors.push(`sentinelIntervalMinutes must be between 1 and 60 inclusive, got: ${interval}`);
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
-    this.function = new BackupFunction(this, 'Validator', {
+    this.function = new ProjectFunction(this, 'Validator', {
       handlerDir: 'restore-validator',
       serviceName: 'restore-validator',
       description: 'Validates restore-test copies of the chatbot table and reports to AWS Backup',

@@ -4,21 +4,20 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HandoffContacts } from '../../lambdas/chatbot/bot';
+import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 
-/** The newest Node.js Lambda runtime that cfn-lint 1.51 accepts (checked in test/lint). */
-export const CHATBOT_RUNTIME = lambda.Runtime.NODEJS_24_X;
+export { CHATBOT_RUNTIME } from '../shared/project-function';
 
 /** Action wildcards in CDK's KMS grants (kms:GenerateDataKey*, kms:ReEncrypt*); always scoped to one key ARN. */
 export const KMS_GRANT_WILDCARDS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] as const;
 
 /** Reference bot handler shipped with this project. */
-export const REFERENCE_BOT_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'chatbot', 'handler.ts');
+export const REFERENCE_BOT_ENTRY = path.join(LAMBDAS_DIR, 'chatbot', 'handler.ts');
 
 /** Human-agent contacts the bot hands off to (the plan's `handoff` section); the handler's own type. */
 export type HandoffContactsProps = HandoffContacts;
@@ -86,25 +85,18 @@ export class ChatbotApi extends Construct {
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention });
 
     // An explicit role instead of the managed AWSLambdaBasicExecutionRole: logs scoped to this
-    // function's own log group, table access through grants only.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Chatbot handler (${props.deploymentRole})`,
-    });
-    this.functionLogs.grantWrite(role);
-
-    this.fn = new NodejsFunction(this, 'Handler', {
+    // function's own log group, table access through grants only. Id 'Default' keeps the logical
+    // ids of Handler and Role as they were before ProjectFunction (see its TSDoc).
+    const { fn, role } = new ProjectFunction(this, 'Default', {
       entry: props.entry ?? REFERENCE_BOT_ENTRY,
-      handler: 'handler',
-      runtime: CHATBOT_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+      logGroup: this.functionLogs,
+      roleDescription: `Chatbot handler (${props.deploymentRole})`,
       memorySize: props.memoryMb ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
-      role,
-      logGroup: this.functionLogs,
       tracing: lambda.Tracing.ACTIVE,
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       description: `Customer-service chatbot (${props.deploymentRole})`,
+      serviceName: 'chatbot',
       environment: {
         TABLE_NAME: props.table.tableName,
         DEPLOYMENT_ROLE: props.deploymentRole,
@@ -112,19 +104,9 @@ export class ChatbotApi extends Construct {
         MATCH_THRESHOLD: String(props.matchThreshold ?? 0.3),
         CONVERSATION_TTL_HOURS: String(props.conversationTtlHours ?? 24),
         HANDOFF_CONTACTS: JSON.stringify(props.contacts),
-        POWERTOOLS_SERVICE_NAME: 'chatbot',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        // The runtime ships AWS SDK v3; everything else (Powertools) is bundled.
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
       },
     });
+    this.fn = fn;
     props.table.grantReadWriteData(this.fn);
 
     this.alias = new lambda.Alias(this, 'Live', {

@@ -4,21 +4,21 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CHATBOT_RUNTIME, KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
+import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
+import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { bucketObjectsFinding } from '../site/static-site';
 import { FAILOVER_DETAIL_TYPE, FAILOVER_EVENT_SOURCE } from '../../lambdas/incidents/events';
 import { RESPONSE_LEVELS, ResponseLevel } from '../../lambdas/incidents/model';
 import { INCIDENT_KEYS, PublishConfig, STATUS_OBJECT_KEY } from '../../lambdas/incidents/store';
 import type { MessageTemplates } from '../../lambdas/incidents/templates';
 
-export const INCIDENT_HANDLER_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'incidents', 'handler.ts');
+export const INCIDENT_HANDLER_ENTRY = path.join(LAMBDAS_DIR, 'incidents', 'handler.ts');
 
 /** A response-level composite alarm (plan §5.1) whose state changes drive incidents. */
 export interface ResponseAlarm {
@@ -94,13 +94,6 @@ export class IncidentRecorder extends Construct {
     }
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: p ? 'Incident recorder and status publisher' : 'Incident recorder',
-    });
-    this.logGroup.grantWrite(role);
-
     const stack = Stack.of(this);
     const publishConfig: PublishConfig | undefined = p && {
       statusBucket: p.statusBucket.bucketName,
@@ -114,34 +107,25 @@ export class IncidentRecorder extends Construct {
       templates: p.templates,
       ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}),
     };
-    this.fn = new NodejsFunction(this, 'Handler', {
+    // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
+    const fn = new ProjectFunction(this, 'Default', {
       entry: INCIDENT_HANDLER_ENTRY,
-      handler: 'handler',
-      runtime: CHATBOT_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      roleDescription: p ? 'Incident recorder and status publisher' : 'Incident recorder',
       timeout: Duration.seconds(30),
-      role,
-      logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
       description: p ? 'Records incidents and publishes the status page, notices and reports' : 'Records response-alarm state changes in the incident log',
+      serviceName: 'incidents',
       environment: {
         TABLE_NAME: props.table.tableName,
         RETENTION_DAYS: String(retentionDays),
         ALARM_LEVELS: stack.toJsonString(alarms.map((a) => ({ arn: a.alarm.alarmArn, level: a.level }))),
         ...(publishConfig ? { PUBLISH_CONFIG: stack.toJsonString(publishConfig) } : {}),
-        POWERTOOLS_SERVICE_NAME: 'incidents',
-        NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
-      },
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
+    this.fn = fn.fn;
+    this.logGroup = fn.logGroup;
+    const role = fn.role;
     // Append-only in every region; the publisher also reads the log and claims notices/reports.
     if (p) props.table.grantReadWriteData(this.fn);
     else props.table.grant(this.fn, 'dynamodb:PutItem');

@@ -34,6 +34,8 @@ export class StatusPage extends Construct {
       files: renderStatusSite(props.texts, props.timeZone),
       dynamicPaths: [STATUS_OBJECT_KEY],
       dynamicMaxTtl: Duration.seconds(STATUS_MAX_AGE_SECONDS),
+      // Not the fallback site's size: each site's deployment needs its own handler (and role).
+      deploymentMemoryMb: 256,
     });
     this.noticeKey = new kms.Key(this, 'NoticeKey', {
       description: 'Encrypts customer incident notices',

@@ -22,6 +22,28 @@ export function bucketObjectsFinding(bucket: s3.IBucket, suffix: string): string
   return `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(cfn)}.Arn>/${suffix}]`;
 }
 
+/**
+ * A private, encrypted, TLS-only bucket for S3 server access logs and CloudFront standard logs,
+ * expiring objects after `retention`. Exported so a site can keep an access-log bucket it created
+ * before it used StaticSite (same logical id, same logs) and pass it as `logBucket`.
+ */
+export function accessLogBucket(scope: Construct, id: string, retention: Duration): s3.Bucket {
+  const bucket = new s3.Bucket(scope, id, {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    // CloudFront standard logs are delivered with ACLs.
+    objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+    lifecycleRules: [{ expiration: retention }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(bucket).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: 'This is the access-log bucket of the site; logging its own access would log into itself.',
+  });
+  return bucket;
+}
+
 export interface StaticSiteProps {
   /** Files to publish, path → content, generated at synth (e.g. `{ 'index.html': '…' }`). */
   readonly files: Record<string, string>;
@@ -38,8 +60,31 @@ export interface StaticSiteProps {
   readonly domainNames?: string[];
   /** ACM certificate in us-east-1 for `domainNames`. @default - none */
   readonly certificate?: acm.ICertificate;
-  /** How long access logs are kept. @default 90 days */
+  /** How long access logs are kept (in the bucket this construct creates). @default 90 days */
   readonly accessLogRetention?: Duration;
+  /** Existing access-log bucket (see `accessLogBucket`). @default - a new bucket `Logs` keeping logs for `accessLogRetention` */
+  readonly logBucket?: s3.Bucket;
+  /** Referrer-Policy header. @default cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN */
+  readonly referrerPolicy?: cloudfront.HeadersReferrerPolicy;
+  /**
+   * Let pages on any origin read the files (CORS: GET/HEAD from `*`, no credentials; OPTIONS is
+   * then answered too), e.g. a document that chat widgets fetch. @default false
+   */
+  readonly allowAnyOrigin?: boolean;
+  /** Custom error responses of the distribution. @default - none (CloudFront's own errors) */
+  readonly errorResponses?: cloudfront.ErrorResponse[];
+  /**
+   * Delete objects in the bucket that are not in `files` (dynamic paths are never deleted).
+   * @default false
+   */
+  readonly prune?: boolean;
+  /**
+   * Memory of the deployment's handler. BucketDeployment shares one handler (and so one role) per
+   * stack and memory size: two sites in one stack need different sizes. @default 128 (BucketDeployment's default)
+   */
+  readonly deploymentMemoryMb?: number;
+  /** Paths invalidated after each deployment. @default ['/index.html', '/app.js', '/style.css', '/'] */
+  readonly invalidationPaths?: string[];
   /** CloudFront price class. @default cloudfront.PriceClass.PRICE_CLASS_ALL (edge locations near every customer) */
   readonly priceClass?: cloudfront.PriceClass;
   /** Retention of the deployment function's logs. @default logs.RetentionDays.ONE_MONTH */
@@ -78,21 +123,10 @@ export class StaticSite extends Construct {
       errors.push(`dynamicMaxTtl must be between 0 and 300 seconds inclusive, got: ${dynamicMaxTtl.toSeconds()}`);
     }
     if (props.domainNames?.length && !props.certificate) errors.push('domainNames need a certificate (ACM, us-east-1); pass certificate or drop domainNames');
+    if (props.logBucket && props.accessLogRetention) errors.push('accessLogRetention applies only to the log bucket this construct creates; set the expiration on logBucket or drop accessLogRetention');
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
-    this.logBucket = new s3.Bucket(this, 'Logs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      // CloudFront standard logs are delivered with ACLs.
-      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: props.accessLogRetention ?? Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.logBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access-log bucket of the site; logging its own access would log into itself.',
-    });
+    this.logBucket = props.logBucket ?? accessLogBucket(this, 'Logs', props.accessLogRetention ?? Duration.days(90));
 
     this.bucket = new s3.Bucket(this, 'Content', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -112,24 +146,38 @@ export class StaticSite extends Construct {
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: { referrerPolicy: props.referrerPolicy ?? cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
         xssProtection: { protection: true, modeBlock: true, override: true },
       },
+      ...(props.allowAnyOrigin
+        ? {
+            corsBehavior: {
+              accessControlAllowOrigins: ['*'],
+              accessControlAllowMethods: ['GET', 'HEAD'],
+              accessControlAllowHeaders: ['*'],
+              accessControlAllowCredentials: false,
+              originOverride: true,
+            },
+          }
+        : {}),
     });
 
     const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
-    const dynamicCache = new cloudfront.CachePolicy(this, 'DynamicCache', {
-      comment: `Run-time objects of the ${props.purpose}: cached at most ${dynamicMaxTtl.toSeconds()} s`,
-      defaultTtl: dynamicMaxTtl,
-      maxTtl: dynamicMaxTtl,
-      minTtl: Duration.seconds(0),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    });
+    const dynamicCache = dynamicPaths.length
+      ? new cloudfront.CachePolicy(this, 'DynamicCache', {
+          comment: `Run-time objects of the ${props.purpose}: cached at most ${dynamicMaxTtl.toSeconds()} s`,
+          defaultTtl: dynamicMaxTtl,
+          maxTtl: dynamicMaxTtl,
+          minTtl: Duration.seconds(0),
+          enableAcceptEncodingGzip: true,
+          enableAcceptEncodingBrotli: true,
+        })
+      : undefined;
     const behavior = (cachePolicy: cloudfront.ICachePolicy): cloudfront.BehaviorOptions => ({
       origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      // CORS preflight requests need OPTIONS.
+      allowedMethods: props.allowAnyOrigin ? cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS : cloudfront.AllowedMethods.ALLOW_GET_HEAD,
       cachePolicy,
       responseHeadersPolicy: this.responseHeaders,
       compress: true,
@@ -138,7 +186,8 @@ export class StaticSite extends Construct {
       comment: props.purpose,
       defaultRootObject: 'index.html',
       defaultBehavior: behavior(cloudfront.CachePolicy.CACHING_OPTIMIZED),
-      additionalBehaviors: Object.fromEntries(dynamicPaths.map((p) => [p, behavior(dynamicCache)])),
+      additionalBehaviors: Object.fromEntries(dynamicPaths.map((p) => [p, behavior(dynamicCache!)])),
+      ...(props.errorResponses?.length ? { errorResponses: props.errorResponses } : {}),
       // Only takes effect with a custom certificate; the *.cloudfront.net one has a fixed policy.
       ...(props.certificate ? { minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 } : {}),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
@@ -177,16 +226,21 @@ export class StaticSite extends Construct {
     this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
       sources: Object.entries(props.files).map(([key, body]) => s3deploy.Source.data(key, body)),
       destinationBucket: this.bucket,
-      // Run-time objects (status.json) stay as they are.
-      prune: false,
+      // Run-time objects (status.json) stay as they are: excluded objects are never pruned.
+      prune: props.prune ?? false,
       exclude: dynamicPaths,
       role: deployRole,
       logGroup: deployLogs,
-      memoryLimit: 256,
+      ...(props.deploymentMemoryMb !== undefined ? { memoryLimit: props.deploymentMemoryMb } : {}),
       cacheControl: [s3deploy.CacheControl.setPublic(), s3deploy.CacheControl.maxAge(Duration.minutes(5))],
       distribution: this.distribution,
-      distributionPaths: ['/index.html', '/app.js', '/style.css', '/'],
+      distributionPaths: props.invalidationPaths ?? ['/index.html', '/app.js', '/style.css', '/'],
     });
+    if (this.deployment.handlerRole !== deployRole) {
+      throw new Error(
+        `${this.node.path}: deploymentMemoryMb must differ from every other BucketDeployment with its own role in this stack (they would share one handler and its role), got: ${props.deploymentMemoryMb ?? 'default (128)'}; choose another size`,
+      );
+    }
     const stack = Stack.of(this);
     const assetObjects = Token.isUnresolved(stack.region)
       ? []

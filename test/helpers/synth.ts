@@ -17,7 +17,7 @@ export interface Synthesized {
 }
 
 /**
- * Builds the app for a plan without bundling Lambda code (esbuild runs in one dedicated test), so
+ * Builds the app for a plan without bundling Lambda code (esbuild runs in one dedicated test, test/shared/bundling.test.ts), so
  * template assertions stay fast. No cdk-nag here: test/nag.test.ts runs it on the real synth.
  */
 export function synthPlan(loaded: LoadedPlan = loadedPlan(), opts: { bundle?: boolean } = {}): Synthesized {
@@ -46,10 +46,11 @@ export interface NagViolation {
 }
 
 /**
- * Synthesizes the app for a plan with the AwsSolutions pack, as `cdk synth` does, and returns every
- * unacknowledged finding (errors and warnings) from the validation report.
+ * Synthesizes the app for a plan with the AwsSolutions pack, as `cdk synth` does, and returns the
+ * app (for `acknowledgements`) with every unacknowledged finding (errors and warnings) from the
+ * validation report.
  */
-export function nagViolations(loaded: LoadedPlan = loadedPlan()): NagViolation[] {
+export function nagSynth(loaded: LoadedPlan = loadedPlan()): { app: App; violations: NagViolation[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-nag-'));
   const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   buildApp(app, loaded, { nag: true });
@@ -61,9 +62,15 @@ export function nagViolations(loaded: LoadedPlan = loadedPlan()): NagViolation[]
   const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
     pluginReports: { violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];
   };
-  return report.pluginReports.flatMap((p) =>
+  const violations = report.pluginReports.flatMap((p) =>
     p.violations.flatMap((v) => v.violatingConstructs.map((c) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity }))),
   );
+  return { app, violations };
+}
+
+/** Every unacknowledged cdk-nag finding of the app for a plan (see `nagSynth`). */
+export function nagViolations(loaded: LoadedPlan = loadedPlan()): NagViolation[] {
+  return nagSynth(loaded).violations;
 }
 
 /** Every acknowledgement recorded in the construct tree, with where it was made. */

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { buildSentinel } from '../../lambdas/sentinel/sentinel';
 import { validateRestoredTable, ValidationInput } from '../../lambdas/restore-validator/validate';
 import { Moto, startMoto } from '../helpers/moto';
@@ -34,9 +34,12 @@ async function table(name: string, opts: { sortKey?: string; kms?: boolean } = {
   );
 }
 
+/** n conversation turns, written 25 per BatchWriteItem (moto answers each request in turn). */
 async function fill(name: string, n: number, sortKey = 'sk') {
-  for (let i = 0; i < n; i++) {
-    await ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { S: `CONV#${i}` }, [sortKey]: { S: 'TURN#1' }, text: { S: `hello ${i}` } } }));
+  const items = Array.from({ length: n }, (_, i) => ({ pk: { S: `CONV#${i}` }, [sortKey]: { S: 'TURN#1' }, text: { S: `hello ${i}` } }));
+  for (let i = 0; i < items.length; i += 25) {
+    const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: { [name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    expect(out.UnprocessedItems?.[name] ?? []).toEqual([]);
   }
 }
 

@@ -1,0 +1,101 @@
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The newest Node.js Lambda runtime that cfn-lint 1.51 accepts (checked in test/lint). */
+export const CHATBOT_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** Folder of the project's Lambda handlers. */
+export const LAMBDAS_DIR = path.join(__dirname, '..', '..', 'lambdas');
+
+/** The esbuild options every project function is bundled with (locally, never in Docker). */
+export const PROJECT_BUNDLING = {
+  minify: true,
+  sourceMap: true,
+  format: OutputFormat.CJS,
+  target: 'node22',
+  // The runtime ships AWS SDK v3; everything else (Powertools) is bundled.
+  externalModules: ['@aws-sdk/*'],
+  forceDockerBundling: false,
+} as const;
+
+export interface ProjectFunctionProps {
+  /**
+   * Handler folder under `lambdas/` (its `handler.ts` is bundled). Give exactly one of
+   * `handlerDir` and `entry`. @default - none
+   */
+  readonly handlerDir?: string;
+  /** Handler entry file (absolute path). Give exactly one of `handlerDir` and `entry`. @default - none */
+  readonly entry?: string;
+  /** Function description. */
+  readonly description: string;
+  /** Powertools service name (also the `service` dimension of its metrics). */
+  readonly serviceName: string;
+  /** @default - none besides POWERTOOLS_SERVICE_NAME and NODE_OPTIONS */
+  readonly environment?: Record<string, string>;
+  /** @default Duration.minutes(1) */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Retention of the function's own log group (ignored when `logGroup` is given). @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Log group to write to instead of a new one (the role still gets write access to it). @default - a new log group `Logs` */
+  readonly logGroup?: logs.LogGroup;
+  /** @default lambda.Tracing.DISABLED (no X-Ray) */
+  readonly tracing?: lambda.Tracing;
+  /** @default - unreserved (account pool) */
+  readonly reservedConcurrentExecutions?: number;
+  /** Execution role to use instead of a new one; it is granted write access to the log group. @default - a new role `Role` */
+  readonly role?: iam.Role;
+  /** Description of the new role (ignored when `role` is given). @default - the function's `description` */
+  readonly roleDescription?: string;
+}
+
+/**
+ * A Lambda function built the house way: arm64, Node.js 24, bundled locally by esbuild (minified,
+ * source maps, AWS SDK external), its own log group with retention, and an explicit role that may
+ * write only to that log group (no AWSLambdaBasicExecutionRole). Callers grant the rest.
+ *
+ * Children: `Logs`, `Role` and `Handler`. A construct that used to create those three itself can
+ * host a ProjectFunction under the id `Default`, which CDK leaves out of logical ids, so the
+ * function, role and log group keep the logical ids they had.
+ */
+export class ProjectFunction extends Construct {
+  public readonly fn: NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    super(scope, id);
+    if ((props.handlerDir === undefined) === (props.entry === undefined)) {
+      throw new Error(`${this.node.path}: give exactly one of handlerDir and entry, got: ${props.handlerDir === undefined ? 'neither' : 'both'}; set handlerDir for a folder under lambdas/ or entry for a file`);
+    }
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.role =
+      props.role ??
+      new iam.Role(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: props.roleDescription ?? props.description,
+      });
+    this.logGroup.grantWrite(this.role);
+    this.fn = new NodejsFunction(this, 'Handler', {
+      entry: props.entry ?? path.join(LAMBDAS_DIR, props.handlerDir!, 'handler.ts'),
+      handler: 'handler',
+      runtime: CHATBOT_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.minutes(1),
+      role: this.role,
+      logGroup: this.logGroup,
+      ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      description: props.description,
+      environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: props.serviceName, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: { ...PROJECT_BUNDLING, externalModules: [...PROJECT_BUNDLING.externalModules] },
+    });
+  }
+}
