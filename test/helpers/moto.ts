@@ -71,3 +71,25 @@ export async function startMoto(region = 'ap-southeast-1'): Promise<Moto> {
     },
   };
 }
+
+/**
+ * Creates a table with this project's single-table key layout (partition key `pk`, sort key `sk`,
+ * both strings, on demand), as the chatbot and incident tables are defined in lib/.
+ */
+export async function createPkSkTable(client: import('@aws-sdk/client-dynamodb').DynamoDBClient, tableName: string): Promise<void> {
+  const { CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}

@@ -1,10 +1,10 @@
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createHandler, ChatbotConfig } from '../../lambdas/chatbot/handler';
 import { ChatStore } from '../../lambdas/chatbot/store';
 import { knowledgeBaseItem } from '../../lib/chatbot';
 import { loadedPlan } from '../helpers/plan';
-import { Moto, startMoto } from '../helpers/moto';
+import { Moto, startMoto, createPkSkTable } from '../helpers/moto';
 
 // The reference bot against a real DynamoDB API (moto_server on 127.0.0.1), with the table shaped
 // as the CDK construct shapes it and the knowledge base written as the seed custom resource writes it.
@@ -39,20 +39,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await moto.reset();
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createPkSkTable(client, TABLE);
 });
 
 const seed = () => client.send(new PutItemCommand({ TableName: TABLE, Item: knowledgeBaseItem(plan.knowledgeBase) }));

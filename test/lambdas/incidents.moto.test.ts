@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -7,7 +7,7 @@ import { IncidentStore, publishAll, PublishConfig } from '../../lambdas/incident
 import type { AlarmStateChangeEvent } from '../../lambdas/incidents/events';
 import { incidentTemplates } from '../../lib/incidents';
 import { loadedPlan } from '../helpers/plan';
-import { Moto, startMoto } from '../helpers/moto';
+import { Moto, startMoto, createPkSkTable } from '../helpers/moto';
 
 // The incident state machine end to end against DynamoDB, S3 and SNS in moto_server: the handler
 // appends alarm events to the log, the publisher folds it and writes status.json, notices (to an
@@ -64,20 +64,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await moto.reset();
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createPkSkTable(ddb, TABLE);
   await s3.send(new CreateBucketCommand({ Bucket: 'status-bucket' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'report-bucket' }));
   const topic = await sns.send(new CreateTopicCommand({ Name: 'notices' }));

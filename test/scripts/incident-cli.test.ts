@@ -1,12 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { IncidentStore } from '../../lambdas/incidents/store';
 import { parseEta, runCli } from '../../scripts/incident';
-import { Moto, startMoto } from '../helpers/moto';
+import { Moto, startMoto, createPkSkTable } from '../helpers/moto';
 
 // The operator CLI against DynamoDB, S3 and SNS in moto_server: an update reaches the status page
 // and the notice topic with the same words; resolve closes the incident and writes the report.
@@ -48,20 +48,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await moto.reset();
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createPkSkTable(ddb, TABLE);
   await s3.send(new CreateBucketCommand({ Bucket: 'status' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'notices' }))).TopicArn!;
