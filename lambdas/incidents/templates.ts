@@ -1,5 +1,6 @@
 import type { Bilingual, ComponentState, Incident, ResponseLevel } from './model';
 import { RESPONSE_LABELS } from './model';
+import { zonedTime } from '../shared/time';
 
 /** Placeholders a message template may use; anything else is rejected by the plan rules. */
 export const TEMPLATE_PLACEHOLDERS = ['level', 'start', 'scope', 'eta', 'team', 'phone', 'chatUrl'] as const;
@@ -27,17 +28,7 @@ export function renderTemplate(template: string, vars: Record<TemplateVar, strin
 
 /** `2026-11-23 08:05 (Asia/Hong_Kong)`: a time customers can read, in the plan's time zone. */
 export function formatTime(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
+  return zonedTime(iso, timeZone);
 }
 
 function vars(incident: Pick<Incident, 'currentLevel' | 'openedAt' | 'scope' | 'eta'>, t: MessageTemplates, lang: 'zh' | 'en'): Record<TemplateVar, string> {

@@ -5,6 +5,7 @@
  */
 
 import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level } from '../../lib/config/levels';
+import { zonedTime } from '../shared/time';
 
 export { LABELS, LEVELS };
 export type { Level };
@@ -95,13 +96,7 @@ const OPERATORS: Record<string, string> = {
 
 /** Formats an instant in an IANA time zone as `YYYY-MM-DD HH:mm:ss (zone)`. */
 export function localTime(iso: string, timeZone: string): string {
-  const d = new Date(iso);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} (${timeZone})`;
+  return zonedTime(iso, timeZone, { seconds: true });
 }
 
 /** CloudWatch console link to one alarm. */
