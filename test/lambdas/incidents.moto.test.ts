@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { createHandler } from '../../lambdas/incidents/handler';
 import { IncidentStore, publishAll, PublishConfig } from '../../lambdas/incidents/store';
 import type { AlarmStateChangeEvent } from '../../lambdas/incidents/events';
 import { incidentTemplates } from '../../lib/incidents';
 import { loadedPlan } from '../helpers/plan';
-import { Moto, startMoto, createPkSkTable } from '../helpers/moto';
+import { incidentEnvironment } from '../helpers/incident-env';
 
 // The incident state machine end to end against DynamoDB, S3 and SNS in moto_server: the handler
 // appends alarm events to the log, the publisher folds it and writes status.json, notices (to an
@@ -15,7 +15,6 @@ import { Moto, startMoto, createPkSkTable } from '../helpers/moto';
 const { plan } = loadedPlan();
 const TABLE = 'acme-chat-incidents';
 const ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:acme-chat-emergency';
-let moto: Moto;
 let ddb: DynamoDBClient;
 let s3: S3Client;
 let sns: SNSClient;
@@ -51,31 +50,18 @@ async function queued(): Promise<number> {
   return Number(r.Attributes!.ApproximateNumberOfMessages);
 }
 
+const env = incidentEnvironment({ table: TABLE, statusBucket: 'status-bucket', reportBucket: 'report-bucket', queue: 'notice-copy' });
 beforeAll(async () => {
-  moto = await startMoto('us-east-1');
-  ddb = new DynamoDBClient(moto.clientConfig);
-  s3 = new S3Client({ ...moto.clientConfig, forcePathStyle: true });
-  sns = new SNSClient(moto.clientConfig);
-  sqs = new SQSClient(moto.clientConfig);
+  ({ ddb, s3, sns, sqs } = await env.start());
 });
-afterAll(async () => {
-  [ddb, s3, sns, sqs].forEach((c) => c?.destroy());
-  await moto?.stop();
-});
+afterAll(() => env.stop());
 beforeEach(async () => {
-  await moto.reset();
-  await createPkSkTable(ddb, TABLE);
-  await s3.send(new CreateBucketCommand({ Bucket: 'status-bucket' }));
-  await s3.send(new CreateBucketCommand({ Bucket: 'report-bucket' }));
-  const topic = await sns.send(new CreateTopicCommand({ Name: 'notices' }));
-  const q = await sqs.send(new CreateQueueCommand({ QueueName: 'notice-copy' }));
-  queueUrl = q.QueueUrl!;
-  const qArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn;
-  await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: qArn, Attributes: { RawMessageDelivery: 'true' } }));
+  let topicArn: string;
+  ({ topicArn, queueUrl } = await env.reset());
   cfg = {
     statusBucket: 'status-bucket',
     reportBucket: 'report-bucket',
-    noticeTopicArn: topic.TopicArn!,
+    noticeTopicArn: topicArn,
     confirmationMinutes: 15,
     lookbackDays: 30,
     historyLength: 5,

@@ -1,12 +1,13 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { IncidentStore } from '../../lambdas/incidents/store';
 import { parseEta, runCli } from '../../scripts/incident';
-import { Moto, startMoto, createPkSkTable } from '../helpers/moto';
+import type { Moto } from '../helpers/moto';
+import { incidentEnvironment } from '../helpers/incident-env';
 
 // The operator CLI against DynamoDB, S3 and SNS in moto_server: an update reaches the status page
 // and the notice topic with the same words; resolve closes the incident and writes the report.
@@ -35,26 +36,13 @@ async function openIncident(minutesAgo = 5): Promise<void> {
   await new IncidentStore(ddb, TABLE, 400).append({ kind: 'alarm', id: `alarm#x#ALARM#${time}`, time, alarm: 'acme-chat-severe', region: 'ap-southeast-1', level: 'severe', state: 'ALARM' });
 }
 
+const env = incidentEnvironment({ table: TABLE, statusBucket: 'status', reportBucket: 'reports', queue: 'copy' });
 beforeAll(async () => {
-  moto = await startMoto('us-east-1');
-  ddb = new DynamoDBClient(moto.clientConfig);
-  s3 = new S3Client({ ...moto.clientConfig, forcePathStyle: true });
-  sns = new SNSClient(moto.clientConfig);
-  sqs = new SQSClient(moto.clientConfig);
+  ({ moto, ddb, s3, sns, sqs } = await env.start());
 });
-afterAll(async () => {
-  [ddb, s3, sns, sqs].forEach((c) => c?.destroy());
-  await moto?.stop();
-});
+afterAll(() => env.stop());
 beforeEach(async () => {
-  await moto.reset();
-  await createPkSkTable(ddb, TABLE);
-  await s3.send(new CreateBucketCommand({ Bucket: 'status' }));
-  await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
-  topicArn = (await sns.send(new CreateTopicCommand({ Name: 'notices' }))).TopicArn!;
-  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'copy' }))).QueueUrl!;
-  const qArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn;
-  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: qArn, Attributes: { RawMessageDelivery: 'true' } }));
+  ({ topicArn, queueUrl } = await env.reset());
 });
 
 test('update: the same zh/en text and ETA on the status page and in the notice', async () => {
