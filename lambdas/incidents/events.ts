@@ -58,6 +58,8 @@ export function toIncidentEvent(e: AlarmStateChangeEvent | FailoverObservedEvent
     const arn = a.resources?.[0];
     const level = levels.find((l) => l.arn === arn)?.level;
     if (!level) return undefined;
+    // A watched alarm's event without a state is malformed: ignore it (the caller logs that) rather than throw.
+    if (!a.detail?.state || typeof a.detail.alarmName !== 'string') return undefined;
     const value = a.detail.state.value;
     if (value !== 'ALARM' && value !== 'OK' && value !== 'INSUFFICIENT_DATA') return undefined;
     const time = isoOrUndefined(a.detail.state.timestamp) ?? new Date(Date.parse(a.time)).toISOString();

@@ -43,7 +43,13 @@ export interface Outcome {
  * AWS Backup deletes it when the window ends.
  */
 export async function validateRestoreJob(event: RestoreJobEvent, deps: ValidatorDeps): Promise<Outcome> {
-  const jobId = event.detail.restoreJobId;
+  const jobId = (event as { detail?: { restoreJobId?: unknown } } | undefined)?.detail?.restoreJobId;
+  if (typeof jobId !== 'string' || jobId === '') {
+    // Checked before any call: a malformed event reads, reports and changes nothing.
+    throw new Error(
+      `restore validator expects an AWS Backup "Restore Job State Change" event with detail.restoreJobId (a string); got detail.restoreJobId = ${JSON.stringify(jobId)}. It is invoked by the EventBridge rule of the RestoreValidator construct.`,
+    );
+  }
   const job = await describeRestoreJob(deps.backup, jobId, deps.retry);
   const finish = async (outcome: Outcome, report: boolean): Promise<Outcome> => {
     metrics.addMetric('RestoreValidationSucceeded', MetricUnit.Count, outcome.status === 'SUCCESSFUL' ? 1 : 0);

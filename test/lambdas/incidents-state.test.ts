@@ -185,6 +185,10 @@ describe('alarm events and templates', () => {
     expect(toIncidentEvent(ev('ALARM', '2026-11-23T08:00:00.000+0000', 'other-delivery'), [{ arn, level: 'severe' }])!.id).toBe(a!.id);
     expect(toIncidentEvent(ev('ALARM', '2026-11-23T08:00:00.000+0000'), [])).toBeUndefined();
   });
+  test('a watched alarm event without a state is ignored, not thrown on', () => {
+    const bad = { ...ev('ALARM', '2026-11-23T08:00:00.000+0000'), detail: { alarmName: 'acme-severe' } } as unknown as AlarmStateChangeEvent;
+    expect(toIncidentEvent(bad, [{ arn, level: 'severe' }])).toBeUndefined();
+  });
   test('templates render placeholders and format times in the plan time zone', () => {
     expect(placeholdersOf('a {start} b {eta}')).toEqual(['start', 'eta']);
     expect(renderTemplate('since {start}, {unknown}', { start: 'S' } as any)).toBe('since S, {unknown}');

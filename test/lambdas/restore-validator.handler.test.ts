@@ -48,6 +48,12 @@ beforeEach(() => {
 });
 
 describe('restore validator handler (AWS Backup mocked)', () => {
+  test.each([[{}], [{ detail: {} }], [{ detail: { restoreJobId: 42 } }]])('a malformed event %j is refused before any call', async (bad) => {
+    await expect(validateRestoreJob(bad as any, deps())).rejects.toThrow(/expects an AWS Backup "Restore Job State Change" event with detail\.restoreJobId/);
+    expect(backupMock.calls()).toHaveLength(0);
+    expect(ddbMock.calls()).toHaveLength(0);
+  });
+
   test('a good restore is reported SUCCESSFUL to the restore job', async () => {
     completedJob();
     tables(new Date(RP.getTime() - 2 * 60000));
