@@ -13,7 +13,15 @@ export const KEYS = {
   knowledgeBase: { pk: 'KB', sk: 'CURRENT' },
   regionControl: (region: string) => ({ pk: 'CONTROL', sk: `REGION#${region}` }),
   conversation: (conversationId: string) => `CONV#${conversationId}`,
-  turn: (isoTime: string, seq: number) => `TURN#${isoTime}#${String(seq).padStart(3, '0')}`,
+  /** Sort key of the item that holds a conversation's turn counter (an atomic ADD). */
+  conversationMeta: 'META',
+  /** Sort-key prefix of conversation messages. */
+  turnPrefix: 'TURN#',
+  /**
+   * Sort key of one stored message: the turn number (from the counter, so two concurrent turns
+   * never share a key) zero-padded so keys sort by turn, then customer (0) before bot (1).
+   */
+  turn: (turnNumber: number, part: number) => `TURN#${String(turnNumber).padStart(8, '0')}#${part}`,
   /** Backup sentinel, one per writing region: restore tests check the newest one came back intact. */
   sentinel: (region: string) => ({ pk: SENTINEL_PK, sk: `REGION#${region}` }),
 } as const;

@@ -19,7 +19,12 @@ export interface Turn {
   readonly region?: string;
 }
 
-export type HandoffReason = 'no-match' | 'degraded' | 'requested';
+/**
+ * Why a reply hands the customer to a human: no good FAQ match, the region is degraded (or the
+ * knowledge base is unavailable), the FAQ entry asks for it, or the conversation could not be
+ * stored (the bot still answers, but cannot carry the conversation on).
+ */
+export type HandoffReason = 'no-match' | 'degraded' | 'requested' | 'storage-unavailable';
 
 export interface BotReply {
   readonly lang: Lang;
@@ -43,7 +48,7 @@ export interface RespondInput {
   readonly contacts: HandoffContacts;
 }
 
-const HANDOFF_TEXT: Record<Exclude<HandoffReason, 'requested'>, Record<Lang, string>> = {
+const HANDOFF_TEXT: Record<Exclude<HandoffReason, 'requested' | 'storage-unavailable'>, Record<Lang, string>> = {
   'no-match': {
     zh: '抱歉,我暫時未能回答這個問題,現為您轉接人工客服。',
     en: "Sorry, I can't answer that one. Let me pass you to a human agent.",
@@ -53,6 +58,21 @@ const HANDOFF_TEXT: Record<Exclude<HandoffReason, 'requested'>, Record<Lang, str
     en: 'Sorry, the assistant is running in contingency mode. Please contact a human agent, who will help you right away.',
   },
 };
+
+/**
+ * A reply for when the conversation could not be read or stored: the answer stays (it came from the
+ * cached knowledge base, or it is already a hand-off), and the customer always gets the human
+ * contacts with `handoff: true`, because the bot cannot carry the conversation on.
+ */
+export function withStorageHandoff(reply: BotReply, contacts: HandoffContacts): BotReply {
+  if (reply.handoff) return reply;
+  return { ...reply, handoff: true, handoffReason: 'storage-unavailable', contacts: contactsFor(contacts, reply.lang) };
+}
+
+/** The reply when something unexpected failed: the degraded hand-off text with the contacts. */
+export function failureReply(lang: Lang, contacts: HandoffContacts): BotReply {
+  return { lang, answer: HANDOFF_TEXT.degraded[lang], score: 0, handoff: true, handoffReason: 'degraded', contacts: contactsFor(contacts, lang) };
+}
 
 function contactsFor(c: HandoffContacts, lang: Lang): NonNullable<BotReply['contacts']> {
   return { team: c.teamName[lang], phone: c.phone, chatUrl: c.chatUrl, ...(c.email ? { email: c.email } : {}), hours: c.hours[lang] };

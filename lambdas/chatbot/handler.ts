@@ -1,12 +1,12 @@
 import { randomUUID } from 'crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
 import { chatbotConfig, METRICS } from '../../contracts';
-import { HandoffContacts, respond } from './bot';
+import { failureReply, HandoffContacts, replyLang, respond, withStorageHandoff } from './bot';
 import { CheckResult, evaluateHealth, timedCheck } from './health';
-import { ChatStore, KnowledgeBaseRecord, RegionControl } from './store';
+import { ChatStore, KnowledgeBaseRecord, RegionControl, STORE_DEADLINE_MS } from './store';
 import type { Lang } from './matcher';
 
 const { logger, metrics, tracer } = createPowertools(chatbotConfig.service);
@@ -32,8 +32,23 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ChatbotConf
   return { ...c, kbCacheMs: 60_000, healthDeadlineMs: 1_500 };
 }
 
-const MAX_MESSAGE_CHARS = 1000;
+/**
+ * Longest message accepted, in characters as a person counts them: grapheme clusters (Intl.Segmenter),
+ * so an emoji, a flag or a letter with combining marks is one character, not two or more UTF-16 units.
+ */
+export const MAX_MESSAGE_CHARS = 1000;
+/** No grapheme cluster a person types is longer than this many UTF-16 units; longer input is refused before segmenting. */
+const MAX_UNITS_PER_CHAR = 32;
 const CONVERSATION_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Characters as a person sees them (grapheme clusters). */
+export function visibleLength(text: string): number {
+  let n = 0;
+  for (const _ of segmenter.segment(text)) n++;
+  return n;
+}
 
 function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return {
@@ -61,7 +76,9 @@ export function parseChatRequest(body: string | undefined, isBase64: boolean | u
   if (typeof parsed !== 'object' || parsed === null) return { error: 'body must be a JSON object' };
   const p = parsed as Record<string, unknown>;
   if (typeof p.message !== 'string' || p.message.trim() === '') return { error: 'message must be a non-empty string' };
-  if (p.message.length > MAX_MESSAGE_CHARS) return { error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got ${p.message.length}` };
+  if (p.message.length > MAX_MESSAGE_CHARS * MAX_UNITS_PER_CHAR) return { error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got far more` };
+  const chars = visibleLength(p.message);
+  if (chars > MAX_MESSAGE_CHARS) return { error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got ${chars}` };
   if (p.conversationId !== undefined && (typeof p.conversationId !== 'string' || !CONVERSATION_ID.test(p.conversationId))) {
     return { error: 'conversationId must be 8-64 letters, digits or dashes (as returned by a previous reply)' };
   }
@@ -69,16 +86,44 @@ export function parseChatRequest(body: string | undefined, isBase64: boolean | u
   return { message: p.message, ...(p.conversationId ? { conversationId: p.conversationId as string } : {}), ...(p.lang ? { lang: p.lang as Lang } : {}) };
 }
 
+/** What failed, for the logs: the error's name and text (never the customer's message). */
+function failure(e: unknown): { name: string; detail: string } {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, detail: err.message };
+}
+
 /** Builds the HTTP handler around a store and config, so tests can point it at moto or mocks. */
 export function createHandler(store: ChatStore, config: ChatbotConfig, now: () => Date = () => new Date()) {
   let kbCache: { at: number; record: KnowledgeBaseRecord } | undefined;
+  let lastControl: RegionControl | undefined;
 
+  /**
+   * The knowledge base: cached for `kbCacheMs`; when the table fails, the last copy this instance
+   * read is used however old it is (an outage is no time to refuse a known answer).
+   */
   async function knowledgeBase(): Promise<KnowledgeBaseRecord | undefined> {
     const t = now().getTime();
     if (kbCache && t - kbCache.at < config.kbCacheMs) return kbCache.record;
-    const record = await store.getKnowledgeBase();
-    if (record) kbCache = { at: t, record };
-    return record;
+    try {
+      const record = await store.getKnowledgeBase();
+      if (record) kbCache = { at: t, record };
+      return record;
+    } catch (e) {
+      if (!kbCache) throw e;
+      logger.warn('knowledge base read failed; answering from the cached copy', { failed: 'GetItem knowledge base', error: failure(e), cachedAgeSeconds: Math.round((t - kbCache.at) / 1000) });
+      return kbCache.record;
+    }
+  }
+
+  /** The region's degraded flag; when the table fails, the last value read (not degraded if none). */
+  async function regionControl(): Promise<RegionControl> {
+    try {
+      lastControl = await store.getRegionControl(config.region);
+      return lastControl;
+    } catch (e) {
+      logger.warn('region control read failed; using the last known flag', { failed: 'GetItem region control', error: failure(e), known: lastControl !== undefined });
+      return lastControl ?? { degraded: false };
+    }
   }
 
   async function health(): Promise<APIGatewayProxyStructuredResultV2> {
@@ -92,24 +137,38 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
       }),
       timedCheck('knowledgeBase', deadline, async () => ((await store.hasKnowledgeBase()) ? { ok: true } : { ok: false, detail: 'not seeded' })),
     ]);
+    // /health is public: the operator's free-text reason stays in the logs, never in the body.
     const degraded: CheckResult = !control
       ? { name: 'notDegraded', ok: false, detail: 'unknown: table unreachable' }
-      : { name: 'notDegraded', ok: !control.degraded, ...(control.degraded ? { detail: `marked degraded${control.reason ? `: ${control.reason}` : ''}` } : {}) };
+      : { name: 'notDegraded', ok: !control.degraded, ...(control.degraded ? { detail: 'marked degraded' } : {}) };
     const result = evaluateHealth([table, kb, degraded], { token: config.healthToken, region: config.region, role: config.role });
-    if (result.statusCode !== 200) logger.warn('health check failing', { checks: result.body.checks });
+    if (result.statusCode !== 200) logger.warn('health check failing', { checks: result.body.checks, ...(control?.reason ? { degradedReason: control.reason } : {}) });
     return json(result.statusCode, result.body);
   }
 
-  async function chat(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-    const req = parseChatRequest(event.body, event.isBase64Encoded);
-    if ('error' in req) return json(400, { error: req.error });
+  async function chat(req: ChatRequest): Promise<APIGatewayProxyStructuredResultV2> {
     const conversationId = req.conversationId ?? randomUUID();
-    const [kb, control, history] = await Promise.all([
-      knowledgeBase(),
-      store.getRegionControl(config.region),
-      req.conversationId ? store.getTurns(conversationId) : Promise.resolve([]),
+    const started = now();
+    // Phase 1, in parallel, each call with its deadline: what the reply needs, and a turn number.
+    const [kbR, control, historyR, turnR] = await Promise.all([
+      knowledgeBase().then(
+        (v) => ({ ok: true as const, v }),
+        (e: unknown) => ({ ok: false as const, e }),
+      ),
+      regionControl(),
+      (req.conversationId ? store.getTurns(conversationId) : Promise.resolve([])).then(
+        (v) => ({ ok: true as const, v }),
+        (e: unknown) => ({ ok: false as const, e }),
+      ),
+      store.nextTurn(conversationId, started, config.ttlHours).then(
+        (v) => ({ ok: true as const, v }),
+        (e: unknown) => ({ ok: false as const, e }),
+      ),
     ]);
-    const reply = respond({
+    const kb = kbR.ok ? kbR.v : undefined;
+    if (!kbR.ok) logger.error('knowledge base unavailable and nothing cached; handing off', { failed: 'GetItem knowledge base', error: failure(kbR.e) });
+    const history = historyR.ok ? historyR.v : [];
+    let reply = respond({
       message: req.message,
       ...(req.lang ? { lang: req.lang } : {}),
       history,
@@ -118,34 +177,73 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
       threshold: config.threshold,
       contacts: config.contacts,
     });
-    await store.appendTurns(
-      conversationId,
-      [
-        { role: 'customer', text: req.message, lang: reply.lang, region: config.region },
-        { role: 'bot', text: reply.answer, lang: reply.lang, ...(reply.faqId ? { faqId: reply.faqId } : {}), handoff: reply.handoff, region: config.region },
-      ],
-      now(),
-      config.ttlHours,
-    );
+    // Phase 2: store the turn under its number (only when the conversation could be read and numbered).
+    let storageError: { failed: string; error: unknown } | undefined;
+    if (!historyR.ok) storageError = { failed: 'Query conversation', error: historyR.e };
+    else if (!turnR.ok) storageError = { failed: 'UpdateItem turn counter', error: turnR.e };
+    else {
+      try {
+        await store.appendTurns(
+          conversationId,
+          turnR.v,
+          [
+            { role: 'customer', text: req.message, lang: reply.lang, region: config.region },
+            { role: 'bot', text: reply.answer, lang: reply.lang, ...(reply.faqId ? { faqId: reply.faqId } : {}), handoff: reply.handoff, region: config.region },
+          ],
+          started,
+          config.ttlHours,
+        );
+      } catch (e) {
+        storageError = { failed: 'BatchWriteItem turns', error: e };
+      }
+    }
+    if (storageError) {
+      // The customer still gets an answer (cached knowledge base or hand-off) with the human contacts.
+      reply = withStorageHandoff(reply, config.contacts);
+      metrics.addMetric(METRICS.chatbot.storageFailures, MetricUnit.Count, 1);
+      logger.error('conversation storage failed; answered with a hand-off', { failed: storageError.failed, error: failure(storageError.error) });
+    }
     metrics.addMetric(reply.handoff ? METRICS.chatbot.handedOff : METRICS.chatbot.answered, MetricUnit.Count, 1);
+    const turn = turnR.ok ? turnR.v : undefined;
     // Never log the customer's message: it may hold personal data (plan §1.2.1).
-    logger.info('reply', { faqId: reply.faqId, handoff: reply.handoff, reason: reply.handoffReason, score: Number(reply.score.toFixed(3)), turn: history.length / 2 + 1 });
-    return json(200, { conversationId, turn: Math.floor(history.length / 2) + 1, region: config.region, ...reply });
+    logger.info('reply', { faqId: reply.faqId, handoff: reply.handoff, reason: reply.handoffReason, score: Number(reply.score.toFixed(3)), turn, stored: !storageError });
+    return json(200, { conversationId, ...(turn !== undefined ? { turn } : {}), stored: !storageError, region: config.region, ...reply });
   }
 
   return async (event: APIGatewayProxyEventV2, _context?: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const route = `${event.requestContext.http.method} ${event.rawPath}`;
+    const method = (event as Partial<APIGatewayProxyEventV2> | undefined)?.requestContext?.http?.method;
+    const path = (event as Partial<APIGatewayProxyEventV2> | undefined)?.rawPath;
+    if (typeof method !== 'string' || typeof path !== 'string') {
+      logger.warn('not an API Gateway HTTP API request: no requestContext.http.method or rawPath', { keys: event && typeof event === 'object' ? Object.keys(event).slice(0, 10) : typeof event });
+      return json(400, { error: 'not an HTTP API request: this function answers API Gateway HTTP API (payload 2.0) events for POST /chat and GET /health' });
+    }
+    const route = `${method} ${path}`;
+    let req: ChatRequest | undefined;
     try {
       if (route === 'GET /health') return await health();
-      if (route === 'POST /chat') return await chat(event);
+      if (route === 'POST /chat') {
+        const parsed = parseChatRequest(event.body, event.isBase64Encoded);
+        if ('error' in parsed) return json(400, { error: parsed.error });
+        req = parsed;
+        return await chat(req);
+      }
       return json(404, { error: `no route ${route}; use POST /chat or GET /health` });
     } catch (e) {
-      logger.error('request failed', { route, error: (e as Error).name, message: (e as Error).message });
-      return json(500, { error: 'internal error', handoff: true, contacts: config.contacts });
+      logger.error('request failed', { route, error: failure(e) });
+      const lang: Lang = req ? replyLang({ message: req.message, history: [], ...(req.lang ? { lang: req.lang } : {}) }) : 'zh';
+      return json(500, { error: 'internal error', region: config.region, ...failureReply(lang, config.contacts) });
     } finally {
       metrics.publishStoredMetrics();
     }
   };
+}
+
+/**
+ * The DynamoDB client the function uses: short connection and request timeouts and one retry, so
+ * a dead or hanging table fails fast; each store call also has its own deadline (ChatStore).
+ */
+export function chatClientConfig(): DynamoDBClientConfig {
+  return { maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: STORE_DEADLINE_MS } };
 }
 
 let cached: ReturnType<typeof createHandler> | undefined;
@@ -153,7 +251,7 @@ let cached: ReturnType<typeof createHandler> | undefined;
 /** Lambda entry point: config and clients are built once per cold start. */
 export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {
   if (!cached) {
-    const client = tracer.captureAWSv3Client(new DynamoDBClient({}));
+    const client = tracer.captureAWSv3Client(new DynamoDBClient(chatClientConfig()));
     const config = configFromEnv();
     cached = createHandler(new ChatStore(client, config.tableName), config);
   }

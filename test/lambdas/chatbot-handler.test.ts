@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { configFromEnv, createHandler } from '../../lambdas/chatbot/handler';
+import { configFromEnv, createHandler, MAX_MESSAGE_CHARS, parseChatRequest, visibleLength } from '../../lambdas/chatbot/handler';
 import { ChatStore } from '../../lambdas/chatbot/store';
 import { loadedPlan } from '../helpers/plan';
 
@@ -66,12 +66,13 @@ describe('GET /health', () => {
     expect(body.failing).toEqual(expect.arrayContaining(['table', 'knowledgeBase', 'notDegraded']));
     expect(res.body).not.toContain('CHATBOT_HEALTHY');
   });
-  test('503 when the region is marked degraded, with the reason', async () => {
-    ddb.on(GetCommand, { Key: { pk: 'CONTROL', sk: 'REGION#ap-southeast-1' } }).resolves({ Item: { degraded: true, reason: 'drill' } });
+  test('503 when the region is marked degraded; the operator’s free-text reason stays out of the public body', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CONTROL', sk: 'REGION#ap-southeast-1' } }).resolves({ Item: { degraded: true, reason: 'restore of table x by alice, ticket INC-42' } });
     ddb.on(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } }).resolves({ Item: { pk: 'KB' } });
     const res = await handler()(event('GET', '/health'));
     expect(res.statusCode).toBe(503);
-    expect(JSON.parse(res.body!)).toMatchObject({ failing: ['notDegraded'], checks: { notDegraded: 'marked degraded: drill' } });
+    expect(JSON.parse(res.body!)).toMatchObject({ failing: ['notDegraded'], checks: { notDegraded: 'marked degraded' } });
+    expect(res.body).not.toMatch(/alice|INC-42|restore of/);
   });
 });
 
@@ -80,6 +81,7 @@ describe('POST /chat', () => {
     ddb.on(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } }).resolves({ Item: kbItem });
     ddb.on(GetCommand, { Key: { pk: 'CONTROL', sk: 'REGION#ap-southeast-1' } }).resolves({});
     ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(UpdateCommand).resolves({ Attributes: { turns: 1 } });
     ddb.on(BatchWriteCommand).resolves({});
   });
 
@@ -114,6 +116,7 @@ describe('POST /chat', () => {
         { role: 'customer', text: 'q', lang: 'en', sk: 'TURN#1' },
       ],
     });
+    ddb.on(UpdateCommand).resolves({ Attributes: { turns: 2 } });
     const res = await handler()(event('POST', '/chat', { message: '???', conversationId: 'conv-12345678' }));
     const body = JSON.parse(res.body!);
     expect(body).toMatchObject({ conversationId: 'conv-12345678', turn: 2, lang: 'en', handoff: true });
@@ -139,11 +142,15 @@ describe('POST /chat', () => {
     expect(JSON.parse(res.body!)).toMatchObject({ handoff: true, handoffReason: 'degraded' });
   });
 
-  test('a storage failure still gives the customer the human-agent contacts', async () => {
+  test('a storage failure still answers: 200, the answer, handoff true with the human-agent contacts', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(UpdateCommand).resolves({ Attributes: { turns: 1 } });
     ddb.on(BatchWriteCommand).rejects(new Error('throttled'));
-    const res = await handler()(event('POST', '/chat', { message: 'refund' }));
-    expect(res.statusCode).toBe(500);
-    expect(JSON.parse(res.body!)).toMatchObject({ handoff: true, contacts: { phone: plan.handoff.phone } });
+    const res = await handler()(event('POST', '/chat', { message: 'How do I get a refund?' }));
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.body!);
+    expect(body).toMatchObject({ faqId: 'refund', handoff: true, handoffReason: 'storage-unavailable', stored: false, contacts: { phone: plan.handoff.phone } });
+    expect(body.answer).toBe(plan.knowledgeBase.find((e) => e.id === 'refund')!.en.answer);
   });
 
   test('400 with the rule for a bad body; 404 for unknown routes', async () => {
@@ -169,5 +176,79 @@ describe('POST /chat', () => {
     }
     expect(writes.join('\n')).not.toContain('4111111111111111');
     expect(writes.join('\n')).toContain('"faqId":"refund"');
+  });
+});
+
+describe('malformed events and input', () => {
+  test('an event without requestContext gets a 400 saying what it expects, and does not throw', async () => {
+    const h = handler();
+    for (const e of [{}, { rawPath: '/chat' }, { requestContext: {} }, null]) {
+      const res = await h(e as unknown as APIGatewayProxyEventV2);
+      expect(res.statusCode).toBe(400);
+      expect(JSON.parse(res.body!).error).toMatch(/not an HTTP API request: this function answers API Gateway HTTP API \(payload 2.0\) events/);
+    }
+  });
+
+  test('message length counts characters as people see them (grapheme clusters), not UTF-16 units', () => {
+    const emoji = '😀'.repeat(600); // 1,200 UTF-16 units, 600 characters
+    expect(emoji.length).toBe(1200);
+    expect(visibleLength(emoji)).toBe(600);
+    expect(parseChatRequest(JSON.stringify({ message: emoji }), false)).toEqual({ message: emoji });
+    const family = '👨‍👩‍👧'; // one character of 8 UTF-16 units (ZWJ sequence)
+    expect(visibleLength(family)).toBe(1);
+    expect(visibleLength('e\u0301')).toBe(1); // e + combining acute accent
+    expect(parseChatRequest(JSON.stringify({ message: family.repeat(MAX_MESSAGE_CHARS) }), false)).toEqual({ message: family.repeat(MAX_MESSAGE_CHARS) });
+    expect(parseChatRequest(JSON.stringify({ message: '字'.repeat(MAX_MESSAGE_CHARS + 1) }), false)).toEqual({ error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got ${MAX_MESSAGE_CHARS + 1}` });
+    expect(parseChatRequest(JSON.stringify({ message: 'x'.repeat(40_000) }), false)).toEqual({ error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got far more` });
+  });
+});
+
+describe('error logs carry what failed (Powertools drops a `message` key)', () => {
+  function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
+    // Powertools writes through a Console on stdout/stderr (errors), or the global console in dev mode: capture all.
+    const writes: string[] = [];
+    const spies = [
+      ...[process.stdout, process.stderr].map((stream) =>
+        jest.spyOn(stream, 'write').mockImplementation((chunk: any) => {
+          writes.push(String(chunk));
+          return true;
+        }),
+      ),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => jest.spyOn(console, m).mockImplementation((...a: unknown[]) => void writes.push(`${a.join(' ')}\n`))),
+    ];
+    return fn()
+      .then((result) => ({ result, lines: writes.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) }))
+      .finally(() => spies.forEach((s) => s.mockRestore()));
+  }
+
+  test('the 500 line names the error and its text; the customer still gets an answer text and the contacts', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } }).resolves({ Item: kbItem });
+    ddb.on(GetCommand, { Key: { pk: 'CONTROL', sk: 'REGION#ap-southeast-1' } }).resolves({});
+    ddb.on(UpdateCommand).resolves({ Attributes: { turns: 2 } });
+    // A store that returns something the bot cannot read: an unexpected bug, the 500 path.
+    const store = new ChatStore(new DynamoDBClient({ region: 'ap-southeast-1' }), 'tbl');
+    jest.spyOn(store, 'getTurns').mockResolvedValue(null as never);
+    const h = createHandler(store, configFromEnv(env), () => new Date('2026-11-23T10:00:00Z'));
+    const { result, lines } = await captureLogs(() => h(event('POST', '/chat', { message: '???', conversationId: 'conv-12345678' })));
+    expect(result.statusCode).toBe(500);
+    const body = JSON.parse(result.body!);
+    expect(body).toMatchObject({ error: 'internal error', handoff: true, contacts: { phone: plan.handoff.phone } });
+    expect(body.answer).toEqual(expect.any(String));
+    expect(body.answer.length).toBeGreaterThan(10);
+    const line = lines.find((l) => l.message === 'request failed');
+    expect(line).toBeDefined();
+    expect(JSON.stringify(line)).toMatch(/TypeError/);
+    expect(JSON.stringify(line)).toMatch(/not iterable|null/);
+    expect(lines.some((l) => /reserved key/.test(String(l.message)))).toBe(false);
+  });
+
+  test('a storage failure is logged with the call that failed and the error text', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'KB', sk: 'CURRENT' } }).resolves({ Item: kbItem });
+    ddb.on(GetCommand, { Key: { pk: 'CONTROL', sk: 'REGION#ap-southeast-1' } }).resolves({});
+    ddb.on(UpdateCommand).resolves({ Attributes: { turns: 1 } });
+    ddb.on(BatchWriteCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity of your table'), { name: 'ProvisionedThroughputExceededException' }));
+    const { lines } = await captureLogs(() => handler()(event('POST', '/chat', { message: 'refund' })));
+    const line = lines.find((l) => l.level === 'ERROR');
+    expect(line).toMatchObject({ failed: 'BatchWriteItem turns', error: { name: 'ProvisionedThroughputExceededException', detail: 'Throughput exceeds the current capacity of your table' } });
   });
 });
