@@ -102,6 +102,7 @@ export const incidentsConfig = defineFunctionConfig(SERVICES.incidents, {
 
 /** The restore-test validator (lambdas/restore-validator, lib/backup/restore-validator.ts). */
 export const restoreValidatorConfig = defineFunctionConfig(SERVICES.restoreValidator, {
+  region: { env: 'AWS_REGION', codec: 'text', schema: nonEmpty, runtime: true },
   sourceTable: { env: 'SOURCE_TABLE_NAME', codec: 'text', schema: nonEmpty },
   itemCountTolerancePercent: { env: 'ITEM_COUNT_TOLERANCE_PERCENT', codec: 'number', schema: z.number().check(z.gte(0, 'must be between 0 and 100'), z.lte(100, 'must be between 0 and 100')) },
   sentinelIntervalMinutes: { env: 'SENTINEL_INTERVAL_MINUTES', codec: 'number', schema: z.int('must be whole minutes').check(z.gte(1, 'must be between 1 and 60'), z.lte(60, 'must be between 1 and 60')) },

@@ -89,7 +89,7 @@ export async function runRestore(plan: Plan, args: RestoreArgs, deps: RestoreDep
   const roleArn = args.roleArn ?? (args.execute ? await restoreRoleArn(deps.cfn, `${plan.name}-${role}`) : `<output BackupRestoreRoleArn of stack ${plan.name}-${role}>`);
   const metadata: Record<string, string> = { targetTableName: target, ...(kmsKeyArn ? { encryptionType: 'KMS', kmsMasterKeyArn: kmsKeyArn } : {}) };
   p(`2. start restore into NEW table ${target} (the live table is not touched), role ${roleArn}, metadata ${JSON.stringify(metadata)}`);
-  p(`3. wait up to ${args.timeoutMinutes} min, then validate: key schema + encryption, item count within ${plan.backup.itemCountTolerancePercent}%, sentinel intact and fresh`);
+  p(`3. wait up to ${args.timeoutMinutes} min, then validate: key schema, key types, encryption, indexes and billing, item count as of the recovery point within ${plan.backup.itemCountTolerancePercent}%, this region's sentinel intact and fresh`);
   p('   this copy is NOT deleted automatically (only restore-test copies are, after the validation window): delete it when done');
   if (!args.execute) return 0;
 
@@ -115,6 +115,7 @@ export async function runRestore(plan: Plan, args: RestoreArgs, deps: RestoreDep
   const result = await validateRestoredTable(deps.ddb, {
     sourceTable: source,
     restoredTable: target,
+    region,
     recoveryPointCreated: rp.CreationDate,
     itemCountTolerancePercent: plan.backup.itemCountTolerancePercent,
     sentinelIntervalMinutes: plan.backup.sentinelIntervalMinutes,

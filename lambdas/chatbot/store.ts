@@ -106,9 +106,10 @@ export class ChatStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: KEYS.conversation(conversationId), sk: KEYS.conversationMeta },
-        UpdateExpression: 'ADD turns :one SET #ttl = :ttl',
-        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': expiry(now, ttlHours) },
+        // `at` is when the conversation started (restore validation counts items as of a time by it).
+        UpdateExpression: 'ADD turns :one SET #ttl = :ttl, #at = if_not_exists(#at, :at)',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#at': 'at' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': expiry(now, ttlHours), ':at': now.toISOString() },
         ReturnValues: 'UPDATED_NEW',
       }),
     );

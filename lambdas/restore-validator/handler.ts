@@ -24,6 +24,8 @@ export interface ValidatorDeps {
   readonly backup: BackupClient;
   readonly ddb: DynamoDBClient;
   readonly sourceTable: string;
+  /** Region of the source table (the function's own): its sentinel must come back. */
+  readonly region: string;
   readonly itemCountTolerancePercent: number;
   readonly sentinelIntervalMinutes: number;
   readonly now?: () => Date;
@@ -50,14 +52,36 @@ export async function validateRestoreJob(event: RestoreJobEvent, deps: Validator
       `restore validator expects an AWS Backup "Restore Job State Change" event with detail.restoreJobId (a string); got detail.restoreJobId = ${JSON.stringify(jobId)}. It is invoked by the EventBridge rule of the RestoreValidator construct.`,
     );
   }
-  const job = await describeRestoreJob(deps.backup, jobId, deps.retry);
   const finish = async (outcome: Outcome, report: boolean): Promise<Outcome> => {
     metrics.addMetric(METRICS.restoreValidator.succeeded, MetricUnit.Count, outcome.status === 'SUCCESSFUL' ? 1 : 0);
     metrics.addMetric(METRICS.restoreValidator.failed, MetricUnit.Count, outcome.status === 'FAILED' ? 1 : 0);
     if (report) await putValidationResult(deps.backup, jobId, outcome.status, outcome.message, deps.retry);
-    (outcome.status === 'SUCCESSFUL' ? logger.info : logger.error).call(logger, 'restore test validated', { restoreJobId: jobId, ...outcome });
+    // Powertools drops a `message` key: the reason goes under `reason`.
+    (outcome.status === 'SUCCESSFUL' ? logger.info : logger.error).call(logger, 'restore test validated', {
+      restoreJobId: jobId,
+      status: outcome.status,
+      ...(outcome.code ? { code: outcome.code } : {}),
+      reason: outcome.message,
+      reported: report,
+    });
     return outcome;
   };
+  let job: Awaited<ReturnType<typeof describeRestoreJob>>;
+  try {
+    job = await describeRestoreJob(deps.backup, jobId, deps.retry);
+  } catch (e) {
+    if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+    // An event for a job AWS Backup does not know (replayed from another account or region, or
+    // forged): nothing to validate and no job to report to; the failure metric and log say so.
+    return finish(
+      {
+        status: 'FAILED',
+        code: 'RESTORE_JOB_NOT_FOUND',
+        message: `RESTORE_JOB_NOT_FOUND: AWS Backup has no restore job ${jobId} in this account and region (${deps.region}): ${(e as Error).message}`,
+      },
+      false,
+    );
+  }
   if (job.Status !== 'COMPLETED' || !job.CreatedResourceArn) {
     // Nothing was restored to check; AWS Backup already records the job as failed.
     return finish({ status: 'FAILED', code: 'RESTORE_JOB_NOT_COMPLETED', message: `RESTORE_JOB_NOT_COMPLETED: restore job is ${job.Status ?? 'unknown'}: ${job.StatusMessage ?? 'no message'}` }, false);
@@ -68,6 +92,7 @@ export async function validateRestoreJob(event: RestoreJobEvent, deps: Validator
   const recoveryPointCreated = job.RecoveryPointCreationDate ?? job.CreationDate ?? (deps.now ?? (() => new Date()))();
   const result = await validateRestoredTable(deps.ddb, {
     sourceTable: deps.sourceTable,
+    region: deps.region,
     restoredTable: tableNameFromArn(job.CreatedResourceArn),
     recoveryPointCreated,
     itemCountTolerancePercent: deps.itemCountTolerancePercent,
@@ -81,7 +106,7 @@ export async function validateRestoreJob(event: RestoreJobEvent, deps: Validator
   return finish(
     {
       status: 'SUCCESSFUL',
-      message: `restored ${result.restoredCount} items (source ${result.sourceCount}); sentinel ${result.newestSentinel!.toISOString()} intact; key schema and encryption match`,
+      message: `restored ${result.restoredCount} items as of the recovery point (source ${result.sourceCount}); ${deps.region} sentinel ${result.newestSentinel!.toISOString()} intact; key schema, key types, encryption, indexes and billing match`,
     },
     true,
   );

@@ -11,6 +11,10 @@ export interface ValidationInput {
   readonly recoveryPointCreated: Date;
   readonly itemCountTolerancePercent: number;
   readonly sentinelIntervalMinutes: number;
+  /** Region of the source table: its own sentinel must be in the copy. */
+  readonly region: string;
+  /** Now, for TTL expiry in the counts. @default new Date() */
+  readonly now?: Date;
 }
 
 export interface ValidationResult {
@@ -23,8 +27,9 @@ export interface ValidationResult {
 }
 
 /**
- * Proves a restored table holds the source's data: it exists with the same key schema and
- * encryption, its item count is within tolerance, and the sentinel came back intact and fresh.
+ * Proves a restored table holds the source's data: it exists with the same key schema, key types,
+ * encryption, indexes and billing, its item count as of the recovery point is within tolerance of
+ * the source's, and this region's sentinel came back intact and fresh.
  * Stops at the first failing check and says which it was. Used by the restore-test Lambda and by
  * `scripts/restore.ts`.
  */
@@ -33,10 +38,16 @@ export async function validateRestoredTable(ddb: DynamoDBClient, input: Validati
   if (!source) throw new Error(`source table ${input.sourceTable} not found: cannot validate a restore without it`);
   const shape = checkShape(source, restored);
   if (shape) return { ok: false, failure: shape };
-  const [sourceCount, restoredCount] = await Promise.all([countItems(ddb, input.sourceTable), countItems(ddb, input.restoredTable)]);
+  // Both tables counted as of the recovery point (see CountScope): the live table keeps changing after it.
+  const scope = { asOf: input.recoveryPointCreated, now: input.now ?? new Date() };
+  const [sourceCount, restoredCount] = await Promise.all([countItems(ddb, input.sourceTable, scope), countItems(ddb, input.restoredTable, scope)]);
   const count = checkItemCount(sourceCount, restoredCount, input.itemCountTolerancePercent);
   if (count) return { ok: false, failure: count, sourceCount, restoredCount };
-  const verdict = checkSentinels(await readSentinels(ddb, input.restoredTable), input.recoveryPointCreated, sentinelAllowanceMinutes(input.sentinelIntervalMinutes));
+  const verdict = checkSentinels(await readSentinels(ddb, input.restoredTable), {
+    region: input.region,
+    recoveryPointCreated: input.recoveryPointCreated,
+    allowanceMinutes: sentinelAllowanceMinutes(input.sentinelIntervalMinutes),
+  });
   return {
     ok: !verdict.failure,
     ...(verdict.failure ? { failure: verdict.failure } : {}),

@@ -17,7 +17,7 @@ const noSleep = { sleep: async () => undefined, baseDelayMs: 1 };
 const throttle = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 
 function deps(): ValidatorDeps {
-  return { backup: new BackupClient({}), ddb: new DynamoDBClient({}), sourceTable: 'acme-chat-chatbot', itemCountTolerancePercent: 1, sentinelIntervalMinutes: 5, retry: noSleep };
+  return { backup: new BackupClient({}), ddb: new DynamoDBClient({}), sourceTable: 'acme-chat-chatbot', region: 'ap-southeast-1', itemCountTolerancePercent: 1, sentinelIntervalMinutes: 5, retry: noSleep };
 }
 
 const event = { 'detail-type': 'Restore Job State Change', detail: { restoreJobId: 'job-1', status: 'COMPLETED', restoreTestingPlanArn: 'arn:plan' } };
@@ -48,6 +48,48 @@ beforeEach(() => {
 });
 
 describe('restore validator handler (AWS Backup mocked)', () => {
+  /** Everything the function logs while `fn` runs (Powertools writes to stdout/stderr, or the console in dev mode). */
+  async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
+    const writes: string[] = [];
+    const spies = [
+      ...[process.stdout, process.stderr].map((stream) =>
+        jest.spyOn(stream, 'write').mockImplementation((chunk: any) => {
+          writes.push(String(chunk));
+          return true;
+        }),
+      ),
+      ...(['log', 'info', 'warn', 'error'] as const).map((m) => jest.spyOn(console, m).mockImplementation((...a: unknown[]) => void writes.push(`${a.join(' ')}\n`))),
+    ];
+    try {
+      const result = await fn();
+      return { result, lines: writes.join('').split('\n').filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l) as Record<string, unknown>) };
+    } finally {
+      spies.forEach((sp) => sp.mockRestore());
+    }
+  }
+
+  test('a COMPLETED event for a job AWS Backup does not know is reported as RESTORE_JOB_NOT_FOUND, not a crash', async () => {
+    backupMock.on(DescribeRestoreJobCommand).rejects(Object.assign(new Error('Restore job job-1 not found'), { name: 'ResourceNotFoundException' }));
+    const { result, lines } = await captureLogs(() => validateRestoreJob(event, deps()));
+    expect(result).toMatchObject({ status: 'FAILED', code: 'RESTORE_JOB_NOT_FOUND' });
+    expect(result.message).toMatch(/^RESTORE_JOB_NOT_FOUND: AWS Backup has no restore job job-1 in this account and region \(ap-southeast-1\)/);
+    // No job to report to, no table read.
+    expect(backupMock.commandCalls(PutRestoreValidationResultCommand)).toHaveLength(0);
+    expect(ddbMock.calls()).toHaveLength(0);
+    expect(lines.find((l) => l.level === 'ERROR')).toMatchObject({ message: 'restore test validated', code: 'RESTORE_JOB_NOT_FOUND', reason: result.message });
+  });
+
+  test('the failure log line carries the reason (Powertools drops a `message` key)', async () => {
+    completedJob();
+    tables(new Date(RP.getTime() - 60 * 60000));
+    backupMock.on(PutRestoreValidationResultCommand).resolves({});
+    const { result, lines } = await captureLogs(() => validateRestoreJob(event, deps()));
+    expect(result.code).toBe('SENTINEL_STALE');
+    const line = lines.find((l) => l.level === 'ERROR');
+    expect(line).toMatchObject({ restoreJobId: 'job-1', status: 'FAILED', code: 'SENTINEL_STALE' });
+    expect(String(line?.reason)).toMatch(/^SENTINEL_STALE: this region's \(ap-southeast-1\) sentinel .* 60\.0 min older than the recovery point/);
+  });
+
   test.each([[{}], [{ detail: {} }], [{ detail: { restoreJobId: 42 } }]])('a malformed event %j is refused before any call', async (bad) => {
     await expect(validateRestoreJob(bad as any, deps())).rejects.toThrow(/expects an AWS Backup "Restore Job State Change" event with detail\.restoreJobId/);
     expect(backupMock.calls()).toHaveLength(0);
