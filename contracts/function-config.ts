@@ -114,11 +114,12 @@ export class FunctionConfig<V extends Vars> {
       .map((v) => v.env);
   }
 
-  private fail(variable: string, rule: string, side: 'construct' | 'handler'): never {
-    const fix =
-      side === 'handler'
-        ? 'it is set by the CDK construct that deploys this function: redeploy the function and its stack from the same commit'
-        : 'fix the value the construct is given';
+  private fail(variable: string, rule: string, side: 'construct' | 'handler' | 'runtime'): never {
+    const fix = {
+      handler: 'it is set by the CDK construct that deploys this function: redeploy the function and its stack from the same commit',
+      runtime: 'it is set by the Lambda runtime: outside Lambda, set it yourself',
+      construct: 'fix the value the construct is given',
+    }[side];
     throw new FunctionConfigError(this.service, variable, `${this.service} configuration: environment variable ${variable} ${rule}; ${fix}`);
   }
 
@@ -153,7 +154,7 @@ export class FunctionConfig<V extends Vars> {
       const raw = env[spec.env];
       if (raw === undefined || raw === '') {
         if (spec.optional) continue;
-        this.fail(spec.env, 'is required but not set', 'handler');
+        this.fail(spec.env, 'is required but not set', spec.runtime ? 'runtime' : 'handler');
       }
       let decoded: unknown = raw;
       if (spec.codec === 'number') {

@@ -93,10 +93,10 @@ describe('handler side: one clear line naming the variable', () => {
     expect(m).not.toContain('\n');
   });
   test('every contract names its service and the variable', () => {
-    expect(() => restoreValidatorConfig.fromEnvironment({ SOURCE_TABLE_NAME: 't', ITEM_COUNT_TOLERANCE_PERCENT: '101', SENTINEL_INTERVAL_MINUTES: '5' })).toThrow(
+    expect(() => restoreValidatorConfig.fromEnvironment({ AWS_REGION: 'ap-southeast-1', SOURCE_TABLE_NAME: 't', ITEM_COUNT_TOLERANCE_PERCENT: '101', SENTINEL_INTERVAL_MINUTES: '5' })).toThrow(
       /^restore-validator configuration: environment variable ITEM_COUNT_TOLERANCE_PERCENT must be between 0 and 100, got "101"/,
     );
-    expect(() => sentinelConfig.fromEnvironment({ TABLE_NAME: 't' })).toThrow(/^backup-sentinel configuration: environment variable AWS_REGION is required but not set/);
+    expect(() => sentinelConfig.fromEnvironment({ TABLE_NAME: 't' })).toThrow(/^backup-sentinel configuration: environment variable AWS_REGION is required but not set; it is set by the Lambda runtime/);
     expect(() => restoreWatchConfig.fromEnvironment({ RESTORE_TESTING_PLAN_NAME: 'p', RESTORE_TESTING_PLAN_ARN: 'a', LOOKBACK_DAYS: '1.5' })).toThrow(/LOOKBACK_DAYS must be whole days, got "1.5"/);
     expect(() => incidentsConfig.fromEnvironment({ TABLE_NAME: 't', RETENTION_DAYS: '400', ALARM_LEVELS: '[{"arn":"a","level":"important"}]' })).toThrow(
       /^incidents configuration: environment variable ALARM_LEVELS is invalid at 0\.level: must be one of "general", "severe", "emergency", got /,
