@@ -122,6 +122,13 @@ export async function handler(event: RestoreJobEvent): Promise<Outcome> {
   };
   try {
     return await validateRestoreJob(event, deps);
+  } catch (e) {
+    // Thrown again so EventBridge retries; the log says what failed (never under the reserved `message` key).
+    logger.error('restore validation could not run', {
+      restoreJobId: (event as { detail?: { restoreJobId?: unknown } } | undefined)?.detail?.restoreJobId,
+      error: { name: (e as Error).name, detail: (e as Error).message },
+    });
+    throw e;
   } finally {
     metrics.publishStoredMetrics();
   }
