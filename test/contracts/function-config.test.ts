@@ -11,6 +11,7 @@ import {
   sentinelConfig,
 } from '../../contracts';
 import { functionEnvironment } from '../../lib/shared/function-environment';
+import { loadedPlan } from '../helpers/plan';
 import { synthPlan } from '../helpers/synth';
 
 /** Each function's contract by its Powertools service name (the POWERTOOLS_SERVICE_NAME the construct sets). */
@@ -56,6 +57,23 @@ describe('every synthesized function environment parses with its handler’s con
     });
   }
   test('all six functions were found', () => expect([...seen].sort()).toEqual(Object.keys(CONTRACTS).sort()));
+  test('values are written as before the contracts existed (the deployed environment did not change)', () => {
+    const { plan } = loadedPlan();
+    const chat = Object.values(templates.primary.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'chatbot')!;
+    const v = chat.Properties.Environment.Variables;
+    expect(v).toMatchObject({
+      DEPLOYMENT_ROLE: 'primary',
+      HEALTH_TOKEN: plan.chatbot.healthToken,
+      MATCH_THRESHOLD: String(plan.chatbot.matchThreshold),
+      CONVERSATION_TTL_HOURS: String(plan.chatbot.conversationTtlHours),
+      HANDOFF_CONTACTS: JSON.stringify(plan.handoff),
+    });
+    const validator = Object.values(templates.primary.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'restore-validator')!;
+    expect(validator.Properties.Environment.Variables).toMatchObject({
+      ITEM_COUNT_TOLERANCE_PERCENT: String(plan.backup.itemCountTolerancePercent),
+      SENTINEL_INTERVAL_MINUTES: String(plan.backup.sentinelIntervalMinutes),
+    });
+  });
 });
 
 describe('handler side: one clear line naming the variable', () => {
