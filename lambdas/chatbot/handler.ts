@@ -6,7 +6,11 @@ import { createPowertools } from '../shared/powertools';
 import { chatbotConfig, METRICS } from '../../contracts';
 import { failureReply, HandoffContacts, replyLang, respond, withStorageHandoff } from './bot';
 import { CheckResult, evaluateHealth, timedCheck } from './health';
+import { withDeadline } from './deadline';
 import { ChatStore, KnowledgeBaseRecord, RegionControl, STORE_DEADLINE_MS } from './store';
+
+/** Budget for storing one turn (BatchWriteItem and its retries of unprocessed items). */
+const WRITE_BUDGET_MS = 1500;
 import type { Lang } from './matcher';
 
 const { logger, metrics, tracer } = createPowertools(chatbotConfig.service);
@@ -183,15 +187,19 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     else if (!turnR.ok) storageError = { failed: 'UpdateItem turn counter', error: turnR.e };
     else {
       try {
-        await store.appendTurns(
-          conversationId,
-          turnR.v,
-          [
-            { role: 'customer', text: req.message, lang: reply.lang, region: config.region },
-            { role: 'bot', text: reply.answer, lang: reply.lang, ...(reply.faqId ? { faqId: reply.faqId } : {}), handoff: reply.handoff, region: config.region },
-          ],
-          started,
-          config.ttlHours,
+        // One budget for the whole write, retries of unprocessed items included: phase 1 (1 s) plus
+        // this stays under 3 s even when every call runs to its deadline.
+        await withDeadline('storing the turn', WRITE_BUDGET_MS, () =>
+          store.appendTurns(
+            conversationId,
+            turnR.v,
+            [
+              { role: 'customer', text: req.message, lang: reply.lang, region: config.region },
+              { role: 'bot', text: reply.answer, lang: reply.lang, ...(reply.faqId ? { faqId: reply.faqId } : {}), handoff: reply.handoff, region: config.region },
+            ],
+            started,
+            config.ttlHours,
+          ),
         );
       } catch (e) {
         storageError = { failed: 'BatchWriteItem turns', error: e };

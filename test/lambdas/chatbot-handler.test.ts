@@ -153,6 +153,18 @@ describe('POST /chat', () => {
     expect(body.answer).toBe(plan.knowledgeBase.find((e) => e.id === 'refund')!.en.answer);
   });
 
+  test('a write that hangs is abandoned at its deadline: 200, the answer and the hand-off contacts', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(UpdateCommand).resolves({ Attributes: { turns: 1 } });
+    ddb.on(BatchWriteCommand).callsFake(() => new Promise(() => undefined));
+    const t0 = Date.now();
+    const res = await handler()(event('POST', '/chat', { message: 'How do I get a refund?' }));
+    const ms = Date.now() - t0;
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body!)).toMatchObject({ faqId: 'refund', handoff: true, handoffReason: 'storage-unavailable', stored: false });
+    expect(ms).toBeLessThan(2500);
+  });
+
   test('400 with the rule for a bad body; 404 for unknown routes', async () => {
     const bad = await handler()(event('POST', '/chat', { message: '' }));
     expect(bad.statusCode).toBe(400);
