@@ -54,3 +54,17 @@ export const FORMATTED_ATTRIBUTE = 'contingency_formatted';
 export const PLAN_TAG_KEY = 'contingency:plan';
 /** Tag on each endpoint health check naming its endpoint (primary, standby). */
 export const ENDPOINT_TAG_KEY = 'contingency:endpoint';
+
+/**
+ * Physical names derived from the plan's name, where a CloudFormation reference would make a
+ * cycle (see README "Design decisions"). The stacks create them and the operator commands find
+ * them by these names.
+ */
+export const PHYSICAL_NAMES = {
+  /** The chatbot global table, shared by both regions' replicas. */
+  chatbotTable: (planName: string) => `${planName}-chatbot`,
+  /** The incident global table, shared by its replicas in every region. */
+  incidentTable: (planName: string) => `${planName}-incidents`,
+  /** The backup vault, the same in both regions so each can name the other's. */
+  backupVault: (planName: string) => `${planName}-backup`,
+} as const;

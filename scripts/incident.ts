@@ -17,7 +17,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { loadPlan } from '../lib/config';
 import { incidentTemplates } from '../lib/incidents/status-page-content';
-import { incidentTableName } from '../lib/stacks/global-stack';
+import { PHYSICAL_NAMES } from '../contracts';
 import { COMPONENT_STATES, ComponentState, IncidentEvent, UPDATE_STATUSES, UpdateStatus } from '../lambdas/incidents/model';
 import { currentIncident, foldIncidents } from '../lambdas/incidents/state';
 import { IncidentStore, publishAll, PublishConfig, PublishResult } from '../lambdas/incidents/store';
@@ -79,7 +79,7 @@ export async function runCli(argv: string[], makeClients?: (region: string, endp
     templates: incidentTemplates(plan),
   };
   const clients = (makeClients ?? defaultClients)(values.region!, values.endpoint);
-  const store = new IncidentStore(clients.ddb, values.table ?? incidentTableName(plan), plan.incidents.retentionDays);
+  const store = new IncidentStore(clients.ddb, values.table ?? PHYSICAL_NAMES.incidentTable(plan.name), plan.incidents.retentionDays);
   const nowIso = now.toISOString();
   const since = new Date(now.getTime() - cfg.lookbackDays * 86400_000).toISOString();
   const { events } = await store.load(since);

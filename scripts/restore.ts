@@ -10,6 +10,7 @@
 import { BackupClient, StartRestoreJobCommand } from '@aws-sdk/client-backup';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PHYSICAL_NAMES } from '../contracts';
 import { EXAMPLE_PLAN_PATH, loadPlan, Plan } from '../lib/config';
 import { latestRecoveryPoint, RestoreJobError, waitForRestoreJob, withRetry } from '../lambdas/restore-validator/backup';
 import { validateRestoredTable } from '../lambdas/restore-validator/validate';
@@ -73,7 +74,7 @@ export async function runRestore(plan: Plan, args: RestoreArgs, deps: RestoreDep
   const region = args.region ?? plan.regions.primary;
   const role = region === plan.regions.primary ? 'primary' : region === plan.regions.standby ? 'standby' : undefined;
   if (!role) throw new Error(`--region ${region} is neither regions.primary (${plan.regions.primary}) nor regions.standby (${plan.regions.standby})`);
-  const source = `${plan.name}-chatbot`;
+  const source = PHYSICAL_NAMES.chatbotTable(plan.name);
   p(`${args.execute ? 'EXECUTE' : 'DRY RUN (add --execute to restore)'}: restore ${source} in ${region}`);
 
   const { Table } = await deps.ddb.send(new DescribeTableCommand({ TableName: source }));

@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PHYSICAL_NAMES } from '../../contracts';
 import { BACKUP_TAG_KEY } from '../chatbot/chatbot-data';
 import type { Plan, WarningLevel } from '../config';
 import { BackupSentinel } from './backup-sentinel';
@@ -14,7 +15,7 @@ import { RestoreValidator } from './restore-validator';
 
 /** Name of the backup vault of a plan; the same in both regions, so each can name the other's. */
 export function backupVaultName(planName: string): string {
-  return `${planName}-backup`;
+  return PHYSICAL_NAMES.backupVault(planName);
 }
 
 /** Name of the restore-testing plan of a plan (AWS Backup allows only letters, digits and `_`). */

@@ -2,6 +2,7 @@ import { CfnOutput, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { PHYSICAL_NAMES } from '../../contracts';
 import { ContingencyStack } from './contingency-stack';
 import { Alerting, responseAlarmName } from '../alerting';
 import type { Plan } from '../config';
@@ -19,7 +20,7 @@ export interface GlobalStackProps extends StackProps {
 
 /** Physical name of the incident global table, shared by its replicas in every region. */
 export function incidentTableName(plan: Plan): string {
-  return `${plan.name}-incidents`;
+  return PHYSICAL_NAMES.incidentTable(plan.name);
 }
 
 /** AWS Health service codes of the global services the plan uses (reported in us-east-1). */

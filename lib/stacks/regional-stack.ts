@@ -4,6 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { PHYSICAL_NAMES } from '../../contracts';
 import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
 import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
@@ -39,7 +40,7 @@ export const REGIONAL_HEALTH_SERVICES = ['APIGATEWAY', 'LAMBDA', 'DYNAMODB', 'KM
 
 /** Physical name of the chatbot global table, shared by both regions' replicas. */
 export function chatbotTableName(plan: Plan): string {
-  return `${plan.name}-chatbot`;
+  return PHYSICAL_NAMES.chatbotTable(plan.name);
 }
 
 /**
