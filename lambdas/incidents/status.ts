@@ -79,7 +79,8 @@ export interface Notice {
 
 /**
  * Notices still to send, oldest first, by these rules:
- * - one per update, keyed `<incident>#<update>` (`sent` holds the keys sent or claimed);
+ * - one per update, keyed `<incident>#<update>` (`sent` holds the keys sent; `claimed` those sent
+ *   or claimed, whose claim may have died: they stay pending, and the store's lease decides);
  * - never an update older than the newest one already claimed for that incident (`watermarks`),
  *   so a late event that adds an update in the past does not send customers back in time;
  * - never an update older than `maxAgeMs` (a first deployment does not replay history);
@@ -89,11 +90,11 @@ export interface Notice {
  */
 export function pendingNotices(
   incidents: readonly Incident[],
-  opts: { now: string; maxAgeMs: number; sent: ReadonlySet<string>; watermarks?: ReadonlyMap<string, string>; templates: MessageTemplates; pageUrl?: string },
+  opts: { now: string; maxAgeMs: number; sent: ReadonlySet<string>; claimed?: ReadonlySet<string>; watermarks?: ReadonlyMap<string, string>; templates: MessageTemplates; pageUrl?: string },
 ): Notice[] {
   const out: Notice[] = [];
   const nowMs = Date.parse(opts.now);
-  const sentKeys = [...opts.sent];
+  const told = [...(opts.claimed ?? opts.sent)];
   for (const i of incidents) {
     const title = opts.templates.levels[i.level].title;
     const make = (u: OperatorUpdate): Notice => ({
@@ -105,7 +106,7 @@ export function pendingNotices(
       subject: `[${u.status}] ${title.zh} / ${title.en}`.slice(0, 99),
       body: [u.message.zh, '', u.message.en, '', `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n'),
     });
-    const announced = sentKeys.some((k) => k.startsWith(`${i.id}#`));
+    const announced = told.some((k) => k.startsWith(`${i.id}#`));
     if (i.phase === 'closed') {
       const resolved = i.updates.find((u) => u.id === RESOLVED_UPDATE_ID);
       if (announced && resolved && !opts.sent.has(`${i.id}#${resolved.id}`)) out.push(make(resolved));

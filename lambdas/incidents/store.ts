@@ -402,7 +402,8 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
   const notices = pendingNotices(incidents, {
     now,
     maxAgeMs: cfg.noticeMaxAgeMinutes * 60_000,
-    sent: loaded.ledger.claimedOrSent,
+    sent: loaded.ledger.sent,
+    claimed: loaded.ledger.claimedOrSent,
     watermarks: loaded.ledger.watermarks,
     templates: cfg.templates,
     ...(cfg.pageUrl ? { pageUrl: cfg.pageUrl } : {}),
