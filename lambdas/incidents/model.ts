@@ -76,6 +76,12 @@ export interface RegisteredIncident {
   readonly level: ResponseLevel;
   readonly cause: string;
   readonly previousId?: string;
+  /**
+   * The last publication that showed it not closed: it cannot close before then (a late OK does
+   * not end, in the past, an incident customers were shown as ongoing; an ALARM before then
+   * re-opens it instead of starting another one).
+   */
+  readonly openAsOf?: string;
   readonly closedAt?: string;
   readonly closedBy?: 'confirmed' | 'operator';
 }

@@ -133,10 +133,13 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
     done.push(freeze(cur, t));
     cur = undefined;
   };
+  const notBefore = new Map(register.map((r) => [r.id, Math.max(...[r.closedAt, r.openAsOf].map((x) => (x ? ms(x) : -Infinity)))]));
   const closeIfHeld = (beforeMs: number) => {
-    if (cur?.phase === 'recovering' && cur.recoveredAt && ms(cur.recoveredAt) + opts.confirmationMs <= beforeMs) {
-      close(iso(ms(cur.recoveredAt) + opts.confirmationMs), 'confirmed', `recovery held for ${Math.round(opts.confirmationMs / 60000)} min: closed`);
-    }
+    if (cur?.phase !== 'recovering' || !cur.recoveredAt) return;
+    const held = ms(cur.recoveredAt) + opts.confirmationMs;
+    // A registered incident never closes before customers last saw it ongoing.
+    const at = Math.max(held, (cur.named && notBefore.get(cur.id)) || -Infinity);
+    if (at <= beforeMs) close(iso(at), 'confirmed', at === held ? `recovery held for ${Math.round(opts.confirmationMs / 60000)} min: closed` : `recovery held; closed when published as over`);
   };
   const open = (time: string, level: ResponseLevel, cause: string, region: string | undefined): Draft => {
     const prev = done[done.length - 1];
@@ -249,11 +252,17 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
 
   const applyName = (r: RegisteredIncident) => {
     if (!cur) {
-      // The registered opening event is no longer in the loaded log (older than the lookback):
-      // the incident continues under its registered name.
+      // Customers were told about this incident, but no event of the log keeps it open any more:
+      // the alarm that opened it turned out (by events that arrived late) to be OK already, or its
+      // events are older than the lookback. It continues under its name and confirms recovery
+      // from its opening, so it still ends with its one "resolved".
       const d = open(r.openedAt, r.level, r.cause, undefined);
       line(r.openedAt, 'opened', `${RESPONSE_LABELS[r.level].en}: ${r.cause} (as published)`);
       d.updates.push(autoUpdate(d, 'auto-opened', r.openedAt, 'investigating', t.levels[r.level].message, t));
+      d.phase = 'recovering';
+      d.recoveredAt = r.openedAt;
+      line(r.openedAt, 'recovering', `no response alarm of this incident is in ALARM (later events arrived late): confirming recovery for ${Math.round(opts.confirmationMs / 60000)} min`);
+      d.updates.push(autoUpdate(d, `auto-recovering-${r.openedAt}`, r.openedAt, 'monitoring', t.recovering, t));
     }
     if (!cur!.named) {
       cur!.id = r.id;
@@ -263,7 +272,9 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
   };
 
   const applyClose = (r: RegisteredIncident) => {
-    if (!cur) return;
+    // Only the incident named here closes (a registered incident never closes earlier than this;
+    // if it closed at this very time on its own, the one current now is another incident).
+    if (!cur || cur.id !== r.id) return;
     const at = r.closedAt!;
     const still = new Map(cur.activeAlarms);
     const closedId = cur.id;
@@ -291,12 +302,8 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
   closeIfHeld(ms(opts.now));
   const all = cur ? [...done, freeze(cur, t)] : done;
 
-  // A published close time is kept even when a late event would have closed the incident earlier.
-  const closes = new Map(register.filter((r) => r.closedAt).map((r) => [r.id, r]));
-  return all.map((i) => {
-    const r = closes.get(i.id);
-    const fixed = r && i.phase === 'closed' && i.closedAt !== r.closedAt ? { ...i, closedAt: r.closedAt!, closedBy: r.closedBy ?? i.closedBy } : i;
-    const mine = notices.filter((n) => n.key.startsWith(`${i.id}#`));
+  return all.map((fixed) => {
+    const mine = notices.filter((n) => n.key.startsWith(`${fixed.id}#`));
     if (!mine.length) return fixed;
     return {
       ...fixed,

@@ -308,12 +308,14 @@ const REGISTER_ATTEMPTS = 5;
 const STATUS_ATTEMPTS = 5;
 
 /** The register after this fold: every incident keeps its first registered id; closes are added once. */
-export function nextRegister(prev: readonly RegisteredIncident[], incidents: readonly Incident[], since: string): RegisteredIncident[] {
+export function nextRegister(prev: readonly RegisteredIncident[], incidents: readonly Incident[], since: string, now: string): RegisteredIncident[] {
   const byId = new Map(prev.map((r) => [r.id, r]));
   const out: RegisteredIncident[] = [];
   for (const i of incidents) {
     const base: RegisteredIncident = byId.get(i.id) ?? { id: i.id, openedAt: i.openedAt, level: i.level, cause: i.cause.slice(0, 300), ...(i.previousId ? { previousId: i.previousId } : {}) };
-    out.push(i.phase === 'closed' && !base.closedAt ? { ...base, closedAt: i.closedAt!, closedBy: i.closedBy ?? 'confirmed' } : base);
+    if (base.closedAt) out.push(base);
+    else if (i.phase === 'closed') out.push({ ...base, closedAt: i.closedAt!, closedBy: i.closedBy ?? 'confirmed' });
+    else out.push({ ...base, openAsOf: now });
     byId.delete(i.id);
   }
   // Entries the fold no longer shows stay until they closed before the lookback.
@@ -387,7 +389,7 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
     const reg = await deps.store.loadRegister();
     loaded = await deps.store.load(since);
     incidents = fold(loaded.events, reg.incidents);
-    register = nextRegister(reg.incidents, incidents, since);
+    register = nextRegister(reg.incidents, incidents, since, now);
     if (await deps.store.saveRegister(reg.seq, register, now)) {
       seq = reg.seq + 1;
       incidents = fold(loaded.events, register);
