@@ -19,16 +19,8 @@ import type { MessageTemplates } from './templates';
  *                            in flight (a lease that expires)
  *   REPORT   / <incident>    a post-incident report: claimed (lease) or written
  */
-export const INCIDENT_KEYS = {
-  eventPk: 'EVENT',
-  noticePk: 'NOTICE',
-  reportPk: 'REPORT',
-  statePk: 'STATE',
-  registerSk: 'register',
-} as const;
-export const STATUS_OBJECT_KEY = 'status.json';
-/** Cache-Control of status.json: CloudFront and browsers keep it at most this long. */
-export const STATUS_MAX_AGE_SECONDS = 10;
+import { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+export { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY };
 /** S3 user metadata on status.json carrying the publication sequence (newest wins). */
 export const STATUS_SEQ_METADATA = 'seq';
 /**
