@@ -30,7 +30,7 @@ export const KEYS = {
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** Incident table: partition keys of the append-only log, notice claims and report claims. */
-export const INCIDENT_KEYS = { eventPk: 'EVENT', noticePk: 'NOTICE', reportPk: 'REPORT' } as const;
+export const INCIDENT_KEYS = { eventPk: 'EVENT', noticePk: 'NOTICE', reportPk: 'REPORT', statePk: 'STATE', registerSk: 'register' } as const;
 /** TTL attribute of incident-log entries and claims (epoch seconds). */
 export const INCIDENT_TTL_ATTRIBUTE = 'expiresAt';
 

@@ -82,8 +82,8 @@ export async function runCli(argv: string[], makeClients?: (region: string, endp
   const store = new IncidentStore(clients.ddb, values.table ?? PHYSICAL_NAMES.incidentTable(plan.name), plan.incidents.retentionDays);
   const nowIso = now.toISOString();
   const since = new Date(now.getTime() - cfg.lookbackDays * 86400_000).toISOString();
-  const { events } = await store.load(since);
-  const cur = currentIncident(foldIncidents(events, { confirmationMs: cfg.confirmationMinutes * 60_000, now: nowIso, templates: cfg.templates }));
+  const [{ incidents: register }, { events }] = [await store.loadRegister(), await store.load(since)];
+  const cur = currentIncident(foldIncidents(events, { confirmationMs: cfg.confirmationMinutes * 60_000, now: nowIso, templates: cfg.templates, register }));
 
   if (command === 'show') {
     return JSON.stringify(cur ?? { current: null }, null, 2);

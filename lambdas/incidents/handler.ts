@@ -4,7 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
 import { incidentsConfig } from '../../contracts';
-import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, toIncidentEvent } from './events';
+import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, parseIncidentEvent } from './events';
 import { IncidentStore, publishAll, PublishConfig } from './store';
 
 const { logger, metrics } = createPowertools('incidents');
@@ -32,25 +32,42 @@ type Incoming = AlarmStateChangeEvent | FailoverObservedEvent | { Records: unkno
  * customer notices and reports — after its own events, on a schedule (so recovery that held is
  * closed on time) and on table stream records replicated from the other regions.
  */
-export function createHandler(cfg: IncidentFunctionConfig, clients: { ddb: DynamoDBClient; s3?: S3Client; sns?: SNSClient }) {
+export function createHandler(cfg: IncidentFunctionConfig, clients: { ddb: DynamoDBClient; s3?: S3Client; sns?: SNSClient }, clock: () => Date = () => new Date()) {
   const store = new IncidentStore(clients.ddb, cfg.tableName, cfg.retentionDays);
-  return async (event: Incoming): Promise<{ appended: boolean; published: boolean }> => {
+  return async (event: Incoming): Promise<{ appended: boolean; published: boolean; problems?: string[] }> => {
     let appended = false;
-    if ('detail' in event && 'source' in event && event.source !== 'aws.events') {
-      const entry = toIncidentEvent(event as AlarmStateChangeEvent | FailoverObservedEvent, cfg.alarmLevels);
-      if (entry) {
-        appended = await store.append(entry);
-        logger.info('incident log entry', { entryId: entry.id, kind: entry.kind, duplicate: !appended });
+    let problems: string[] = [];
+    const e = event as Record<string, unknown> | null;
+    // Anything with a source other than the schedule is an event to record (or to explain).
+    if (e && typeof e === 'object' && 'source' in e && e.source !== 'aws.events' && e.source !== 'aws.scheduler') {
+      const parsed = parseIncidentEvent(e, cfg.alarmLevels, clock().toISOString());
+      problems = parsed.problems;
+      if (problems.length) {
+        logger.warn('malformed incident event', { eventId: typeof e.id === 'string' ? e.id : null, source: String(e.source), problems, recorded: Boolean(parsed.entry) });
+        metrics.addMetric('IncidentEventsMalformed', MetricUnit.Count, 1);
+      }
+      if (parsed.entry) {
+        appended = await store.append(parsed.entry);
+        logger.info('incident log entry', { entryId: parsed.entry.id, kind: parsed.entry.kind, duplicate: !appended });
         metrics.addMetric(appended ? 'IncidentEventsRecorded' : 'IncidentEventsDuplicate', MetricUnit.Count, 1);
-      } else {
-        logger.warn('event ignored: not a watched response alarm or failover', { source: event.source });
+      } else if (parsed.ignored) {
+        logger.warn('event ignored', { reason: parsed.ignored });
       }
     }
-    if (!cfg.publish || !clients.s3 || !clients.sns) return { appended, published: false };
-    const result = await publishAll({ store, s3: clients.s3, sns: clients.sns }, cfg.publish);
-    logger.info('published', { overall: result.status.overall, current: result.status.current?.id ?? null, notices: result.noticesSent.length, reports: result.reportsWritten });
+    const extra = problems.length ? { problems } : {};
+    if (!cfg.publish || !clients.s3 || !clients.sns) return { appended, published: false, ...extra };
+    const result = await publishAll({ store, s3: clients.s3, sns: clients.sns }, cfg.publish, clock().toISOString());
+    logger.info('published', {
+      seq: result.seq,
+      statusWritten: result.statusWritten,
+      overall: result.status.overall,
+      current: result.status.current?.id ?? null,
+      notices: result.noticesSent.length,
+      deferred: result.noticesDeferred,
+      reports: result.reportsWritten,
+    });
     metrics.addMetric('CustomerNoticesSent', MetricUnit.Count, result.noticesSent.length);
-    return { appended, published: true };
+    return { appended, published: true, ...extra };
   };
 }
 

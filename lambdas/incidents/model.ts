@@ -31,7 +31,15 @@ export type IncidentEvent =
       /** When the metric first breached (from the alarm's reason data), if known. */
       readonly impactStart?: string;
     }
-  | { readonly kind: 'failover'; readonly id: string; readonly time: string; readonly region: string; readonly detail: string }
+  | {
+      readonly kind: 'failover';
+      readonly id: string;
+      readonly time: string;
+      readonly region: string;
+      readonly detail: string;
+      /** Set when the event's own time could not be trusted (missing, or in the future): `time` is then when it was received. */
+      readonly reportedTime?: string;
+    }
   | {
       readonly kind: 'update';
       readonly id: string;
@@ -44,6 +52,29 @@ export type IncidentEvent =
     }
   | { readonly kind: 'resolve'; readonly id: string; readonly time: string; readonly message?: Bilingual; readonly author?: string }
   | { readonly kind: 'notice'; readonly id: string; readonly time: string; readonly key: string; readonly subject: string };
+
+/**
+ * What the publisher has told the world about an incident, kept in the incident register (one
+ * item, written with a version check). The fold takes these as decisions: the id is kept for the
+ * incident that contains `openedAt` however late earlier events arrive, and a registered close is
+ * final (events after it belong to the next incident).
+ */
+export interface RegisteredIncident {
+  readonly id: string;
+  /** When the incident opened as first published (the anchor that keeps the id). */
+  readonly openedAt: string;
+  readonly level: ResponseLevel;
+  readonly cause: string;
+  readonly previousId?: string;
+  /**
+   * The last publication that showed it not closed: it cannot close before then (a late OK does
+   * not end, in the past, an incident customers were shown as ongoing; an ALARM before then
+   * re-opens it instead of starting another one).
+   */
+  readonly openAsOf?: string;
+  readonly closedAt?: string;
+  readonly closedBy?: 'confirmed' | 'operator';
+}
 
 export interface TimelineEntry {
   readonly time: string;
@@ -63,7 +94,10 @@ export interface OperatorUpdate {
 export type IncidentPhase = 'open' | 'recovering' | 'closed';
 
 export interface Incident {
-  /** Stable id: `INC-` + the opening event's time (compact) — the same in every region. */
+  /**
+   * Stable id: `INC-` + the opening time (compact) as first published, kept in the incident
+   * register, so a late earlier event never renames an incident customers were told about.
+   */
   readonly id: string;
   readonly phase: IncidentPhase;
   /** Highest response level reached. */
@@ -82,6 +116,8 @@ export interface Incident {
   /** 'confirmed' (recovery held for the confirmation period) or 'operator' (resolved by hand). */
   readonly closedBy?: 'confirmed' | 'operator';
   readonly reopenCount: number;
+  /** The incident this one follows: it opened within the confirmation period after that one was closed. */
+  readonly previousId?: string;
   readonly eta?: string;
   readonly components: Record<ComponentId, ComponentState>;
   readonly updates: OperatorUpdate[];

@@ -14,7 +14,9 @@ export function duration(from: string | undefined, to: string | undefined): stri
 
 /** Where a closed incident's report is stored in the reports bucket. */
 export function reportKey(incident: Pick<Incident, 'id' | 'openedAt'>): string {
-  return `reports/${incident.openedAt.slice(0, 4)}/${incident.id}.md`;
+  // The year comes from the id (stable), not from the opening time (a late event may move it).
+  const year = /^INC-(\d{4})/.exec(incident.id)?.[1] ?? incident.openedAt.slice(0, 4);
+  return `reports/${year}/${incident.id}.md`;
 }
 
 /**
@@ -43,6 +45,7 @@ export function renderReport(incident: Incident, opts: { timeZone: string; planN
     `| Recovered | ${t(incident.recoveredAt)} |`,
     `| Closed | ${t(incident.closedAt)} (${incident.closedBy === 'operator' ? 'resolved by an operator' : `recovery held ${opts.confirmationMinutes} min`}) |`,
     `| Re-opened within the confirmation period | ${incident.reopenCount} time(s) |`,
+    ...(incident.previousId ? [`| Follows | ${incident.previousId} (opened within the confirmation period after it closed) |`] : []),
     '',
     '## Figures',
     '',

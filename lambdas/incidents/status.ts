@@ -1,10 +1,15 @@
 import { COMPONENT_IDS, COMPONENT_RANK, ComponentId, ComponentState, Incident, OperatorUpdate, ResponseLevel } from './model';
-import { currentIncident } from './state';
+import { currentIncident, RESOLVED_UPDATE_ID } from './state';
 import type { MessageTemplates } from './templates';
 
 /** The JSON document the status page renders (`status.json`). Version it when the shape changes. */
 export interface StatusDocument {
   readonly version: 1;
+  /**
+   * The publication sequence (the incident register version this document was made from): a
+   * writer never replaces a document with a higher one, so the page never steps back.
+   */
+  readonly seq: number;
   readonly generatedAt: string;
   readonly overall: ComponentState;
   readonly components: { readonly id: ComponentId; readonly state: ComponentState }[];
@@ -16,6 +21,8 @@ export interface StatusDocument {
     readonly startedAt: string;
     readonly eta: string | null;
     readonly regions: string[];
+    /** The incident this one follows (opened within the confirmation period after it closed). */
+    readonly previousId: string | null;
     /** Newest first. */
     readonly updates: Pick<OperatorUpdate, 'time' | 'status' | 'message' | 'eta'>[];
   };
@@ -24,13 +31,14 @@ export interface StatusDocument {
 }
 
 /** Builds the status document from the folded incidents; the same updates feed the notices. */
-export function buildStatusDocument(incidents: readonly Incident[], opts: { now: string; historyLength: number; templates: MessageTemplates }): StatusDocument {
+export function buildStatusDocument(incidents: readonly Incident[], opts: { now: string; historyLength: number; templates: MessageTemplates; seq?: number }): StatusDocument {
   const cur = currentIncident(incidents);
   const components: Record<ComponentId, ComponentState> = cur ? cur.components : { chatbot: 'operational', agents: 'operational' };
   const overall = COMPONENT_IDS.map((id) => components[id]).reduce((a, b) => (COMPONENT_RANK[b] > COMPONENT_RANK[a] ? b : a));
   const byTimeDesc = <T extends { time: string }>(xs: readonly T[]) => [...xs].sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
   return {
     version: 1,
+    seq: opts.seq ?? 0,
     generatedAt: opts.now,
     overall,
     components: COMPONENT_IDS.map((id) => ({ id, state: components[id] })),
@@ -43,6 +51,7 @@ export function buildStatusDocument(incidents: readonly Incident[], opts: { now:
           startedAt: cur.openedAt,
           eta: cur.eta ?? null,
           regions: cur.scope.regions,
+          previousId: cur.previousId ?? null,
           updates: byTimeDesc(cur.updates).map((u) => ({ time: u.time, status: u.status, message: u.message, ...(u.eta ? { eta: u.eta } : {}) })),
         }
       : null,
@@ -56,27 +65,59 @@ export function buildStatusDocument(incidents: readonly Incident[], opts: { now:
 
 /** One customer notice: the same bilingual text the status page shows for that update. */
 export interface Notice {
-  /** `<incident id>#<update id>`: a notice is sent at most once per key. */
+  /** `<incident id>#<update id>`: the idempotency key; a notice is sent at most once per key. */
   readonly key: string;
+  readonly incidentId: string;
+  readonly updateId: string;
+  /** Time of the update (notices of one incident go out in this order, never back). */
+  readonly updateTime: string;
+  /** The incident's one final "resolved" notice. */
+  readonly final: boolean;
   readonly subject: string;
   readonly body: string;
 }
 
 /**
- * Notices still to send: one per update of an incident (automatic or by an operator), skipping
- * updates older than `maxAgeMs` (so a first deployment does not replay history) and keys already sent.
+ * Notices still to send, oldest first, by these rules:
+ * - one per update, keyed `<incident>#<update>` (`sent` holds the keys sent; `claimed` those sent
+ *   or claimed, whose claim may have died: they stay pending, and the store's lease decides);
+ * - never an update older than the newest one already claimed for that incident (`watermarks`),
+ *   so a late event that adds an update in the past does not send customers back in time;
+ * - never an update older than `maxAgeMs` (a first deployment does not replay history);
+ * - a closed incident gets only its one "resolved" notice, and only if customers were told about
+ *   it (an incident that closed before its first notice went out is not announced afterwards);
+ *   that notice is sent however old it is, so every incident customers heard of ends resolved.
  */
-export function pendingNotices(incidents: readonly Incident[], opts: { now: string; maxAgeMs: number; sent: ReadonlySet<string>; templates: MessageTemplates; pageUrl?: string }): Notice[] {
+export function pendingNotices(
+  incidents: readonly Incident[],
+  opts: { now: string; maxAgeMs: number; sent: ReadonlySet<string>; claimed?: ReadonlySet<string>; watermarks?: ReadonlyMap<string, string>; templates: MessageTemplates; pageUrl?: string },
+): Notice[] {
   const out: Notice[] = [];
   const nowMs = Date.parse(opts.now);
+  const told = [...(opts.claimed ?? opts.sent)];
   for (const i of incidents) {
     const title = opts.templates.levels[i.level].title;
-    for (const u of i.updates) {
-      const key = `${i.id}#${u.id}`;
-      if (opts.sent.has(key) || nowMs - Date.parse(u.time) > opts.maxAgeMs) continue;
-      const subject = `[${u.status}] ${title.zh} / ${title.en}`.slice(0, 99);
-      const body = [u.message.zh, '', u.message.en, '', `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n');
-      out.push({ key, subject, body });
+    const make = (u: OperatorUpdate): Notice => ({
+      key: `${i.id}#${u.id}`,
+      incidentId: i.id,
+      updateId: u.id,
+      updateTime: u.time,
+      final: u.id === RESOLVED_UPDATE_ID,
+      subject: `[${u.status}] ${title.zh} / ${title.en}`.slice(0, 99),
+      body: [u.message.zh, '', u.message.en, '', `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n'),
+    });
+    const announced = told.some((k) => k.startsWith(`${i.id}#`));
+    if (i.phase === 'closed') {
+      const resolved = i.updates.find((u) => u.id === RESOLVED_UPDATE_ID);
+      if (announced && resolved && !opts.sent.has(`${i.id}#${resolved.id}`)) out.push(make(resolved));
+      continue;
+    }
+    const wm = opts.watermarks?.get(i.id);
+    const updates = [...i.updates].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+    for (const u of updates) {
+      if (opts.sent.has(`${i.id}#${u.id}`) || nowMs - Date.parse(u.time) > opts.maxAgeMs) continue;
+      if (wm && u.time < wm) continue;
+      out.push(make(u));
     }
   }
   return out;

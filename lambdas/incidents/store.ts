@@ -1,22 +1,47 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Incident, IncidentEvent } from './model';
+import type { Incident, IncidentEvent, RegisteredIncident } from './model';
 import { foldIncidents } from './state';
-import { buildStatusDocument, pendingNotices, StatusDocument } from './status';
+import { buildStatusDocument, Notice, pendingNotices, StatusDocument } from './status';
 import { renderReport, reportKey } from './report';
 import type { MessageTemplates } from './templates';
 
 /**
  * The incident table layout (partition key `pk`, sort key `sk`, TTL `expiresAt`):
- *   EVENT  / <time>#<id>  one incident-log entry (append-only; JSON in `event`)
- *   NOTICE / <key>        a customer notice that was sent (at most once per key)
- *   REPORT / <incident>   a post-incident report that was written
+ *   EVENT    / <time>#<id>   one incident-log entry (append-only; JSON in `event`)
+ *   STATE    / register      the incident register: what has been published (ids, closes) and
+ *                            `seq`, the publication sequence; written only with a version check
+ *   NOTICE   / <incident>    the notice ledger of one incident: per update `n:<update>` = claimed
+ *                            or sent; `wm` the newest update claimed (never goes back; `~` once the
+ *                            final "resolved" is claimed); `leaseKey`/`leaseUntil` the one notice
+ *                            in flight (a lease that expires)
+ *   REPORT   / <incident>    a post-incident report: claimed (lease) or written
  */
 import { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
 export { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY };
-/** Cache-Control of status.json: CloudFront and browsers keep it at most this long. */
+/** S3 user metadata on status.json carrying the publication sequence (newest wins). */
+export const STATUS_SEQ_METADATA = 'seq';
+/**
+ * How long a notice or report claim holds before another publisher may take it over (a claimer
+ * that died). Longer than one SNS call with the SDK's retries; shorter than the schedule's patience.
+ */
+export const DEFAULT_CLAIM_LEASE_SECONDS = 120;
+/** SNS message attribute carrying the notice's idempotency key (`<incident>#<update>`). */
+export const NOTICE_KEY_ATTRIBUTE = 'notice_key';
+/** The watermark of an incident whose final notice is claimed: above every ISO time. */
+const FINAL_WATERMARK = '~';
+
+export interface NoticeLedger {
+  /** Keys (`<incident>#<update>`) sent or claimed. */
+  readonly claimedOrSent: Set<string>;
+  readonly sent: Set<string>;
+  /** Per incident: the newest update time claimed (`~` once the final notice is claimed). */
+  readonly watermarks: Map<string, string>;
+}
+
+const isConditionFailed = (err: unknown) => err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException';
 
 export class IncidentStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -41,7 +66,7 @@ export class IncidentStore {
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
   }
@@ -65,37 +90,180 @@ export class IncidentStore {
     return items;
   }
 
-  /** Log entries since a time, plus the notices already sent (as log entries). */
-  async load(since: string): Promise<{ events: IncidentEvent[]; sent: Set<string> }> {
-    const [events, notices] = await Promise.all([this.queryAll(INCIDENT_KEYS.eventPk, since), this.queryAll(INCIDENT_KEYS.noticePk)]);
-    const out = events.map((i) => JSON.parse(i.event as string) as IncidentEvent);
-    const sent = new Set<string>();
-    for (const n of notices) {
-      sent.add(n.sk as string);
-      out.push({ kind: 'notice', id: `notice#${n.sk}`, time: n.time as string, key: n.sk as string, subject: n.subject as string });
-    }
-    return { events: out, sent };
+  /** The incident register and its version (`seq`, 0 when none was written yet). */
+  async loadRegister(): Promise<{ seq: number; incidents: RegisteredIncident[] }> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: INCIDENT_KEYS.statePk, sk: INCIDENT_KEYS.registerSk }, ConsistentRead: true }));
+    if (!res.Item) return { seq: 0, incidents: [] };
+    return { seq: Number(res.Item.seq), incidents: JSON.parse(res.Item.incidents as string) as RegisteredIncident[] };
   }
 
-  /** Claims a marker (notice or report) once; false when another writer already has it. */
-  async claim(pk: string, sk: string, attrs: Record<string, string>): Promise<boolean> {
+  /** Writes register version `seq + 1` if it is still at `seq`; false when another publisher got there first. */
+  async saveRegister(seq: number, incidents: readonly RegisteredIncident[], now: string): Promise<boolean> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk, sk, ...attrs, expiresAt: this.expiresAt(new Date().toISOString()) },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { pk: INCIDENT_KEYS.statePk, sk: INCIDENT_KEYS.registerSk, seq: seq + 1, incidents: JSON.stringify(incidents), updatedAt: now },
+          ConditionExpression: seq === 0 ? 'attribute_not_exists(pk)' : 'seq = :seq',
+          ...(seq === 0 ? {} : { ExpressionAttributeValues: { ':seq': seq } }),
         }),
       );
       return true;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
   }
 
-  async release(pk: string, sk: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk } }));
+  /** Log entries since a time, plus the notices sent (as log entries) and the notice ledger. */
+  async load(since: string): Promise<{ events: IncidentEvent[]; sent: Set<string>; ledger: NoticeLedger }> {
+    const [events, notices] = await Promise.all([this.queryAll(INCIDENT_KEYS.eventPk, since), this.queryAll(INCIDENT_KEYS.noticePk)]);
+    const out = events.map((i) => JSON.parse(i.event as string) as IncidentEvent);
+    const ledger: NoticeLedger = { claimedOrSent: new Set(), sent: new Set(), watermarks: new Map() };
+    for (const n of notices) {
+      const sk = n.sk as string;
+      if (sk.includes('#')) {
+        // A notice recorded by an earlier version (one item per notice, written once it was claimed).
+        ledger.claimedOrSent.add(sk);
+        ledger.sent.add(sk);
+        out.push({ kind: 'notice', id: `notice#${sk}`, time: n.time as string, key: sk, subject: n.subject as string });
+        continue;
+      }
+      if (typeof n.wm === 'string') ledger.watermarks.set(sk, n.wm);
+      for (const [attr, v] of Object.entries(n)) {
+        if (!attr.startsWith('n:') || typeof v !== 'object' || v === null) continue;
+        const key = `${sk}#${attr.slice(2)}`;
+        ledger.claimedOrSent.add(key);
+        if (v.state === 'sent') {
+          ledger.sent.add(key);
+          out.push({ kind: 'notice', id: `notice#${key}`, time: v.sentAt as string, key, subject: v.subject as string });
+        }
+      }
+    }
+    return { events: out, sent: ledger.claimedOrSent, ledger };
+  }
+
+  /**
+   * Claims one notice: a lease on the incident's ledger, granted only when no other notice of that
+   * incident is in flight (or its lease expired), the notice was not sent, and its update is not
+   * older than the newest one claimed (the final "resolved" may always be claimed, and nothing
+   * after it). Returns the lease, or undefined when the notice must wait or is superseded.
+   */
+  async claimNotice(n: Notice, now: string, leaseMs: number): Promise<{ until: number } | undefined> {
+    const nowMs = Date.parse(now);
+    const until = nowMs + leaseMs;
+    const wm = n.final ? FINAL_WATERMARK : n.updateTime;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: INCIDENT_KEYS.noticePk, sk: n.incidentId },
+          UpdateExpression: 'SET wm = :wm, leaseKey = :key, leaseUntil = :until, #n = :claim, expiresAt = :exp',
+          ConditionExpression: '(attribute_not_exists(leaseUntil) OR leaseUntil < :now) AND (attribute_not_exists(#n) OR #n.#st <> :sent) AND (attribute_not_exists(wm) OR wm <= :wm)',
+          ExpressionAttributeNames: { '#n': `n:${n.updateId}`, '#st': 'state' },
+          ExpressionAttributeValues: {
+            ':wm': wm,
+            ':key': n.key,
+            ':until': until,
+            ':now': nowMs,
+            ':sent': 'sent',
+            ':claim': { state: 'claimed', subject: n.subject, updateTime: n.updateTime, claimedAt: now },
+            ':exp': this.expiresAt(now),
+          },
+        }),
+      );
+      return { until };
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Records a notice as sent and ends its lease (if the lease is still ours). */
+  async markNoticeSent(n: Notice, lease: { until: number }, now: string): Promise<void> {
+    const names = { '#n': `n:${n.updateId}`, '#st': 'state' };
+    const key = { pk: INCIDENT_KEYS.noticePk, sk: n.incidentId };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #n.#st = :sent, #n.sentAt = :now REMOVE leaseKey, leaseUntil',
+          ConditionExpression: 'leaseKey = :key AND leaseUntil = :until',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':sent': 'sent', ':now': now, ':key': n.key, ':until': lease.until },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      // Our lease expired and another publisher holds the ledger now: record the send only.
+      await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: key, UpdateExpression: 'SET #n.#st = :sent, #n.sentAt = :now', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':sent': 'sent', ':now': now } }));
+    }
+  }
+
+  /** Gives a claimed notice back (SNS refused it outright, so it was certainly not sent). */
+  async releaseNotice(n: Notice, lease: { until: number }): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: INCIDENT_KEYS.noticePk, sk: n.incidentId },
+          UpdateExpression: 'REMOVE #n, leaseKey, leaseUntil',
+          ConditionExpression: 'leaseKey = :key AND leaseUntil = :until',
+          ExpressionAttributeNames: { '#n': `n:${n.updateId}` },
+          ExpressionAttributeValues: { ':key': n.key, ':until': lease.until },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+    }
+  }
+
+  /** Claims a report (a lease); false when it was written or another writer's lease is live. */
+  async claimReport(incidentId: string, now: string, leaseMs: number): Promise<{ until: number } | undefined> {
+    const until = Date.parse(now) + leaseMs;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: INCIDENT_KEYS.reportPk, sk: incidentId, state: 'claimed', leaseUntil: until, time: now, expiresAt: this.expiresAt(now) },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#st = :claimed AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#st': 'state' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':now': Date.parse(now) },
+        }),
+      );
+      return { until };
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async markReportWritten(incidentId: string, key: string, now: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: INCIDENT_KEYS.reportPk, sk: incidentId },
+        UpdateExpression: 'SET #st = :written, writtenAt = :now, reportKey = :key REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#st': 'state' },
+        ExpressionAttributeValues: { ':written': 'written', ':now': now, ':key': key },
+      }),
+    );
+  }
+
+  async releaseReport(incidentId: string, lease: { until: number }): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: INCIDENT_KEYS.reportPk, sk: incidentId },
+          ConditionExpression: 'leaseUntil = :until',
+          ExpressionAttributeValues: { ':until': lease.until },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+    }
   }
 }
 
@@ -111,59 +279,171 @@ export interface PublishConfig {
   readonly planName: string;
   readonly pageUrl?: string;
   readonly templates: MessageTemplates;
+  /** How long a notice or report claim holds before another publisher may take it over, seconds. @default 120 */
+  readonly claimLeaseSeconds?: number;
 }
 
 export interface PublishResult {
   readonly incidents: Incident[];
   readonly status: StatusDocument;
+  /** The publication sequence this run owns (register version). */
+  readonly seq: number;
+  /** False when a newer publication had already written status.json (this one is older: not written). */
+  readonly statusWritten: boolean;
   readonly noticesSent: string[];
+  /** Notices left for a later run: another notice of the incident is in flight, or it was superseded. */
+  readonly noticesDeferred: string[];
   readonly reportsWritten: string[];
+}
+
+const REGISTER_ATTEMPTS = 5;
+const STATUS_ATTEMPTS = 5;
+
+/** The register after this fold: every incident keeps its first registered id; closes are added once. */
+export function nextRegister(prev: readonly RegisteredIncident[], incidents: readonly Incident[], since: string, now: string): RegisteredIncident[] {
+  const byId = new Map(prev.map((r) => [r.id, r]));
+  const out: RegisteredIncident[] = [];
+  for (const i of incidents) {
+    const base: RegisteredIncident = byId.get(i.id) ?? { id: i.id, openedAt: i.openedAt, level: i.level, cause: i.cause.slice(0, 300), ...(i.previousId ? { previousId: i.previousId } : {}) };
+    if (base.closedAt) out.push(base);
+    else if (i.phase === 'closed') out.push({ ...base, closedAt: i.closedAt!, closedBy: i.closedBy ?? 'confirmed' });
+    else out.push({ ...base, openAsOf: now });
+    byId.delete(i.id);
+  }
+  // Entries the fold no longer shows stay until they closed before the lookback.
+  for (const r of byId.values()) if (!(r.closedAt && r.closedAt < since)) out.push(r);
+  return out.sort((a, b) => Date.parse(a.openedAt) - Date.parse(b.openedAt));
+}
+
+/**
+ * Writes status.json unless a newer publication already did: the object carries its sequence in
+ * metadata, and the write is conditional on the ETag read (If-Match, or If-None-Match when absent),
+ * so two publishers at once can never put an older document back.
+ */
+export async function writeStatusNewestWins(s3: S3Client, bucket: string, doc: StatusDocument): Promise<boolean> {
+  for (let attempt = 1; attempt <= STATUS_ATTEMPTS; attempt++) {
+    let etag: string | undefined;
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: STATUS_OBJECT_KEY }));
+      etag = head.ETag;
+      const stored = Number(head.Metadata?.[STATUS_SEQ_METADATA]);
+      if (Number.isFinite(stored) && stored >= doc.seq) return false;
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name !== 'NotFound' && e.$metadata?.httpStatusCode !== 404) throw err;
+    }
+    try {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: STATUS_OBJECT_KEY,
+          Body: JSON.stringify(doc),
+          ContentType: 'application/json; charset=utf-8',
+          CacheControl: `public, max-age=${STATUS_MAX_AGE_SECONDS}`,
+          Metadata: { [STATUS_SEQ_METADATA]: String(doc.seq) },
+          ...(etag ? { IfMatch: etag } : { IfNoneMatch: '*' }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      const raced = e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 412 || e.$metadata?.httpStatusCode === 409;
+      if (!raced) throw err;
+    }
+  }
+  throw new Error(`status.json changed ${STATUS_ATTEMPTS} times while writing publication ${doc.seq}: another publisher is writing; the next run publishes`);
 }
 
 /**
  * The one path from the incident log to every customer channel (plan §8.1: consistent across
- * channels): folds the log, sends each not-yet-sent update as a notice, writes status.json from
- * the same updates, and writes a report for each newly closed incident. Safe to run concurrently
- * and repeatedly (the incident function, the schedule and the operator CLI all run it): notices
- * and reports are claimed once with conditional writes.
+ * channels). Safe to run concurrently and repeatedly (the incident function, the schedule and the
+ * operator CLI all run it):
+ * 1. decide: fold the log with the incident register and save the register with a version check
+ *    (retrying on a race), so every publication works from decisions no other run contradicts and
+ *    owns a sequence number;
+ * 2. notices: each not-yet-sent update is claimed on a lease, published to SNS with its idempotency
+ *    key as a message attribute, then recorded as sent; a claim whose publisher died expires;
+ * 3. status.json: newest publication wins (never a step back);
+ * 4. reports: one per closed incident, claimed on a lease.
+ * Notices SNS did not take are reported by throwing after the status page and reports are written.
  */
 export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns: SNSClient }, cfg: PublishConfig, now: string = new Date().toISOString()): Promise<PublishResult> {
   const since = new Date(Date.parse(now) - cfg.lookbackDays * 86400_000).toISOString();
-  const fold = (events: IncidentEvent[]) => foldIncidents(events, { confirmationMs: cfg.confirmationMinutes * 60_000, now, templates: cfg.templates });
-  const first = await deps.store.load(since);
-  let incidents = fold(first.events);
+  const leaseMs = (cfg.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS) * 1000;
+  const fold = (events: IncidentEvent[], register: readonly RegisteredIncident[]) =>
+    foldIncidents(events, { confirmationMs: cfg.confirmationMinutes * 60_000, now, templates: cfg.templates, register });
+
+  let seq = 0;
+  let register: RegisteredIncident[] = [];
+  let loaded: Awaited<ReturnType<IncidentStore['load']>> | undefined;
+  let incidents: Incident[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const reg = await deps.store.loadRegister();
+    loaded = await deps.store.load(since);
+    incidents = fold(loaded.events, reg.incidents);
+    register = nextRegister(reg.incidents, incidents, since, now);
+    if (await deps.store.saveRegister(reg.seq, register, now)) {
+      seq = reg.seq + 1;
+      incidents = fold(loaded.events, register);
+      break;
+    }
+    if (attempt >= REGISTER_ATTEMPTS) throw new Error(`the incident register changed ${REGISTER_ATTEMPTS} times while publishing (last seen seq ${reg.seq}): other publishers are running; the next run publishes`);
+  }
 
   const noticesSent: string[] = [];
-  const notices = pendingNotices(incidents, { now, maxAgeMs: cfg.noticeMaxAgeMinutes * 60_000, sent: first.sent, templates: cfg.templates, ...(cfg.pageUrl ? { pageUrl: cfg.pageUrl } : {}) });
+  const noticesDeferred: string[] = [];
+  const failures: string[] = [];
+  const notices = pendingNotices(incidents, {
+    now,
+    maxAgeMs: cfg.noticeMaxAgeMinutes * 60_000,
+    sent: loaded.ledger.sent,
+    claimed: loaded.ledger.claimedOrSent,
+    watermarks: loaded.ledger.watermarks,
+    templates: cfg.templates,
+    ...(cfg.pageUrl ? { pageUrl: cfg.pageUrl } : {}),
+  });
   const extra: IncidentEvent[] = [];
   for (const n of notices) {
-    if (!(await deps.store.claim(INCIDENT_KEYS.noticePk, n.key, { time: now, subject: n.subject }))) continue;
-    try {
-      await deps.sns.send(new PublishCommand({ TopicArn: cfg.noticeTopicArn, Subject: n.subject, Message: n.body }));
-    } catch (err) {
-      await deps.store.release(INCIDENT_KEYS.noticePk, n.key);
-      throw err;
+    const lease = await deps.store.claimNotice(n, now, leaseMs);
+    if (!lease) {
+      noticesDeferred.push(n.key);
+      continue;
     }
+    try {
+      await deps.sns.send(
+        new PublishCommand({
+          TopicArn: cfg.noticeTopicArn,
+          Subject: n.subject,
+          Message: n.body,
+          MessageAttributes: {
+            [NOTICE_KEY_ATTRIBUTE]: { DataType: 'String', StringValue: n.key },
+            incident_id: { DataType: 'String', StringValue: n.incidentId },
+          },
+        }),
+      );
+    } catch (err) {
+      const e = err as Error & { $fault?: string };
+      // Refused outright (a client fault: missing topic, no permission, throttled): certainly not
+      // sent, so give the claim back. Anything else (a 5xx, a timeout) may have been accepted: keep
+      // the claim; it is retried with the same key once the lease expires.
+      if (e.$fault === 'client') await deps.store.releaseNotice(n, lease);
+      failures.push(`${n.key}: ${e.name}: ${e.message}${e.$fault === 'client' ? '' : ` (retried after the ${leaseMs / 1000} s lease, same ${NOTICE_KEY_ATTRIBUTE})`}`);
+      continue;
+    }
+    await deps.store.markNoticeSent(n, lease, now);
     noticesSent.push(n.key);
     extra.push({ kind: 'notice', id: `notice#${n.key}`, time: now, key: n.key, subject: n.subject });
   }
-  if (extra.length) incidents = fold([...first.events, ...extra]);
+  if (extra.length) incidents = fold([...loaded.events, ...extra], register);
 
-  const status = buildStatusDocument(incidents, { now, historyLength: cfg.historyLength, templates: cfg.templates });
-  await deps.s3.send(
-    new PutObjectCommand({
-      Bucket: cfg.statusBucket,
-      Key: STATUS_OBJECT_KEY,
-      Body: JSON.stringify(status),
-      ContentType: 'application/json; charset=utf-8',
-      CacheControl: `public, max-age=${STATUS_MAX_AGE_SECONDS}`,
-    }),
-  );
+  const status = buildStatusDocument(incidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq });
+  const statusWritten = await writeStatusNewestWins(deps.s3, cfg.statusBucket, status);
 
   const reportsWritten: string[] = [];
   for (const i of incidents) {
     if (i.phase !== 'closed') continue;
-    if (!(await deps.store.claim(INCIDENT_KEYS.reportPk, i.id, { time: now }))) continue;
+    const lease = await deps.store.claimReport(i.id, now, leaseMs);
+    if (!lease) continue;
     const key = reportKey(i);
     try {
       await deps.s3.send(
@@ -175,10 +455,12 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
         }),
       );
     } catch (err) {
-      await deps.store.release(INCIDENT_KEYS.reportPk, i.id);
+      await deps.store.releaseReport(i.id, lease);
       throw err;
     }
+    await deps.store.markReportWritten(i.id, key, now);
     reportsWritten.push(key);
   }
-  return { incidents, status, noticesSent, reportsWritten };
+  if (failures.length) throw new Error(`customer notices not sent: ${failures.join('; ')}`);
+  return { incidents, status, seq, statusWritten, noticesSent, noticesDeferred, reportsWritten };
 }

@@ -3,6 +3,7 @@ import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -153,6 +154,10 @@ export class IncidentRecorder extends Construct {
 
     if (p) {
       p.statusBucket.grantPut(this.fn, STATUS_OBJECT_KEY);
+      // Newest-wins status.json: the publisher reads the current object's sequence (HeadObject)
+      // before a conditional write. ListBucket makes a missing status.json a 404, not a 403.
+      this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [p.statusBucket.arnForObjects(STATUS_OBJECT_KEY)] }));
+      this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [p.statusBucket.bucketArn] }));
       p.reportBucket.grantPut(this.fn, 'reports/*');
       p.noticeTopic.grantPublish(this.fn);
       this.scheduleRule = new events.Rule(this, 'Schedule', {

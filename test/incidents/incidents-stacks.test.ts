@@ -120,6 +120,20 @@ describe('publisher in us-east-1', () => {
     expect(resources).not.toMatch(/"\/\*"/);
     expect(statements.some((st: any) => st.Action === 'sns:Publish')).toBe(true);
   });
+
+  test('may read status.json (its sequence, for newest-wins writes) and nothing else of the site bucket', () => {
+    const policies = s.templates.global.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IncidentsRole') }] } });
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const reads = statements.filter((st: any) => JSON.stringify(st.Action).match(/s3:Get/));
+    // (CDK merges it into the status.json put statement: same resource.)
+    expect(reads).toHaveLength(1);
+    expect(reads[0].Action.filter((a: string) => a.startsWith('s3:Get'))).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(reads[0].Resource)).toMatch(/\/status\.json"\]\]\}$/);
+    const lists = statements.filter((st: any) => JSON.stringify(st.Action).includes('s3:List'));
+    expect(lists).toHaveLength(1);
+    expect(lists[0].Action).toBe('s3:ListBucket');
+    expect(JSON.stringify(lists[0].Resource)).not.toContain('/*');
+  });
 });
 
 describe('status page and notices', () => {

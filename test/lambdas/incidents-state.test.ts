@@ -108,8 +108,8 @@ describe('incident state machine', () => {
 
   test('notices attach to their incident even after it closed', () => {
     const base = [alarm(0, 'a', 'ALARM'), alarm(1, 'a', 'OK')];
-    const [i] = fold([...base, { kind: 'notice', id: 'n', time: at(40), key: `${incidentId(at(0))}#auto-resolved`, subject: 'resolved' }], 41);
-    expect(i.notices).toEqual([{ time: at(40), key: `${incidentId(at(0))}#auto-resolved`, subject: 'resolved' }]);
+    const [i] = fold([...base, { kind: 'notice', id: 'n', time: at(40), key: `${incidentId(at(0))}#resolved`, subject: 'resolved' }], 41);
+    expect(i.notices).toEqual([{ time: at(40), key: `${incidentId(at(0))}#resolved`, subject: 'resolved' }]);
   });
 });
 

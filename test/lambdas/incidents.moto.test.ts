@@ -90,14 +90,17 @@ test('open → status outage with the emergency template, one notice; a duplicat
 
 test('flap, re-open, close after the confirmation period; report written once with the figures', async () => {
   const rec = handlerWith(false); // a chatbot region: records only
-  await rec(alarmEvent('ALARM', 0));
-  await rec(alarmEvent('OK', 5));
-  await rec(alarmEvent('ALARM', 10)); // within 15 min: the same incident continues
-  await rec(alarmEvent('OK', 30)); // 30 min before now: recovery has held
+  const store = new IncidentStore(ddb, TABLE, 400);
+  const sent: string[] = [];
+  // The publisher runs after every entry (the table stream), at the entry's time.
+  for (const [value, m] of [['ALARM', 0], ['OK', 5], ['ALARM', 10], ['OK', 30]] as const) {
+    await rec(alarmEvent(value, m));
+    sent.push(...(await publishAll({ store, s3, sns }, cfg, at(m))).noticesSent);
+  }
   // out of order: a late duplicate of the first ALARM, delivered last
   await rec(alarmEvent('ALARM', 0, 'late-copy'));
-  const store = new IncidentStore(ddb, TABLE, 400);
   const first = await publishAll({ store, s3, sns }, cfg);
+  sent.push(...first.noticesSent);
   expect(first.incidents).toHaveLength(1);
   expect(first.incidents[0]).toMatchObject({ phase: 'closed', reopenCount: 1, recoveredAt: at(30), closedAt: at(45), closedBy: 'confirmed' });
   expect(first.status.current).toBeNull();
@@ -105,16 +108,29 @@ test('flap, re-open, close after the confirmation period; report written once wi
   expect(first.reportsWritten).toEqual([`reports/${at(0).slice(0, 4)}/${first.incidents[0].id}.md`]);
   const report = await getText('report-bucket', first.reportsWritten[0]);
   expect(report).toContain('- Time to recover: 30 min 0 s');
-  expect(report).toContain(`- Customer notices sent: ${first.noticesSent.length}`);
+  expect(report).toContain(`- Customer notices sent: ${sent.length}`);
   expect(report).toMatch(/\| reopened \|/);
-  // notices: opened, recovering, reopened, recovering again, resolved
-  expect(first.noticesSent.map((k) => k.split('#')[1])).toEqual(['auto-opened', 'auto-recovering-0', 'auto-reopened-1', 'auto-recovering-1', 'auto-resolved']);
+  // notices: opened, recovering, reopened, recovering again, resolved: each once, under one id
+  const id = first.incidents[0].id;
+  expect(sent).toEqual([`${id}#auto-opened`, `${id}#auto-recovering-${at(5)}`, `${id}#auto-reopened-${at(10)}`, `${id}#auto-recovering-${at(30)}`, `${id}#resolved`]);
   const second = await publishAll({ store, s3, sns }, cfg);
   expect(second.noticesSent).toEqual([]);
   expect(second.reportsWritten).toEqual([]);
   expect(await queued()).toBe(5);
   const keys = await s3.send(new ListObjectsV2Command({ Bucket: 'report-bucket' }));
   expect(keys.KeyCount).toBe(1);
+});
+
+test('an incident that opened and closed while no publisher ran is recorded and reported, not announced afterwards', async () => {
+  const rec = handlerWith(false);
+  for (const [value, m] of [['ALARM', 0], ['OK', 5]] as const) await rec(alarmEvent(value, m));
+  const store = new IncidentStore(ddb, TABLE, 400);
+  const r = await publishAll({ store, s3, sns }, cfg);
+  expect(r.incidents[0]).toMatchObject({ phase: 'closed', closedAt: at(20) });
+  expect(r.noticesSent).toEqual([]);
+  expect(r.reportsWritten).toHaveLength(1);
+  expect(r.status.history[0]).toMatchObject({ id: r.incidents[0].id, closedAt: at(20) });
+  expect(await queued()).toBe(0);
 });
 
 test('still recovering inside the confirmation period: not closed, no report', async () => {
@@ -128,12 +144,12 @@ test('still recovering inside the confirmation period: not closed, no report', a
   expect((await s3.send(new ListObjectsV2Command({ Bucket: 'report-bucket' }))).KeyCount).toBe(0);
 });
 
-test('a notice that SNS refuses is released and sent on the next run (never lost, never doubled)', async () => {
+test('a notice that SNS refuses outright is released and sent on the next run (never lost, never doubled)', async () => {
   const rec = handlerWith(false);
   await rec(alarmEvent('ALARM', 58));
   const store = new IncidentStore(ddb, TABLE, 400);
   const broken = { ...cfg, noticeTopicArn: 'arn:aws:sns:us-east-1:123456789012:no-such-topic' };
-  await expect(publishAll({ store, s3, sns }, broken)).rejects.toThrow();
+  await expect(publishAll({ store, s3, sns }, broken)).rejects.toThrow(/customer notices not sent: INC-\S+#auto-opened: NotFound/);
   expect(await queued()).toBe(0);
   const retry = await publishAll({ store, s3, sns }, cfg);
   expect(retry.noticesSent).toHaveLength(1);
