@@ -1,7 +1,8 @@
 import * as path from 'path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from '../../lambdas/notify/metrics';
+import { CHANNEL_FAILURES_METRIC, DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from '../../lambdas/notify/metrics';
 import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { perLevel, WARNING_LEVELS, WarningLevel, WebhookKind } from '../config';
@@ -72,6 +73,12 @@ export class Notifier extends Construct {
   public readonly deliveryFailureAlarm: cw.Alarm;
   public readonly deadLetterAlarm: cw.Alarm;
   public readonly heartbeatAlarm: cw.Alarm;
+  /** Per-channel delivery outcomes (message id + channel), so a Lambda retry never re-sends a delivered channel. */
+  public readonly outcomeTable: dynamodb.TableV2;
+  /** The schedule: its scheduled events are the only ticks (repeats + heartbeat) the function accepts. */
+  public readonly tickRule: events.Rule;
+  /** Every channel (kind, audience) this notifier can fail on, for the dashboard's failures-by-channel graph. */
+  public readonly channels: readonly { readonly kind: string; readonly audience: string }[];
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
@@ -100,6 +107,23 @@ export class Notifier extends Construct {
     });
 
     const webhooks = perLevel((level) => (props.webhooks?.[level] ?? []).map((w) => ({ kind: w.kind, secretName: w.secretName, audience: w.audience })));
+    // Transient records (two-day TTL) that only stop repeats: nothing to back up or keep on delete.
+    this.outcomeTable = new dynamodb.TableV2(this, 'Outcomes', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // A generated name (from the construct path, unique per stack) so the function's configuration
+    // can hold the rule's ARN without a circular dependency between the rule and its target.
+    const tickRuleName = `${Names.uniqueResourceName(this, { maxLength: 59, separator: '-' })}-tick`;
+    const tickRuleArn = stack.formatArn({ service: 'events', resource: 'rule', resourceName: tickRuleName });
+    const seenChannels = new Map<string, { kind: string; audience: string }>();
+    for (const level of WARNING_LEVELS) {
+      seenChannels.set(`email-sms|${level} subscribers`, { kind: 'email-sms', audience: `${level} subscribers` });
+      for (const w of webhooks[level]) seenChannels.set(`${w.kind}|${w.audience}`, { kind: w.kind, audience: w.audience });
+    }
+    this.channels = [...seenChannels.values()];
     const config = {
       planName: props.planName,
       region: stack.region,
@@ -112,6 +136,8 @@ export class Notifier extends Construct {
       ackPrefix: this.ackPrefix,
       deliveryTimeoutSeconds: timeoutS,
       deliveryAttempts: attempts,
+      tickRuleArn,
+      outcomeTable: this.outcomeTable.tableName,
     };
 
     // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
@@ -127,6 +153,8 @@ export class Notifier extends Construct {
     this.fn = fn.fn;
     this.logGroup = fn.logGroup;
     const role = fn.role;
+    // Claim, mark sent, release: nothing else (no scans, no batch writes).
+    this.outcomeTable.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem');
     this.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
 
     const rawOnly = { [FORMATTED_ATTRIBUTE]: sns.SubscriptionFilter.notExistsFilter() };
@@ -152,7 +180,8 @@ export class Notifier extends Construct {
     // DescribeAlarms has no resource-level permissions.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
 
-    new events.Rule(this, 'Tick', {
+    this.tickRule = new events.Rule(this, 'Tick', {
+      ruleName: tickRuleName,
       description: 'Repeats unacknowledged emergency alerts and beats the alerting heartbeat',
       schedule: events.Schedule.rate(repeat),
       targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0 })],
@@ -200,6 +229,23 @@ export class Notifier extends Construct {
         reason: `Secrets Manager appends 6 random characters to secret ARNs; "-??????" matches exactly the secret named ${name} from the plan.`,
       })),
     );
+    Validations.of(this.outcomeTable).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason: 'Delivery outcome records live two days (TTL) and only prevent repeats; point-in-time recovery would restore nothing of value.',
+    });
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of the notifier.' });
+  }
+
+  /** Failed deliveries of one channel kind and audience (ChannelDeliveryFailures), 5-minute sums. */
+  public metricChannelFailures(kind: string, audience: string, props?: cw.MetricOptions): cw.Metric {
+    return new cw.Metric({
+      namespace: NOTIFIER_METRICS.namespace,
+      metricName: CHANNEL_FAILURES_METRIC,
+      dimensionsMap: { ...NOTIFIER_METRICS.dimensionsMap, kind, audience },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      label: `${kind} · ${audience}`,
+      ...props,
+    });
   }
 }

@@ -36,7 +36,7 @@ function leveled(description: string, defaults: Record<WarningLevel, number>, op
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
-const webhookKinds = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook'] as const;
+const webhookKinds = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook', 'pagerduty'] as const;
 
 const audience = z
   .object({
@@ -54,11 +54,11 @@ const audience = z
       .array(
         z
           .object({
-            kind: z.enum(webhookKinds).describe('Chat platform: slack, teams, dingtalk, feishu, wecom or a generic JSON webhook'),
+            kind: z.enum(webhookKinds).describe('Chat platform: slack, teams, dingtalk, feishu, wecom, a generic JSON webhook, or pagerduty (Events API v2)'),
             secretName: z
               .string()
               .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { message: 'must be a Secrets Manager secret name (letters, digits, /_+=.@-)' })
-              .describe('Name of the Secrets Manager secret holding {"url": …, "signingSecret"?: …}; never the URL itself'),
+              .describe('Name of the Secrets Manager secret holding {"url": …, "signingSecret"?: …} (pagerduty: {"routingKey": …, "url"?: …}); never the URL or key itself'),
           })
           .strict(),
       )

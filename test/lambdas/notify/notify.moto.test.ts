@@ -124,7 +124,8 @@ describe('notifier against moto_server and real HTTP receivers', () => {
       topics,
       webhooks: { general: [], important: [{ kind: 'slack', secretName: 'acme/alerts/slack', audience: 'opsOnCall' }], emergency: channels.map(([kind, path]) => ({ kind, secretName: `acme/alerts/${path}`, audience: 'opsOnCall' })) },
     };
-    deps = { cfg, sns, secrets, cloudwatch: new CloudWatchClient(c), ssm: new SSMClient(c), backoffMs: 10 };
+    // moto loads its SSM catalogue on first use (seconds): a longer SDK deadline than production's.
+    deps = { cfg, sns, secrets, cloudwatch: new CloudWatchClient(c), ssm: new SSMClient(c), backoffMs: 10, sdkCallMs: 30_000 };
   });
 
   test('one emergency alarm reaches every channel with a valid signature; a dead and a hanging receiver fail alone', async () => {
@@ -132,8 +133,8 @@ describe('notifier against moto_server and real HTTP receivers', () => {
     expect(outcome).toBeDefined();
     const byName = Object.fromEntries(outcome!.deliveries.map((d) => [d.name, d]));
     for (const p of ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook']) expect(byName[`acme/alerts/${p}`]).toMatchObject({ ok: true, attempts: 1 });
-    expect(byName['acme/alerts/dead']).toEqual({ kind: 'slack', name: 'acme/alerts/dead', ok: false, attempts: 2, detail: 'HTTP 500' });
-    expect(byName['acme/alerts/hang']).toEqual({ kind: 'webhook', name: 'acme/alerts/hang', ok: false, attempts: 2, detail: 'timed out after 1000 ms' });
+    expect(byName['acme/alerts/dead']).toEqual({ kind: 'slack', name: 'acme/alerts/dead', audience: 'opsOnCall', ok: false, attempts: 2, detail: 'HTTP 500' });
+    expect(byName['acme/alerts/hang']).toEqual({ kind: 'webhook', name: 'acme/alerts/hang', audience: 'opsOnCall', ok: false, attempts: 2, detail: 'timed out after 1000 ms' });
     expect(hits['/dead']).toBe(2);
     expect(hits['/hang']).toBe(2);
 
