@@ -5,7 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { requireEnv } from '../shared/env';
+import { notifierConfig } from '../../contracts';
 import { createPowertools } from '../shared/powertools';
 import { describeValue, NotifierConfig } from './message';
 import { CHANNEL_FAILURES_METRIC, DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC, MALFORMED_EVENTS_METRIC } from './metrics';
@@ -13,7 +13,8 @@ import { AlertOutcome, DEFAULT_BUDGET_MS, handleTopicMessage, NotifierDeps, SDK_
 import { DynamoOutcomeStore } from './outcomes';
 
 const { logger, metrics } = createPowertools('notifier');
-const cfg = JSON.parse(requireEnv('NOTIFIER_CONFIG')) as NotifierConfig;
+// Parsed with the contract the Notifier construct built it with: a mismatch fails cold start with one line naming the variable.
+const cfg: NotifierConfig = notifierConfig.fromEnvironment(process.env).settings;
 // Each SDK call also gets an abort signal at the call site (sdkSignal); these bound the sockets.
 const sdk = { maxAttempts: 2, requestHandler: { connectionTimeout: 2_000, requestTimeout: SDK_CALL_MS } };
 const clients = {

@@ -4,8 +4,8 @@
  * plan §4.3.3 — level, cause, measures, time, contacts — and renders it as text. No AWS calls here.
  */
 
-import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level } from '../../lib/config/levels';
 import { createHash } from 'crypto';
+import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level, WebhookKind } from '../../contracts';
 import { zonedTime } from '../shared/time';
 
 export { LABELS, LEVELS };
@@ -36,7 +36,7 @@ export interface NotifierConfig {
   readonly outcomeTable?: string;
 }
 
-export type WebhookKindName = 'slack' | 'teams' | 'dingtalk' | 'feishu' | 'wecom' | 'webhook' | 'pagerduty';
+export type WebhookKindName = WebhookKind;
 
 /** One alert, ready to render on any channel. */
 export interface Alert {

@@ -8,7 +8,8 @@ import { Alert, alertFromAlarm, headline, Level, LEVELS, messageId, NotifierConf
 import type { OutcomeStore } from './outcomes';
 
 /** Message attribute the notifier puts on what it re-publishes; e-mail/SMS subscriptions filter on it. */
-export const FORMATTED_ATTRIBUTE = 'contingency_formatted';
+import { FORMATTED_ATTRIBUTE } from '../../contracts';
+export { FORMATTED_ATTRIBUTE };
 
 export interface NotifierDeps {
   readonly cfg: NotifierConfig;

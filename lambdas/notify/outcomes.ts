@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { OUTCOME_TTL_ATTRIBUTE } from '../../contracts';
 
 /**
  * Per-channel delivery outcomes, keyed by message id + channel, so that a Lambda retry (after a
@@ -24,7 +25,7 @@ export interface OutcomeStore {
 export const OUTCOME_KEYS = {
   pk: (messageId: string) => `MSG#${messageId}`,
   sk: (channel: string) => `CH#${channel}`,
-  ttlAttribute: 'expiresAt',
+  ttlAttribute: OUTCOME_TTL_ATTRIBUTE,
 } as const;
 
 /** Outcome records are kept two days: longer than Lambda's async retries (6 h) and SNS redrives. */

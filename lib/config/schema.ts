@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPONENT_STATES, WEBHOOK_KINDS } from '../../contracts';
 import { WARNING_LEVELS, WarningLevel } from './levels';
 
 /**
@@ -36,7 +37,7 @@ function leveled(description: string, defaults: Record<WarningLevel, number>, op
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
-const webhookKinds = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook', 'pagerduty'] as const;
+const webhookKinds = WEBHOOK_KINDS;
 
 const audience = z
   .object({
@@ -54,11 +55,11 @@ const audience = z
       .array(
         z
           .object({
-            kind: z.enum(webhookKinds).describe('Chat platform: slack, teams, dingtalk, feishu, wecom, a generic JSON webhook, or pagerduty (Events API v2)'),
+            kind: z.enum(webhookKinds).describe('Chat platform: slack, teams, dingtalk, feishu, wecom or a generic JSON webhook'),
             secretName: z
               .string()
               .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { message: 'must be a Secrets Manager secret name (letters, digits, /_+=.@-)' })
-              .describe('Name of the Secrets Manager secret holding {"url": …, "signingSecret"?: …} (pagerduty: {"routingKey": …, "url"?: …}); never the URL or key itself'),
+              .describe('Name of the Secrets Manager secret holding {"url": …, "signingSecret"?: …}; never the URL itself'),
           })
           .strict(),
       )
@@ -155,7 +156,7 @@ const faqEntry = z
   })
   .strict();
 
-const componentState = z.enum(['operational', 'degraded', 'outage']);
+const componentState = z.enum(COMPONENT_STATES);
 
 /** One response level's automatic status-page text and what it means for the chatbot component. */
 function levelTemplate(chatbot: 'operational' | 'degraded' | 'outage', title: { zh: string; en: string }, message: { zh: string; en: string }) {
