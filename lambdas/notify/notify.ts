@@ -98,7 +98,7 @@ async function readSecret(deps: NotifierDeps, name: string, kind: string, signal
   if (kind === 'pagerduty') {
     // Never in templates or logs: only the secret name is configured and logged.
     if (typeof raw.routingKey !== 'string' || !raw.routingKey) throw new TypeError('secret has no "routingKey"');
-    if (raw.url !== undefined && (typeof raw.url !== 'string' || !/^https:\/\//.test(raw.url))) throw new TypeError('secret "url" is not https');
+    if (raw.url !== undefined && (typeof raw.url !== 'string' || !/^https?:\/\//.test(raw.url))) throw new TypeError('secret "url" is not a URL');
     value = { ...raw, url: raw.url ?? PAGERDUTY_EVENTS_URL } as WebhookSecret;
   } else {
     if (typeof raw.url !== 'string' || !/^https?:\/\//.test(raw.url)) throw new TypeError('secret has no "url"');

@@ -25,6 +25,7 @@ interface Received {
 const flakyFailures: { count?: number } = {};
 
 const SECRET = 'SEC-signing-secret-for-tests';
+const PD_ROUTING_KEY = 'R0ut1ngKeyFromSecretsManager0001';
 
 function verify(path: string, url: URL, headers: http.IncomingHttpHeaders, raw: string, body: Record<string, unknown>): boolean {
   switch (path) {
@@ -92,6 +93,10 @@ describe('notifier against moto_server and real HTTP receivers', () => {
         const body = JSON.parse(raw) as Record<string, unknown>;
         const signatureOk = verify(url.pathname, url, req.headers, raw, body);
         received.push({ path: url.pathname, body, signatureOk });
+        if (url.pathname === '/pagerduty') {
+          res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: body.dedup_key }));
+          return;
+        }
         const reply = url.pathname === '/feishu' ? { code: signatureOk ? 0 : 19021 } : url.pathname === '/dingtalk' || url.pathname === '/wecom' ? { errcode: signatureOk ? 0 : 310000 } : { ok: true };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
       });
@@ -142,6 +147,7 @@ describe('notifier against moto_server and real HTTP receivers', () => {
       await secrets.send(new CreateSecretCommand({ Name: `acme/alerts/${path}`, SecretString: JSON.stringify({ url: `${base}/${path}` }) }));
     }
     flakyFailures.count = 0;
+    await secrets.send(new CreateSecretCommand({ Name: 'acme/alerts/pagerduty', SecretString: JSON.stringify({ routingKey: PD_ROUTING_KEY, url: `${base}/pagerduty` }) }));
     for (const [, path, signed] of channels) {
       await secrets.send(new CreateSecretCommand({ Name: `acme/alerts/${path}`, SecretString: JSON.stringify({ url: `${base}/${path}`, ...(signed ? { signingSecret: SECRET } : {}) }) }));
     }
@@ -330,5 +336,41 @@ describe('notifier against moto_server and real HTTP receivers', () => {
       for (const sk of frozenSockets) sk.destroy();
       await new Promise((r) => frozen.close(r));
     }
+  });
+
+  test('PagerDuty: trigger on ALARM and resolve on OK under one dedup key per alarm, severity by level, routing key only from the secret', async () => {
+    const pd = [{ kind: 'pagerduty' as const, secretName: 'acme/alerts/pagerduty', audience: 'opsOnCall' }];
+    deps = { ...deps, cfg: { ...cfg, webhooks: { general: pd, important: pd, emergency: pd } } };
+    const fired = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    expect(fired!.deliveries[0]).toMatchObject({ kind: 'pagerduty', ok: true, detail: 'HTTP 202' });
+    await handleTopicMessage(deps, cfg.topics.important, JSON.stringify({ ...ALARM, AlarmName: 'other-alarm' }));
+    await handleTopicMessage(deps, cfg.topics.general, JSON.stringify({ ...ALARM, AlarmName: 'third-alarm' }));
+    await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify({ ...ALARM, NewStateValue: 'OK', StateChangeTime: '2026-11-23T12:20:00.000+0000' }));
+    const none = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify({ ...ALARM, NewStateValue: 'INSUFFICIENT_DATA' }));
+    expect(none!.deliveries[0]).toMatchObject({ ok: true, attempts: 0, detail: 'nothing to send for this state' });
+    const events = received.filter((r) => r.path === '/pagerduty').map((r) => r.body as any);
+    expect(events.map((e) => [e.event_action, e.dedup_key, e.payload?.severity])).toEqual([
+      ['trigger', `contingency/ap-southeast-1/${ALARM.AlarmName}`, 'critical'],
+      ['trigger', 'contingency/ap-southeast-1/other-alarm', 'error'],
+      ['trigger', 'contingency/ap-southeast-1/third-alarm', 'warning'],
+      ['resolve', `contingency/ap-southeast-1/${ALARM.AlarmName}`, undefined],
+    ]);
+    expect(events.every((e) => e.routing_key === PD_ROUTING_KEY)).toBe(true);
+    expect(events[0].payload).toMatchObject({ source: `ap-southeast-1/${ALARM.AlarmName}`, timestamp: '2026-11-23T12:00:00.000Z', component: ALARM.AlarmName, custom_details: { level: 'emergency', ref: fired!.alert.id } });
+    expect(events[0].payload.summary).toContain('[EMERGENCY] ALARM');
+    expect(events[0].links[0]).toEqual({ href: fired!.alert.measures.consoleUrl, text: 'CloudWatch alarm' });
+    // The key lives only in the secret: nothing in the configuration or the results carries it.
+    expect(JSON.stringify(deps.cfg)).not.toContain(PD_ROUTING_KEY);
+    expect(JSON.stringify(fired)).not.toContain(PD_ROUTING_KEY);
+  });
+
+  test('PagerDuty: a secret without a routing key fails that channel alone, naming the secret, not the key', async () => {
+    await new SecretsManagerClient(moto.clientConfig).send(new CreateSecretCommand({ Name: 'acme/alerts/pd-broken', SecretString: JSON.stringify({ url: `${base}/pagerduty` }) }));
+    deps = { ...deps, cfg: { ...cfg, webhooks: { ...cfg.webhooks, emergency: [{ kind: 'pagerduty', secretName: 'acme/alerts/pd-broken', audience: 'opsOnCall' }, { kind: 'slack', secretName: 'acme/alerts/slack', audience: 'opsOnCall' }] } } };
+    const outcome = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    expect(outcome!.deliveries.map((d) => [d.kind, d.ok, d.detail])).toEqual([
+      ['pagerduty', false, 'request not built: TypeError'],
+      ['slack', true, 'HTTP 200'],
+    ]);
   });
 });
