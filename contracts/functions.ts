@@ -59,6 +59,17 @@ export const notifierSettingsSchema = z.looseObject({
   tickRuleArn: nonEmpty,
   /** DynamoDB table of per-channel delivery outcomes (message id + channel). */
   outcomeTable: z.optional(nonEmpty),
+  /** Voice calls for emergencies (End User Messaging SendVoiceMessage). */
+  voice: z.optional(
+    z.object({
+      originationIdentity: nonEmpty,
+      region: nonEmpty,
+      phones: z.array(nonEmpty).check(z.minLength(1, 'must name at least one phone')),
+      language: z.enum(['zh', 'en']),
+      voiceId: nonEmpty,
+      maxPricePerMinute: nonEmpty,
+    }),
+  ),
 });
 export const notifierConfig = defineFunctionConfig(SERVICES.notifier, {
   settings: { env: 'NOTIFIER_CONFIG', codec: 'json', schema: notifierSettingsSchema },

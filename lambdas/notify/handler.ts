@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -23,6 +24,8 @@ const clients = {
   cloudwatch: new CloudWatchClient(sdk),
   ssm: new SSMClient(sdk),
   ...(cfg.outcomeTable ? { outcomes: new DynamoOutcomeStore(new DynamoDBClient(sdk), cfg.outcomeTable) } : {}),
+  // Calls go through the region of the origination number (it may differ from the notifier's).
+  ...(cfg.voice ? { voice: new PinpointSMSVoiceV2Client({ ...sdk, region: cfg.voice.region }) } : {}),
 };
 
 /**

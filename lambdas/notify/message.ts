@@ -34,6 +34,8 @@ export interface NotifierConfig {
   readonly tickRuleArn: string;
   /** DynamoDB table of per-channel outcomes (message id + channel). @default none */
   readonly outcomeTable?: string;
+  /** Voice calls for emergencies. @default none */
+  readonly voice?: import('./voice').VoiceConfig;
 }
 
 export type WebhookKindName = WebhookKind;

@@ -6,6 +6,8 @@ import { buildRequest, PAGERDUTY_EVENTS_URL, WebhookSecret } from './channels';
 import { deliverAll, DeliveryResult, DeliveryTarget } from './deliver';
 import { Alert, alertFromAlarm, headline, Level, LEVELS, messageId, NotifierConfig, parseAlert, renderSms, renderText } from './message';
 import type { OutcomeStore } from './outcomes';
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { call, callsPhones } from './voice';
 
 /** Message attribute the notifier puts on what it re-publishes; e-mail/SMS subscriptions filter on it. */
 import { FORMATTED_ATTRIBUTE } from '../../contracts';
@@ -29,6 +31,8 @@ export interface NotifierDeps {
    * timeout. @default now + DEFAULT_BUDGET_MS
    */
   readonly deadlineMs?: number;
+  /** End User Messaging client in the origination number's region; required when cfg.voice is set. */
+  readonly voice?: PinpointSMSVoiceV2Client;
   /** Longest single AWS SDK call. @default SDK_CALL_MS */
   readonly sdkCallMs?: number;
 }
@@ -158,7 +162,15 @@ export async function sendAlert(deps: NotifierDeps, alert: Alert): Promise<Alert
       return once(deps, alert, `${w.kind}:${w.secretName}`, { kind: w.kind, name: w.secretName, audience: w.audience }, async () => (await deliverAll([target], options))[0]);
     }),
   );
-  const [pub, results] = await Promise.all([publish, deliveries]);
+  // Emergency pages also call the on-call phones (§4.3.1 聲音提示), once per phone per message.
+  const voice = cfg.voice;
+  const client = deps.voice;
+  const calls =
+    voice && client && callsPhones(alert)
+      ? Promise.all(voice.phones.map((phone) => once(deps, alert, `voice:${phone}`, { kind: 'voice', name: phone, audience: 'on-call phones' }, () => call(client, voice, phone, alert, sdkSignal(deps)))))
+      : Promise.resolve([]);
+  const [pub, webhookResults, callResults] = await Promise.all([publish, deliveries, calls]);
+  const results = [...webhookResults, ...callResults];
   return { alert, published: pub.ok, ...(pub.ok ? {} : { publishDetail: pub.detail }), deliveries: results };
 }
 

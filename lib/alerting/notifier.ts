@@ -57,6 +57,22 @@ export interface NotifierProps {
   readonly deliveryAttempts?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** Emergency pages also call these phones (End User Messaging SendVoiceMessage). @default - no calls */
+  readonly voice?: VoiceProps;
+}
+
+/** Voice calls for emergencies (plan `alerting.voice`). */
+export interface VoiceProps {
+  /** ARN of the voice-capable phone number or pool; the function may call only from it. */
+  readonly originationIdentity: string;
+  /** E.164 numbers called. */
+  readonly phones: readonly string[];
+  /** @default 'zh' */
+  readonly language?: 'zh' | 'en';
+  /** @default 'ZHIYU' for zh, 'JOANNA' for en */
+  readonly voiceId?: string;
+  /** @default '0.10' */
+  readonly maxPricePerMinute?: string;
 }
 
 /**
@@ -97,6 +113,9 @@ export class Notifier extends Construct {
         if (!Token.isUnresolved(w.secretName) && w.secretName.startsWith('arn:')) errors.push(`webhooks.${level} secretName must be a secret name, not an ARN, got: ${w.secretName}`);
       }
     }
+    const voiceArn = props.voice && !Token.isUnresolved(props.voice.originationIdentity) ? /^arn:[^:]+:sms-voice:([^:]+):/.exec(props.voice.originationIdentity) : undefined;
+    if (props.voice && !Token.isUnresolved(props.voice.originationIdentity) && !voiceArn) errors.push(`voice.originationIdentity must be the ARN of an End User Messaging phone number or pool, got: ${props.voice.originationIdentity}`);
+    if (props.voice && props.voice.phones.length === 0) errors.push('voice.phones must name at least one number: set alerting.voice.phones or audiences.opsOnCall.sms');
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
     const stack = Stack.of(this);
@@ -124,7 +143,18 @@ export class Notifier extends Construct {
       seenChannels.set(`email-sms|${level} subscribers`, { kind: 'email-sms', audience: `${level} subscribers` });
       for (const w of webhooks[level]) seenChannels.set(`${w.kind}|${w.audience}`, { kind: w.kind, audience: w.audience });
     }
+    if (props.voice) seenChannels.set('voice|on-call phones', { kind: 'voice', audience: 'on-call phones' });
     this.channels = [...seenChannels.values()];
+    const voice = props.voice
+      ? {
+          originationIdentity: props.voice.originationIdentity,
+          region: voiceArn?.[1] ?? stack.region,
+          phones: [...props.voice.phones],
+          language: props.voice.language ?? 'zh',
+          voiceId: props.voice.voiceId ?? ((props.voice.language ?? 'zh') === 'zh' ? 'ZHIYU' : 'JOANNA'),
+          maxPricePerMinute: props.voice.maxPricePerMinute ?? '0.10',
+        }
+      : undefined;
     const config = {
       planName: props.planName,
       region: stack.region,
@@ -139,6 +169,7 @@ export class Notifier extends Construct {
       deliveryAttempts: attempts,
       tickRuleArn,
       outcomeTable: this.outcomeTable.tableName,
+      ...(voice ? { voice } : {}),
     };
 
     // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
@@ -178,6 +209,10 @@ export class Notifier extends Construct {
         resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.ackPrefix.slice(1) })],
       }),
     );
+    if (voice) {
+      // Calls only from the plan's number or pool.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sms-voice:SendVoiceMessage'], resources: [voice.originationIdentity] }));
+    }
     // DescribeAlarms has no resource-level permissions.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
 
