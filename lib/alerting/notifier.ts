@@ -225,7 +225,7 @@ export class Notifier extends Construct {
 
     const direct = new cwActions.SnsAction(props.topics.direct);
     this.deliveryFailureAlarm = new cw.Alarm(this, 'DeliveryFailures', {
-      alarmDescription: 'Alert deliveries are failing\nAlerts are not reaching a channel; check the notifier logs (kind and secret name are logged). This alarm goes to e-mail/SMS directly.',
+      alarmDescription: 'Alert deliveries are failing\nAlerts are not reaching a channel: the dashboard graph "Failed alert deliveries by channel" shows which kind and audience; the notifier logs name the secret and the platform code. Failed channels are retried by Lambda (twice) and then kept in the dead-letter queue. This alarm goes to e-mail/SMS directly.',
       metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: METRICS.notifier.deliveryFailures, statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
