@@ -19,6 +19,8 @@ describe('delivery budget under the function timeout', () => {
   let server: http.Server;
   const sockets = new Set<Socket>();
   let handler: typeof import('../../../lambdas/notify/handler').handler;
+  let out: jest.SpyInstance;
+  let err: jest.SpyInstance;
 
   beforeAll(async () => {
     server = http.createServer(() => undefined); // accepts, never answers
@@ -35,8 +37,8 @@ describe('delivery budget under the function timeout', () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hang` }) });
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
     ({ handler } = await import('../../../lambdas/notify/handler'));
-    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   });
 
   afterAll(async () => {
@@ -53,5 +55,12 @@ describe('delivery budget under the function timeout', () => {
     // 8 s left − 5 s reserve = 3 s budget; the reserve is never touched by deliveries.
     expect(took).toBeGreaterThanOrEqual(2_500);
     expect(took).toBeLessThan(3_500);
+    // Which channel is dead: the failure is counted with its kind and audience, and the log names
+    // the secret, never the URL it holds.
+    const lines = [...out.mock.calls, ...err.mock.calls].flatMap((c) => String(c[0]).split('\n')).filter(Boolean);
+    const emf = lines.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(emf).toContainEqual(expect.objectContaining({ ChannelDeliveryFailures: 1, kind: 'webhook', audience: 'partners', service: 'notifier' }));
+    expect(lines.some((l) => l.includes('acme/alerts/hang'))).toBe(true);
+    expect(lines.some((l) => l.includes('127.0.0.1'))).toBe(false);
   }, 20_000);
 });
