@@ -55,6 +55,21 @@ export const notifierSettingsSchema = z.looseObject({
   ackPrefix: nonEmpty,
   deliveryTimeoutSeconds: z.number().check(z.gt(0, 'must be positive')),
   deliveryAttempts: z.int('must be a whole number').check(z.gte(1, 'must be at least 1')),
+  /** ARN of the notifier's schedule rule: only its scheduled events tick (repeats + heartbeat). */
+  tickRuleArn: nonEmpty,
+  /** DynamoDB table of per-channel delivery outcomes (message id + channel). */
+  outcomeTable: z.optional(nonEmpty),
+  /** Voice calls for emergencies (End User Messaging SendVoiceMessage). */
+  voice: z.optional(
+    z.object({
+      originationIdentity: nonEmpty,
+      region: nonEmpty,
+      phones: z.array(nonEmpty).check(z.minLength(1, 'must name at least one phone')),
+      language: z.enum(['zh', 'en']),
+      voiceId: nonEmpty,
+      maxPricePerMinute: nonEmpty,
+    }),
+  ),
 });
 export const notifierConfig = defineFunctionConfig(SERVICES.notifier, {
   settings: { env: 'NOTIFIER_CONFIG', codec: 'json', schema: notifierSettingsSchema },

@@ -33,8 +33,8 @@ export const RESPONSE_LABELS: Record<ResponseLevel, { zh: string; en: string }> 
   emergency: { zh: '緊急事件', en: 'Emergency incident' },
 };
 
-/** Chat platforms the notifier can post to (plan `audiences.*.webhooks[].kind`). */
-export const WEBHOOK_KINDS = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook'] as const;
+/** Chat platforms and paging services the notifier can post to (plan `audiences.*.webhooks[].kind`). */
+export const WEBHOOK_KINDS = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook', 'pagerduty'] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 
 /** Where a chatbot deployment stands in the failover pair. */

@@ -26,7 +26,14 @@ export const METRICS = {
     /** A /chat request answered although conversation storage failed or timed out. */
     storageFailures: 'ConversationStorageFailures',
   },
-  notifier: { deliveryFailures: 'DeliveryFailures', heartbeat: 'NotifierHeartbeat' },
+  notifier: {
+    deliveryFailures: 'DeliveryFailures',
+    heartbeat: 'NotifierHeartbeat',
+    /** Failed deliveries with dimensions `kind` (a webhook kind, `email-sms` or `voice`) and `audience`. */
+    channelFailures: 'ChannelDeliveryFailures',
+    /** Events with a malformed part (the alert still went out, naming it) and records that were not SNS notifications. */
+    malformedEvents: 'MalformedEvents',
+  },
   incidents: { recorded: 'IncidentEventsRecorded', duplicate: 'IncidentEventsDuplicate', noticesSent: 'CustomerNoticesSent' },
   restoreValidator: {
     succeeded: 'RestoreValidationSucceeded',

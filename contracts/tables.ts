@@ -34,6 +34,9 @@ export const INCIDENT_KEYS = { eventPk: 'EVENT', noticePk: 'NOTICE', reportPk: '
 /** TTL attribute of incident-log entries and claims (epoch seconds). */
 export const INCIDENT_TTL_ATTRIBUTE = 'expiresAt';
 
+/** Notifier outcome table (message id + channel, lambdas/notify/outcomes.ts): TTL attribute (epoch seconds). */
+export const OUTCOME_TTL_ATTRIBUTE = 'expiresAt';
+
 /** Object key of the status document in the status bucket, and how long browsers may cache it. */
 export const STATUS_OBJECT_KEY = 'status.json';
 export const STATUS_MAX_AGE_SECONDS = 10;

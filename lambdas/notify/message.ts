@@ -4,6 +4,7 @@
  * plan §4.3.3 — level, cause, measures, time, contacts — and renders it as text. No AWS calls here.
  */
 
+import { createHash } from 'crypto';
 import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level, WebhookKind } from '../../contracts';
 import { zonedTime } from '../shared/time';
 
@@ -29,12 +30,25 @@ export interface NotifierConfig {
   readonly ackPrefix: string;
   readonly deliveryTimeoutSeconds: number;
   readonly deliveryAttempts: number;
+  /** ARN of the EventBridge rule whose scheduled events are the only ticks (repeats + heartbeat). */
+  readonly tickRuleArn: string;
+  /** DynamoDB table of per-channel outcomes (message id + channel). @default none */
+  readonly outcomeTable?: string;
+  /** Voice calls for emergencies. @default none */
+  readonly voice?: import('./voice').VoiceConfig;
 }
 
 export type WebhookKindName = WebhookKind;
 
 /** One alert, ready to render on any channel. */
 export interface Alert {
+  /**
+   * Message id: the same for every delivery of the same state change (SNS or Lambda retries, a
+   * duplicate notification), different for each repeat tick. Shown as "Ref" in every message,
+   * sent as the idempotency key / dedup id where a platform takes one, and the key of the
+   * per-channel outcome records.
+   */
+  readonly id: string;
   readonly level: Level;
   /** ALARM, OK or INSUFFICIENT_DATA for alarms; ISSUE for AWS Health events. */
   readonly state: string;
@@ -53,6 +67,12 @@ export interface Alert {
   readonly contacts: string[];
   /** Set when this is a repeat of an unacknowledged emergency. */
   readonly repeat?: { readonly since: string; readonly ackCommand: string };
+  /**
+   * What was wrong with the event this alert was built from (a time that is not a date, a
+   * description that is not text, a Health event without detail): shown in the message, so a
+   * malformed event is never silent and never lost.
+   */
+  readonly problems?: readonly string[];
 }
 
 /** The subset of the CloudWatch alarm notification we read. */
@@ -77,6 +97,8 @@ export interface CloudWatchAlarmMessage {
 
 /** An AWS Health event as EventBridge delivers it. */
 export interface HealthEventMessage {
+  /** EventBridge event id. */
+  id?: string;
   source: 'aws.health';
   region: string;
   time: string;
@@ -122,8 +144,8 @@ export function logsInsightsUrl(region: string, logGroups: string[], query: stri
 export const ERROR_QUERY = 'fields @timestamp, @log, @message | filter @message like /(?i)(error|exception|timed out)/ | sort @timestamp desc | limit 50';
 
 /** Splits an alarm description written by the alerting constructs: first line title, rest measures. */
-export function splitDescription(description: string | null | undefined, fallbackTitle: string): { title: string; runbook: string } {
-  const text = (description ?? '').trim();
+export function splitDescription(description: unknown, fallbackTitle: string): { title: string; runbook: string } {
+  const text = typeof description === 'string' ? description.trim() : '';
   if (!text) return { title: fallbackTitle, runbook: 'No runbook recorded for this alarm; follow the plan §5.2: report, start the response, troubleshoot, publish, close after recovery holds.' };
   const [first, ...rest] = text.split('\n');
   return { title: first.trim(), runbook: rest.join('\n').trim() || first.trim() };
@@ -145,16 +167,56 @@ export function valueFromReason(reason: string | undefined): string | undefined 
   return m ? m[1] : undefined;
 }
 
+/** A stable 16-hex-digit id from the parts that identify one alert. */
+export function messageId(...parts: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+/** A short, printable rendering of a value found where something else was expected. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  let s: string;
+  try {
+    s = typeof v === 'string' ? JSON.stringify(v) : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
+  } catch {
+    s = typeof v;
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * The instant of an event as ISO text. A value that is not a date does not throw: the time of
+ * receipt is used and the problem is recorded, so the alert still goes out and says why its time
+ * is the receipt time.
+ */
+export function eventTime(value: unknown, field: string, problems: string[], now: () => number = Date.now): string {
+  if (typeof value === 'string' || typeof value === 'number') {
+    // CloudWatch writes "2026-11-23T12:00:00.000+0000"; Date parses it.
+    const t = new Date(value).getTime();
+    if (Number.isFinite(t)) return new Date(t).toISOString();
+  }
+  problems.push(`${field} is not a date (${describeValue(value)}); the time shown is when the notifier received the event`);
+  return new Date(now()).toISOString();
+}
+
 /** Builds the alert for a CloudWatch alarm notification received on a level's topic. */
 export function alertFromAlarm(level: Level, m: CloudWatchAlarmMessage, cfg: NotifierConfig): Alert {
-  const iso = m.StateChangeTime ? new Date(m.StateChangeTime).toISOString() : new Date().toISOString();
-  const { title, runbook } = splitDescription(m.AlarmDescription, m.AlarmName);
+  const problems: string[] = [];
+  const iso = eventTime(m.StateChangeTime, 'StateChangeTime', problems);
+  const d: unknown = m.AlarmDescription;
+  if (d !== undefined && d !== null && typeof d !== 'string') problems.push(`AlarmDescription is not text (${describeValue(d)}); the alarm name is shown as title`);
+  const { title, runbook } = splitDescription(d, m.AlarmName);
+  const reasonRaw: unknown = m.NewStateReason;
+  const reason = typeof reasonRaw === 'string' ? reasonRaw : reasonRaw === undefined || reasonRaw === null ? '' : describeValue(reasonRaw);
   const t = m.Trigger;
   const threshold =
     t?.Threshold !== undefined && t.ComparisonOperator ? `${OPERATORS[t.ComparisonOperator] ?? t.ComparisonOperator} ${t.Threshold}` : t?.ComparisonOperator ? OPERATORS[t.ComparisonOperator] : undefined;
   const metric = metricOf(m);
   const value = valueFromReason(m.NewStateReason);
   return {
+    // One CloudWatch state change: alarm, region, new state and the raw time CloudWatch wrote.
+    id: messageId('alarm', cfg.region, m.AlarmName, m.NewStateValue, m.StateChangeTime ?? null),
     level,
     state: m.NewStateValue,
     title,
@@ -164,7 +226,7 @@ export function alertFromAlarm(level: Level, m: CloudWatchAlarmMessage, cfg: Not
       ...(value ? { value } : {}),
       ...(threshold ? { threshold } : {}),
       region: cfg.region,
-      reason: m.NewStateReason ?? '',
+      reason,
     },
     measures: {
       runbook,
@@ -173,19 +235,38 @@ export function alertFromAlarm(level: Level, m: CloudWatchAlarmMessage, cfg: Not
     },
     time: { iso, local: localTime(iso, cfg.timeZone) },
     contacts: cfg.contacts,
+    ...(problems.length ? { problems } : {}),
   };
 }
 
-/** Builds the alert for an AWS Health event forwarded to a level's topic. */
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+
+/**
+ * Builds the alert for an AWS Health event forwarded to a level's topic. A Health event without
+ * `time` or `detail` (or with fields of the wrong type) still becomes an alert that names what
+ * was missing.
+ */
 export function alertFromHealthEvent(level: Level, e: HealthEventMessage, cfg: NotifierConfig): Alert {
-  const iso = new Date(e.time).toISOString();
-  const service = e.detail.service ?? 'AWS';
-  const description = e.detail.eventDescription?.[0]?.latestDescription ?? e['detail-type'];
+  const problems: string[] = [];
+  const iso = eventTime(e.time, 'time', problems);
+  const rawDetail: unknown = e.detail;
+  if (!rawDetail || typeof rawDetail !== 'object') problems.push(`detail is ${describeValue(rawDetail)}: the service, event type and description are unknown; open the AWS Health dashboard`);
+  const detail = (rawDetail && typeof rawDetail === 'object' ? rawDetail : {}) as Partial<HealthEventMessage['detail']>;
+  const service = str(detail.service) ?? 'AWS';
+  const typeCode = str(detail.eventTypeCode);
+  const descriptions: unknown = detail.eventDescription;
+  const latest = Array.isArray(descriptions) ? str((descriptions[0] as { latestDescription?: unknown } | undefined)?.latestDescription) : undefined;
+  const detailType = str(e['detail-type']) ?? 'AWS Health Event';
+  const description = latest ?? detailType;
+  const region = str(e.region) ?? cfg.region;
+  const eventId = str(e.id);
   return {
+    // EventBridge's event id when present; otherwise the event's own identifying fields.
+    id: messageId('health', region, eventId ?? [typeCode, str(detail.statusCode), e.time ?? null, latest ?? null]),
     level,
-    state: (e.detail.statusCode ?? 'open') === 'closed' ? 'OK' : 'ALARM',
-    title: `AWS Health: ${service} ${e.detail.eventTypeCode ?? ''}`.trim(),
-    cause: { alarm: e.detail.eventTypeCode ?? e['detail-type'], metric: `AWS Health ${e.detail.eventTypeCategory ?? 'issue'}`, region: e.region, reason: description },
+    state: (str(detail.statusCode) ?? 'open') === 'closed' ? 'OK' : 'ALARM',
+    title: `AWS Health: ${service} ${typeCode ?? ''}`.trim(),
+    cause: { alarm: typeCode ?? detailType, metric: `AWS Health ${str(detail.eventTypeCategory) ?? 'issue'}`, region, reason: description },
     measures: {
       runbook: cfg.healthRunbook,
       consoleUrl: `https://health.console.aws.amazon.com/health/home#/account/dashboard/open-issues`,
@@ -193,6 +274,7 @@ export function alertFromHealthEvent(level: Level, e: HealthEventMessage, cfg: N
     },
     time: { iso, local: localTime(iso, cfg.timeZone) },
     contacts: cfg.contacts,
+    ...(problems.length ? { problems } : {}),
   };
 }
 
@@ -207,7 +289,12 @@ export function parseAlert(level: Level, body: string, cfg: NotifierConfig): Ale
   if (!parsed || typeof parsed !== 'object') return undefined;
   const o = parsed as Record<string, unknown>;
   if (o.source === 'aws.health') return alertFromHealthEvent(level, o as unknown as HealthEventMessage, cfg);
-  if (typeof o.AlarmName === 'string' && typeof o.NewStateValue === 'string') return alertFromAlarm(level, o as unknown as CloudWatchAlarmMessage, cfg);
+  if (typeof o.AlarmName === 'string' && o.AlarmName) {
+    if (typeof o.NewStateValue === 'string' && o.NewStateValue) return alertFromAlarm(level, o as unknown as CloudWatchAlarmMessage, cfg);
+    // An alarm notification without a usable state is still an alert on a level topic: send it as such.
+    const a = alertFromAlarm(level, { ...(o as unknown as CloudWatchAlarmMessage), NewStateValue: 'UNKNOWN' }, cfg);
+    return { ...a, problems: [`NewStateValue is ${describeValue(o.NewStateValue)}; the state is unknown`, ...(a.problems ?? [])] };
+  }
   return undefined;
 }
 
@@ -235,7 +322,9 @@ export function renderText(a: Alert): string {
     ...(a.measures.logsUrl ? [`  logs: ${a.measures.logsUrl}`] : []),
     `Time 時間: ${a.time.local}`,
     `Contacts 聯絡: ${a.contacts.join('; ') || 'see the plan'}`,
+    `Ref 編號: ${a.id}`,
     ...(a.repeat ? [`Acknowledge 確認: ${a.repeat.ackCommand}`] : []),
+    ...(a.problems?.length ? [`Malformed event 事件格式有誤: ${a.problems.join('; ')}`] : []),
   ];
   return lines.join('\n');
 }

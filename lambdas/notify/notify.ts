@@ -2,9 +2,12 @@ import { CloudWatchClient, DescribeAlarmsCommand, MetricAlarm, CompositeAlarm } 
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { buildRequest, WebhookSecret } from './channels';
+import { buildRequest, PAGERDUTY_EVENTS_URL, WebhookSecret } from './channels';
 import { deliverAll, DeliveryResult, DeliveryTarget } from './deliver';
-import { Alert, alertFromAlarm, headline, Level, LEVELS, NotifierConfig, parseAlert, renderSms, renderText } from './message';
+import { Alert, alertFromAlarm, headline, Level, LEVELS, messageId, NotifierConfig, parseAlert, renderSms, renderText } from './message';
+import type { OutcomeStore } from './outcomes';
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { call, callsPhones } from './voice';
 
 /** Message attribute the notifier puts on what it re-publishes; e-mail/SMS subscriptions filter on it. */
 import { FORMATTED_ATTRIBUTE } from '../../contracts';
@@ -20,13 +23,65 @@ export interface NotifierDeps {
   readonly now?: () => number;
   /** First retry backoff, ms. @default 500 */
   readonly backoffMs?: number;
+  /** Per-channel outcomes (message id + channel). @default none: every invocation sends to every channel */
+  readonly outcomes?: OutcomeStore;
+  /**
+   * Absolute time (epoch ms) by which every call of this invocation has finished: webhook
+   * attempts, backoffs, Retry-After waits and SDK calls. The handler sets it below the function
+   * timeout. @default now + DEFAULT_BUDGET_MS
+   */
+  readonly deadlineMs?: number;
+  /** End User Messaging client in the origination number's region; required when cfg.voice is set. */
+  readonly voice?: PinpointSMSVoiceV2Client;
+  /** Longest single AWS SDK call. @default SDK_CALL_MS */
+  readonly sdkCallMs?: number;
 }
+
+/** Budget when no deadline is given (the function timeout is 60 s). */
+export const DEFAULT_BUDGET_MS = 50_000;
+/** Longest any single AWS SDK call may take (Secrets Manager, SNS, CloudWatch, SSM, DynamoDB). */
+export const SDK_CALL_MS = 5_000;
+
+/** Channel kinds as they appear in results, logs and the ChannelDeliveryFailures metric. */
+export type ChannelKind = DeliveryResult['kind'];
 
 export interface AlertOutcome {
   readonly alert: Alert;
   /** Published to the level topic for its e-mail and SMS subscriptions. */
   readonly published: boolean;
+  /** Why the publish failed (error name), when it did. */
+  readonly publishDetail?: string;
   readonly deliveries: DeliveryResult[];
+}
+
+function deadlineOf(deps: NotifierDeps): number {
+  return deps.deadlineMs ?? (deps.now ?? Date.now)() + DEFAULT_BUDGET_MS;
+}
+
+/** Abort signal for one SDK call: SDK_CALL_MS or what is left of the budget, whichever is less (min 200 ms). */
+export function sdkSignal(deps: NotifierDeps, capMs = deps.sdkCallMs ?? SDK_CALL_MS): AbortSignal {
+  const left = deadlineOf(deps) - (deps.now ?? Date.now)();
+  return AbortSignal.timeout(Math.max(200, Math.min(capMs, left)));
+}
+
+/**
+ * Runs one channel's delivery at most once per message: skipped when the outcome store says an
+ * earlier (or concurrent) invocation delivered it, recorded as sent on success, released on
+ * failure so a Lambda retry tries it again.
+ */
+async function once(deps: NotifierDeps, alert: Alert, channel: string, skipped: Omit<DeliveryResult, 'ok' | 'attempts' | 'detail'>, send: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
+  const store = deps.outcomes;
+  if (!store) return send();
+  // The claim lasts until this invocation's deadline plus the reserve it keeps for recording.
+  const claim = await store.claim(alert.id, channel, deadlineOf(deps) + SDK_CALL_MS, sdkSignal(deps, 2_000)).catch(() => 'unavailable' as const);
+  if (claim === 'sent') return { ...skipped, ok: true, attempts: 0, detail: 'already delivered by an earlier invocation; not sent again' };
+  if (claim === 'busy') return { ...skipped, ok: true, attempts: 0, detail: 'being delivered by a concurrent invocation; not sent again' };
+  const r = await send();
+  // Recording gets its own short deadline: it runs at most SDK_CALL_MS past the budget (the reserve).
+  const record = AbortSignal.timeout(2_000);
+  if (r.ok) await store.sent(alert.id, channel, record).catch(() => undefined);
+  else await store.release(alert.id, channel, record).catch(() => undefined);
+  return claim === 'unavailable' ? { ...r, detail: `${r.detail}; outcome table unavailable, sent without a record` } : r;
 }
 
 const SECRET_TTL_MS = 5 * 60_000;
@@ -37,13 +92,22 @@ export function clearSecretCache(): void {
   secretCache.clear();
 }
 
-async function readSecret(deps: NotifierDeps, name: string): Promise<WebhookSecret> {
+async function readSecret(deps: NotifierDeps, name: string, kind: string, signal: AbortSignal): Promise<WebhookSecret> {
   const now = (deps.now ?? Date.now)();
   const hit = secretCache.get(name);
   if (hit && hit.expires > now) return hit.value;
-  const res = await deps.secrets.send(new GetSecretValueCommand({ SecretId: name }));
-  const value = JSON.parse(res.SecretString ?? '{}') as WebhookSecret;
-  if (typeof value.url !== 'string' || !/^https?:\/\//.test(value.url)) throw new TypeError('secret has no "url"');
+  const res = await deps.secrets.send(new GetSecretValueCommand({ SecretId: name }), { abortSignal: AbortSignal.any([signal, sdkSignal(deps)]) });
+  const raw = JSON.parse(res.SecretString ?? '{}') as Partial<WebhookSecret>;
+  let value: WebhookSecret;
+  if (kind === 'pagerduty') {
+    // Never in templates or logs: only the secret name is configured and logged.
+    if (typeof raw.routingKey !== 'string' || !raw.routingKey) throw new TypeError('secret has no "routingKey"');
+    if (raw.url !== undefined && (typeof raw.url !== 'string' || !/^https?:\/\//.test(raw.url))) throw new TypeError('secret "url" is not a URL');
+    value = { ...raw, url: raw.url ?? PAGERDUTY_EVENTS_URL } as WebhookSecret;
+  } else {
+    if (typeof raw.url !== 'string' || !/^https?:\/\//.test(raw.url)) throw new TypeError('secret has no "url"');
+    value = raw as WebhookSecret;
+  }
   secretCache.set(name, { value, expires: now + SECRET_TTL_MS });
   return value;
 }
@@ -61,33 +125,53 @@ export function levelOfTopic(cfg: NotifierConfig, topicArn: string): Level | und
 export async function sendAlert(deps: NotifierDeps, alert: Alert): Promise<AlertOutcome> {
   const { cfg } = deps;
   const text = renderText(alert);
-  const publish = deps.sns
-    .send(
-      new PublishCommand({
-        TopicArn: cfg.topics[alert.level],
-        Subject: headline(alert),
-        MessageStructure: 'json',
-        Message: JSON.stringify({ default: text, email: text, 'email-json': JSON.stringify(alert), sms: renderSms(alert) }),
-        MessageAttributes: { [FORMATTED_ATTRIBUTE]: { DataType: 'String', StringValue: 'true' } },
-      }),
-    )
-    .then(
-      () => true,
-      () => false,
-    );
-  const targets: DeliveryTarget[] = cfg.webhooks[alert.level].map((w) => ({
-    kind: w.kind,
-    name: w.secretName,
-    request: async () => buildRequest(w.kind, await readSecret(deps, w.secretName), alert, (deps.now ?? Date.now)()),
-  }));
-  const deliveries = deliverAll(targets, {
+  const topicMeta = { kind: 'email-sms' as const, name: 'level topic', audience: `${alert.level} subscribers` };
+  const publish = once(deps, alert, 'topic', topicMeta, () =>
+    deps.sns
+      .send(
+        new PublishCommand({
+          TopicArn: cfg.topics[alert.level],
+          Subject: headline(alert),
+          MessageStructure: 'json',
+          Message: JSON.stringify({ default: text, email: text, 'email-json': JSON.stringify(alert), sms: renderSms(alert) }),
+          MessageAttributes: { [FORMATTED_ATTRIBUTE]: { DataType: 'String', StringValue: 'true' } },
+        }),
+        { abortSignal: sdkSignal(deps) },
+      )
+      .then(
+        () => ({ ...topicMeta, ok: true, attempts: 1, detail: 'published' }),
+        (e: Error) => ({ ...topicMeta, ok: false, attempts: 1, detail: `publish failed (${e.name})` }),
+      ),
+  );
+  const options = {
     timeoutMs: cfg.deliveryTimeoutSeconds * 1000,
     attempts: cfg.deliveryAttempts,
     backoffMs: deps.backoffMs ?? 500,
+    deadlineMs: deadlineOf(deps),
     ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}),
-  });
-  const [published, results] = await Promise.all([publish, deliveries]);
-  return { alert, published, deliveries: results };
+    ...(deps.now ? { now: deps.now } : {}),
+  };
+  const deliveries = Promise.all(
+    cfg.webhooks[alert.level].map((w) => {
+      const target: DeliveryTarget = {
+        kind: w.kind,
+        name: w.secretName,
+        audience: w.audience,
+        request: async (signal) => buildRequest(w.kind, await readSecret(deps, w.secretName, w.kind, signal), alert, (deps.now ?? Date.now)()),
+      };
+      return once(deps, alert, `${w.kind}:${w.secretName}`, { kind: w.kind, name: w.secretName, audience: w.audience }, async () => (await deliverAll([target], options))[0]);
+    }),
+  );
+  // Emergency pages also call the on-call phones (§4.3.1 聲音提示), once per phone per message.
+  const voice = cfg.voice;
+  const client = deps.voice;
+  const calls =
+    voice && client && callsPhones(alert)
+      ? Promise.all(voice.phones.map((phone) => once(deps, alert, `voice:${phone}`, { kind: 'voice', name: phone, audience: 'on-call phones' }, () => call(client, voice, phone, alert, sdkSignal(deps)))))
+      : Promise.resolve([]);
+  const [pub, webhookResults, callResults] = await Promise.all([publish, deliveries, calls]);
+  const results = [...webhookResults, ...callResults];
+  return { alert, published: pub.ok, ...(pub.ok ? {} : { publishDetail: pub.detail }), deliveries: results };
 }
 
 /** Handles one SNS message from a level topic; undefined when it is not an alert (ignored). */
@@ -137,11 +221,11 @@ export function alarmsToRepeat<T extends { AlarmName?: string; StateValue?: stri
   });
 }
 
-async function acksUnder(ssm: SSMClient, prefix: string): Promise<Map<string, string>> {
+async function acksUnder(deps: NotifierDeps, prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let token: string | undefined;
   do {
-    const res = await ssm.send(new GetParametersByPathCommand({ Path: prefix, Recursive: true, ...(token ? { NextToken: token } : {}) }));
+    const res = await deps.ssm.send(new GetParametersByPathCommand({ Path: prefix, Recursive: true, ...(token ? { NextToken: token } : {}) }), { abortSignal: sdkSignal(deps) });
     for (const p of res.Parameters ?? []) if (p.Name && p.Value) out.set(p.Name, p.Value);
     token = res.NextToken;
   } while (token);
@@ -156,19 +240,22 @@ export interface TickOutcome {
  * The scheduled tick: re-sends every unacknowledged emergency alarm still in ALARM (CloudWatch
  * notifies only on state change), reading alarms whose actions include the emergency topic.
  */
-export async function tick(deps: NotifierDeps): Promise<TickOutcome> {
+export async function tick(deps: NotifierDeps, tickTime?: string): Promise<TickOutcome> {
   const { cfg } = deps;
   const alarms: (MetricAlarm | CompositeAlarm)[] = [];
   let token: string | undefined;
+  // Each tick's repeats are new messages; a retried tick (same scheduled time) is the same one.
+  const tickId = tickTime ?? new Date((deps.now ?? Date.now)()).toISOString();
   do {
     const res = await deps.cloudwatch.send(
       new DescribeAlarmsCommand({ StateValue: 'ALARM', ActionPrefix: cfg.topics.emergency, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], ...(token ? { NextToken: token } : {}) }),
+      { abortSignal: sdkSignal(deps) },
     );
     alarms.push(...(res.MetricAlarms ?? []), ...(res.CompositeAlarms ?? []));
     token = res.NextToken;
   } while (token);
   const emergency = alarms.filter((a) => (a.AlarmActions ?? []).includes(cfg.topics.emergency));
-  const due = alarmsToRepeat(emergency, await acksUnder(deps.ssm, cfg.ackPrefix), cfg.ackPrefix);
+  const due = alarmsToRepeat(emergency, await acksUnder(deps, cfg.ackPrefix), cfg.ackPrefix);
   const repeated = await Promise.all(
     due.map((a) => {
       const since = (a.StateUpdatedTimestamp ?? new Date()).toISOString();
@@ -177,7 +264,7 @@ export async function tick(deps: NotifierDeps): Promise<TickOutcome> {
         { AlarmName: a.AlarmName!, AlarmDescription: a.AlarmDescription ?? null, NewStateValue: 'ALARM', NewStateReason: a.StateReason ?? '', StateChangeTime: since },
         cfg,
       );
-      return sendAlert(deps, { ...base, repeat: { since: base.time.local, ackCommand: ackCommand(cfg, a.AlarmName!) } });
+      return sendAlert(deps, { ...base, id: messageId('repeat', cfg.region, a.AlarmName, since, tickId), repeat: { since: base.time.local, ackCommand: ackCommand(cfg, a.AlarmName!) } });
     }),
   );
   return { repeated };

@@ -44,6 +44,16 @@ export class AlertingDashboard extends Construct {
     status.push(new cw.AlarmStatusWidget({ title: 'Alerting path', alarms: [n.heartbeatAlarm, n.deliveryFailureAlarm, n.deadLetterAlarm], width: 8, height: 6 }));
     if (props.endpointHealthAlarms?.length) status.push(new cw.AlarmStatusWidget({ title: 'Endpoint health', alarms: [...props.endpointHealthAlarms], width: 8, height: 6 }));
     this.dashboard.addWidgets(...status);
+    // Which channel is dead (§4.3.1): failed deliveries per channel kind and audience.
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'Failed alert deliveries by channel (kind · audience)',
+        left: n.channels.map((c) => n.metricChannelFailures(c.kind, c.audience)),
+        leftYAxis: { min: 0, label: 'failures / 5 min', showUnits: false },
+        width: 24,
+        height: 6,
+      }),
+    );
     if (api) {
       const period = Duration.minutes(5);
       const budget = errorBudget(plan);

@@ -96,6 +96,7 @@ export class Alerting extends Construct {
       deliveryTimeoutSeconds: plan.alerting.deliveryTimeoutSeconds,
       deliveryAttempts: plan.alerting.deliveryAttempts,
       logRetention: plan.chatbot.logRetentionDays,
+      ...(plan.alerting.voice ? { voice: { ...plan.alerting.voice, phones: plan.alerting.voice.phones.length ? plan.alerting.voice.phones : ops.sms } } : {}),
     });
     if (props.healthServices?.length) {
       new events.Rule(this, 'AwsHealth', {

@@ -1,7 +1,8 @@
 import * as path from 'path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FORMATTED_ATTRIBUTE, METRICS, METRICS_NAMESPACE, notifierConfig, SERVICES } from '../../contracts';
+import { FORMATTED_ATTRIBUTE, METRICS, METRICS_NAMESPACE, notifierConfig, OUTCOME_TTL_ATTRIBUTE, SERVICES } from '../../contracts';
 import { functionEnvironment } from '../shared/function-environment';
 import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
@@ -56,6 +57,22 @@ export interface NotifierProps {
   readonly deliveryAttempts?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** Emergency pages also call these phones (End User Messaging SendVoiceMessage). @default - no calls */
+  readonly voice?: VoiceProps;
+}
+
+/** Voice calls for emergencies (plan `alerting.voice`). */
+export interface VoiceProps {
+  /** ARN of the voice-capable phone number or pool; the function may call only from it. */
+  readonly originationIdentity: string;
+  /** E.164 numbers called. */
+  readonly phones: readonly string[];
+  /** @default 'zh' */
+  readonly language?: 'zh' | 'en';
+  /** @default 'ZHIYU' for zh, 'JOANNA' for en */
+  readonly voiceId?: string;
+  /** @default '0.10' */
+  readonly maxPricePerMinute?: string;
 }
 
 /**
@@ -73,6 +90,12 @@ export class Notifier extends Construct {
   public readonly deliveryFailureAlarm: cw.Alarm;
   public readonly deadLetterAlarm: cw.Alarm;
   public readonly heartbeatAlarm: cw.Alarm;
+  /** Per-channel delivery outcomes (message id + channel), so a Lambda retry never re-sends a delivered channel. */
+  public readonly outcomeTable: dynamodb.TableV2;
+  /** The schedule: its scheduled events are the only ticks (repeats + heartbeat) the function accepts. */
+  public readonly tickRule: events.Rule;
+  /** Every channel (kind, audience) this notifier can fail on, for the dashboard's failures-by-channel graph. */
+  public readonly channels: readonly { readonly kind: string; readonly audience: string }[];
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
@@ -90,6 +113,9 @@ export class Notifier extends Construct {
         if (!Token.isUnresolved(w.secretName) && w.secretName.startsWith('arn:')) errors.push(`webhooks.${level} secretName must be a secret name, not an ARN, got: ${w.secretName}`);
       }
     }
+    const voiceArn = props.voice && !Token.isUnresolved(props.voice.originationIdentity) ? /^arn:[^:]+:sms-voice:([^:]+):/.exec(props.voice.originationIdentity) : undefined;
+    if (props.voice && !Token.isUnresolved(props.voice.originationIdentity) && !voiceArn) errors.push(`voice.originationIdentity must be the ARN of an End User Messaging phone number or pool, got: ${props.voice.originationIdentity}`);
+    if (props.voice && props.voice.phones.length === 0) errors.push('voice.phones must name at least one number: set alerting.voice.phones or audiences.opsOnCall.sms');
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
     const stack = Stack.of(this);
@@ -101,6 +127,34 @@ export class Notifier extends Construct {
     });
 
     const webhooks = perLevel((level) => (props.webhooks?.[level] ?? []).map((w) => ({ kind: w.kind, secretName: w.secretName, audience: w.audience })));
+    // Transient records (two-day TTL) that only stop repeats: nothing to back up or keep on delete.
+    this.outcomeTable = new dynamodb.TableV2(this, 'Outcomes', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: OUTCOME_TTL_ATTRIBUTE,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // A generated name (from the construct path, unique per stack) so the function's configuration
+    // can hold the rule's ARN without a circular dependency between the rule and its target.
+    const tickRuleName = `${Names.uniqueResourceName(this, { maxLength: 59, separator: '-' })}-tick`;
+    const tickRuleArn = stack.formatArn({ service: 'events', resource: 'rule', resourceName: tickRuleName });
+    const seenChannels = new Map<string, { kind: string; audience: string }>();
+    for (const level of WARNING_LEVELS) {
+      seenChannels.set(`email-sms|${level} subscribers`, { kind: 'email-sms', audience: `${level} subscribers` });
+      for (const w of webhooks[level]) seenChannels.set(`${w.kind}|${w.audience}`, { kind: w.kind, audience: w.audience });
+    }
+    if (props.voice) seenChannels.set('voice|on-call phones', { kind: 'voice', audience: 'on-call phones' });
+    this.channels = [...seenChannels.values()];
+    const voice = props.voice
+      ? {
+          originationIdentity: props.voice.originationIdentity,
+          region: voiceArn?.[1] ?? stack.region,
+          phones: [...props.voice.phones],
+          language: props.voice.language ?? 'zh',
+          voiceId: props.voice.voiceId ?? ((props.voice.language ?? 'zh') === 'zh' ? 'ZHIYU' : 'JOANNA'),
+          maxPricePerMinute: props.voice.maxPricePerMinute ?? '0.10',
+        }
+      : undefined;
     const config = {
       planName: props.planName,
       region: stack.region,
@@ -113,6 +167,9 @@ export class Notifier extends Construct {
       ackPrefix: this.ackPrefix,
       deliveryTimeoutSeconds: timeoutS,
       deliveryAttempts: attempts,
+      tickRuleArn,
+      outcomeTable: this.outcomeTable.tableName,
+      ...(voice ? { voice } : {}),
     };
 
     // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
@@ -128,6 +185,8 @@ export class Notifier extends Construct {
     this.fn = fn.fn;
     this.logGroup = fn.logGroup;
     const role = fn.role;
+    // Claim, mark sent, release: nothing else (no scans, no batch writes).
+    this.outcomeTable.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem');
     this.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
 
     const rawOnly = { [FORMATTED_ATTRIBUTE]: sns.SubscriptionFilter.notExistsFilter() };
@@ -150,10 +209,15 @@ export class Notifier extends Construct {
         resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.ackPrefix.slice(1) })],
       }),
     );
+    if (voice) {
+      // Calls only from the plan's number or pool.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sms-voice:SendVoiceMessage'], resources: [voice.originationIdentity] }));
+    }
     // DescribeAlarms has no resource-level permissions.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
 
-    new events.Rule(this, 'Tick', {
+    this.tickRule = new events.Rule(this, 'Tick', {
+      ruleName: tickRuleName,
       description: 'Repeats unacknowledged emergency alerts and beats the alerting heartbeat',
       schedule: events.Schedule.rate(repeat),
       targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0 })],
@@ -161,7 +225,7 @@ export class Notifier extends Construct {
 
     const direct = new cwActions.SnsAction(props.topics.direct);
     this.deliveryFailureAlarm = new cw.Alarm(this, 'DeliveryFailures', {
-      alarmDescription: 'Alert deliveries are failing\nAlerts are not reaching a channel; check the notifier logs (kind and secret name are logged). This alarm goes to e-mail/SMS directly.',
+      alarmDescription: 'Alert deliveries are failing\nAlerts are not reaching a channel: the dashboard graph "Failed alert deliveries by channel" shows which kind and audience; the notifier logs name the secret and the platform code. Failed channels are retried by Lambda (twice) and then kept in the dead-letter queue. This alarm goes to e-mail/SMS directly.',
       metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: METRICS.notifier.deliveryFailures, statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -201,6 +265,23 @@ export class Notifier extends Construct {
         reason: `Secrets Manager appends 6 random characters to secret ARNs; "-??????" matches exactly the secret named ${name} from the plan.`,
       })),
     );
+    Validations.of(this.outcomeTable).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason: 'Delivery outcome records live two days (TTL) and only prevent repeats; point-in-time recovery would restore nothing of value.',
+    });
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of the notifier.' });
+  }
+
+  /** Failed deliveries of one channel kind and audience (ChannelDeliveryFailures), 5-minute sums. */
+  public metricChannelFailures(kind: string, audience: string, props?: cw.MetricOptions): cw.Metric {
+    return new cw.Metric({
+      namespace: NOTIFIER_METRICS.namespace,
+      metricName: METRICS.notifier.channelFailures,
+      dimensionsMap: { ...NOTIFIER_METRICS.dimensionsMap, kind, audience },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      label: `${kind} · ${audience}`,
+      ...props,
+    });
   }
 }

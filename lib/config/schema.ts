@@ -55,11 +55,11 @@ const audience = z
       .array(
         z
           .object({
-            kind: z.enum(webhookKinds).describe('Chat platform: slack, teams, dingtalk, feishu, wecom or a generic JSON webhook'),
+            kind: z.enum(webhookKinds).describe('Chat platform: slack, teams, dingtalk, feishu, wecom, a generic JSON webhook, or pagerduty (Events API v2)'),
             secretName: z
               .string()
               .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { message: 'must be a Secrets Manager secret name (letters, digits, /_+=.@-)' })
-              .describe('Name of the Secrets Manager secret holding {"url": …, "signingSecret"?: …}; never the URL itself'),
+              .describe('Name of the Secrets Manager secret holding {"url": …, "signingSecret"?: …} (pagerduty: {"routingKey": …, "url"?: …}); never the URL or key itself'),
           })
           .strict(),
       )
@@ -134,6 +134,29 @@ const alertingSchema = z
       .min(10)
       .default(1000)
       .describe('Regional Lambda concurrency quota, used as the limit for concurrencyPercent when chatbot.reservedConcurrency is unset'),
+    voice: z
+      .object({
+        originationIdentity: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:sms-voice:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:(phone-number|pool)\/[A-Za-z0-9_-]+$/, {
+            message: 'must be the ARN of an AWS End User Messaging phone number or pool, such as "arn:aws:sms-voice:ap-southeast-1:123456789012:phone-number/phone-0123…" (aws pinpoint-sms-voice-v2 describe-phone-numbers)',
+          })
+          .describe('Voice-capable origination number (or pool) that places the calls; the notifier may call only from it'),
+        phones: z
+          .array(z.string().regex(E164, { message: 'must be a phone number in E.164 form, such as "+85291234567"' }))
+          .default([])
+          .describe('On-call numbers called for emergencies; default: audiences.opsOnCall.sms'),
+        language: z.enum(['zh', 'en']).default('zh').describe('Language of the spoken message'),
+        voiceId: z.enum(['ZHIYU', 'JOANNA', 'MATTHEW', 'AMY', 'BRIAN', 'EMMA', 'NICOLE', 'RUSSELL', 'IVY', 'KENDRA', 'KIMBERLY', 'SALLI', 'JOEY', 'JUSTIN']).optional().describe('Amazon Polly voice; default ZHIYU (Mandarin) for zh, JOANNA for en'),
+        maxPricePerMinute: z
+          .string()
+          .regex(/^[0-9]{0,2}\.[0-9]{1,5}$/, { message: 'must be US dollars such as "0.10"' })
+          .default('0.10')
+          .describe('A call that would cost more per minute is not placed (SendVoiceMessage MaxPricePerMinute), US dollars'),
+      })
+      .strict()
+      .optional()
+      .describe('Emergency pages also call on-call phones with a spoken message (plan §4.3.1 聲音提示), via AWS End User Messaging SMS and voice'),
     healthEventLevel: levelEnum.default('important').describe('Warning level of AWS Health issues for the services the chatbot uses'),
     contacts: z
       .array(z.string().min(3))

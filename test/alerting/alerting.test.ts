@@ -206,6 +206,13 @@ describe('alarms', () => {
   });
 });
 
+/** The notifier's NOTIFIER_CONFIG with every CloudFormation reference written as <LogicalId> or <AWS::Pseudo>. */
+function notifierConfig(stack: RegionalStack): Record<string, any> {
+  const env = json.Resources[stack.getLogicalId(stack.alerting.notifier.fn.node.defaultChild as never)].Properties.Environment.Variables.NOTIFIER_CONFIG;
+  const parts: any[] = env['Fn::Join'][1];
+  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : `<${p.Ref ?? p['Fn::GetAtt'].join('.')}>`)).join(''));
+}
+
 describe('notifier', () => {
   test('reads exactly the webhook secrets named in the plan; no other wildcard but DescribeAlarms', () => {
     const policy = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('AlertingNotifier'))![1].Properties.PolicyDocument.Statement;
@@ -250,6 +257,39 @@ describe('notifier', () => {
     const body = JSON.stringify(Object.values(s.templates.primary.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
     for (const label of ['緊急預警 Emergency warning', '重要預警 Important warning', '一般預警 General warning', 'Error budget remaining (30 days)']) expect(body).toContain(label);
     expect(body).toContain('/ 0.005'); // 99.5% SLO budget
+  });
+
+  test('only its own schedule ticks: the configuration names the tick rule by the ARN the rule gets', () => {
+    const stack = s.stacks.primary;
+    const notifier = stack.alerting.notifier;
+    const rule = json.Resources[stack.getLogicalId(notifier.tickRule.node.defaultChild as never)].Properties;
+    expect(rule.Name).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+    expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(notifier.fn.node.defaultChild as never), 'Arn'] });
+    expect(notifierConfig(stack).tickRuleArn).toBe(`arn:<AWS::Partition>:events:ap-southeast-1:<AWS::AccountId>:rule/${rule.Name}`);
+  });
+
+  test('per-channel outcomes: a TTL table the function may only put, get and delete in', () => {
+    const stack = s.stacks.primary;
+    const table = json.Resources[stack.getLogicalId(stack.alerting.notifier.outcomeTable.node.defaultChild as never)].Properties;
+    expect(table).toMatchObject({ TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true }, BillingMode: 'PAY_PER_REQUEST' });
+    const tableId = stack.getLogicalId(stack.alerting.notifier.outcomeTable.node.defaultChild as never);
+    const policy = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('AlertingNotifier'))![1].Properties.PolicyDocument.Statement;
+    const onTable = policy.filter((st: any) => JSON.stringify(st.Resource).includes(tableId));
+    expect(onTable.flatMap((st: any) => [st.Action].flat()).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(notifierConfig(stack).outcomeTable).toBe(`<${tableId}>`);
+  });
+
+  test('the dashboard shows failed deliveries per channel kind and audience', () => {
+    const body = JSON.stringify(Object.values(s.templates.primary.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    expect(body).toContain('Failed alert deliveries by channel (kind · audience)');
+    for (const [kind, audience] of [
+      ['slack', 'opsOnCall'],
+      ['dingtalk', 'customerService'],
+      ['webhook', 'partners'],
+      ['email-sms', 'emergency subscribers'],
+    ]) {
+      expect(body).toContain(`[\\"ChatbotContingency\\",\\"ChannelDeliveryFailures\\",\\"audience\\",\\"${audience}\\",\\"kind\\",\\"${kind}\\",\\"service\\",\\"notifier\\"`);
+    }
   });
 
   test('us-east-1 has its own topics and notifier for the health-check alarms', () => {

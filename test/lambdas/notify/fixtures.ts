@@ -13,6 +13,7 @@ export const CFG: NotifierConfig = {
   ackPrefix: '/acme-chat/alerting/ack',
   deliveryTimeoutSeconds: 1,
   deliveryAttempts: 2,
+  tickRuleArn: 'arn:aws:events:ap-southeast-1:123456789012:rule/acme-chat-notifier-tick',
 };
 
 export const ALARM: CloudWatchAlarmMessage = {

@@ -1,5 +1,5 @@
-import { buildRequest, dingTalkSign, feishuSign, genericSign, acceptedBody } from '../../../lambdas/notify/channels';
-import { deliverAll, retryable } from '../../../lambdas/notify/deliver';
+import { buildRequest, dingTalkSign, feishuSign, genericSign, acceptedBody, platformAnswer } from '../../../lambdas/notify/channels';
+import { deliverAll, retryable, retryAfterMs } from '../../../lambdas/notify/deliver';
 import {
   alertFromAlarm,
   alertFromHealthEvent,
@@ -88,9 +88,9 @@ describe('signatures per platform (vectors computed independently with Python hm
   });
   test('DingTalk request carries timestamp and sign; unsigned robots get neither', () => {
     const a = alertFromAlarm('emergency', ALARM, CFG);
-    const signed = buildRequest('dingtalk', { url: 'https://oapi.example/robot/send?access_token=t', signingSecret: 'SEC000example' }, a, 1700000000000);
+    const signed = buildRequest('dingtalk', { url: 'https://oapi.example/robot/send?access_token=t', signingSecret: 'SEC000example' }, a, 1700000000000)!;
     expect(signed.url).toBe('https://oapi.example/robot/send?access_token=t&timestamp=1700000000000&sign=xyAXnOeEx8mcnUUlZoyxvRe%2FLa8u0eqZaWsTXunfdkQ%3D');
-    expect(buildRequest('dingtalk', { url: 'https://oapi.example/x' }, a, 1).url).toBe('https://oapi.example/x');
+    expect(buildRequest('dingtalk', { url: 'https://oapi.example/x' }, a, 1)!.url).toBe('https://oapi.example/x');
   });
   test('platform error codes in a 200 body are failures', () => {
     expect(acceptedBody('dingtalk', '{"errcode":310000,"errmsg":"sign not match"}')).toBe(false);
@@ -142,5 +142,130 @@ describe('delivery and repeat logic', () => {
     ]);
     expect(alarmsToRepeat(alarms, acks, '/p/ack').map((a) => a.AlarmName)).toEqual(['a', 'd']);
     expect(ackParameterName('/p/ack/', 'x y:z')).toBe('/p/ack/x_y_z');
+  });
+});
+
+describe('malformed events never throw, keep the alert and say what was wrong', () => {
+  const now = Date.now();
+  test('a StateChangeTime that is not a date: sent with the receipt time and the problem named', () => {
+    const a = parseAlert('emergency', JSON.stringify({ ...ALARM, StateChangeTime: 'yesterday-ish' }), CFG)!;
+    expect(a.cause.alarm).toBe(ALARM.AlarmName);
+    expect(Math.abs(new Date(a.time.iso).getTime() - now)).toBeLessThan(60_000);
+    expect(renderText(a)).toContain('Malformed event 事件格式有誤: StateChangeTime is not a date ("yesterday-ish"); the time shown is when the notifier received the event');
+    // The message id does not depend on the receipt time: a retry of the same event is the same message.
+    expect(parseAlert('emergency', JSON.stringify({ ...ALARM, StateChangeTime: 'yesterday-ish' }), CFG)!.id).toBe(a.id);
+  });
+
+  test('a description that is not a string: the alarm name is the title, the problem is named', () => {
+    const a = parseAlert('important', JSON.stringify({ ...ALARM, AlarmDescription: { text: 'x' }, NewStateReason: 7 }), CFG)!;
+    expect(a.title).toBe(ALARM.AlarmName);
+    expect(a.problems).toEqual(['AlarmDescription is not text (object {"text":"x"}); the alarm name is shown as title']);
+    expect(a.cause.reason).toBe('number 7');
+  });
+
+  test('an alarm notification without a state is still sent, as UNKNOWN', () => {
+    const a = parseAlert('general', JSON.stringify({ ...ALARM, NewStateValue: null }), CFG)!;
+    expect(a.state).toBe('UNKNOWN');
+    expect(renderText(a)).toContain('NewStateValue is null; the state is unknown');
+  });
+
+  test.each([
+    ['without time', { source: 'aws.health', region: 'ap-southeast-1', 'detail-type': 'AWS Health Event', detail: { service: 'LAMBDA', eventTypeCode: 'AWS_LAMBDA_OPERATIONAL_ISSUE' } }, 'time is not a date (missing)'],
+    ['without detail', { source: 'aws.health', region: 'ap-southeast-1', time: '2026-11-23T01:02:03Z', 'detail-type': 'AWS Health Event' }, 'detail is missing: the service, event type and description are unknown'],
+    ['with detail: null', { source: 'aws.health', time: '2026-11-23T01:02:03Z', detail: null }, 'detail is null'],
+    ['with a description list that is not a list', { source: 'aws.health', time: 5e20, detail: { eventDescription: 'x', service: 3 } }, 'time is not a date (number 500000000000000000000)'],
+  ])('an AWS Health event %s becomes an alert naming the problem', (_name, event, problem) => {
+    const a = parseAlert('important', JSON.stringify(event), CFG)!;
+    expect(a.state).toBe('ALARM');
+    expect(a.title).toMatch(/^AWS Health: /);
+    expect(a.cause.region).toBe('ap-southeast-1');
+    expect(renderText(a)).toContain(problem);
+  });
+
+  test('every alert carries a reference: the same for the same state change, different for another', () => {
+    const a = alertFromAlarm('emergency', ALARM, CFG);
+    expect(a.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(renderText(a)).toContain(`Ref 編號: ${a.id}`);
+    expect(alertFromAlarm('emergency', ALARM, CFG).id).toBe(a.id);
+    expect(alertFromAlarm('emergency', { ...ALARM, NewStateValue: 'OK' }, CFG).id).not.toBe(a.id);
+    expect(alertFromAlarm('emergency', { ...ALARM, StateChangeTime: '2026-11-23T12:30:00.000+0000' }, CFG).id).not.toBe(a.id);
+  });
+});
+
+describe('platform answers, Retry-After and the delivery budget', () => {
+  const target = (kind: 'slack' | 'dingtalk' | 'feishu' | 'wecom' | 'webhook' = 'slack') => ({ kind, name: kind, request: async () => ({ url: 'http://x', headers: {}, body: '{}' }) });
+
+  test.each([
+    ['dingtalk', '{"errcode":130101,"errmsg":"send too fast"}', '130101', true],
+    ['dingtalk', '{"errcode":310000,"errmsg":"sign not match"}', '310000', false],
+    ['feishu', '{"code":11232,"msg":"frequency limited"}', '11232', true],
+    ['feishu', '{"StatusCode":19021}', '19021', false],
+    ['wecom', '{"errcode":45009,"errmsg":"api freq out of limit"}', '45009', true],
+    ['wecom', '{"errcode":93000,"errmsg":"invalid webhook url"}', '93000', false],
+  ] as const)('%s answers HTTP 200 %s: a failure with code %s (retried: %s)', (kind, body, code, retry) => {
+    expect(platformAnswer(kind, 200, body)).toMatchObject({ ok: false, code, retry });
+  });
+
+  test('Slack and Teams report errors as HTTP statuses; 2xx is success', () => {
+    expect(platformAnswer('slack', 200, 'ok')).toMatchObject({ ok: true });
+    expect(platformAnswer('slack', 404, 'no_service')).toMatchObject({ ok: false, retry: false, detail: 'HTTP 404' });
+    expect(platformAnswer('teams', 429, '')).toMatchObject({ ok: false, retry: true });
+  });
+
+  test('Retry-After is read as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    expect(retryAfterMs(new Headers({ 'retry-after': '3' }), now)).toBe(3000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Mon, 23 Nov 2026 12:00:07 GMT' }), now)).toBe(7000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+    expect(retryAfterMs(new Headers(), now)).toBeUndefined();
+  });
+
+  test('a 429 with Retry-After waits what the server asked (not the shorter backoff), then succeeds', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const fetchFn = (async () => (++calls === 1 ? new Response('slow down', { status: 429, headers: { 'retry-after': '4' } }) : new Response('ok'))) as typeof fetch;
+    const [r] = await deliverAll([target()], { timeoutMs: 1000, attempts: 3, backoffMs: 10, fetchFn, sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([4000]);
+    expect(r).toMatchObject({ ok: true, attempts: 2 });
+  });
+
+  test('a rate-limit code in a 200 body is retried with backoff; a signature error is not retried', async () => {
+    let calls = 0;
+    const limited = (async () => (++calls === 1 ? new Response('{"errcode":130101}') : new Response('{"errcode":0}'))) as typeof fetch;
+    const [ok] = await deliverAll([target('dingtalk')], { timeoutMs: 1000, attempts: 3, backoffMs: 10, fetchFn: limited, sleep: async () => undefined });
+    expect(ok).toMatchObject({ ok: true, attempts: 2 });
+    let bad = 0;
+    const badSign = (async () => (bad++, new Response('{"errcode":310000}'))) as typeof fetch;
+    const [r] = await deliverAll([target('dingtalk')], { timeoutMs: 1000, attempts: 3, backoffMs: 10, fetchFn: badSign, sleep: async () => undefined });
+    expect(bad).toBe(1);
+    expect(r).toMatchObject({ ok: false, attempts: 1, code: '310000', detail: 'HTTP 200, dingtalk errcode 310000' });
+  });
+
+  test('a Retry-After beyond the budget is not waited for: the delivery fails at once and says why', async () => {
+    let t = 0;
+    const fetchFn = (async () => new Response('', { status: 503, headers: { 'retry-after': '120' } })) as typeof fetch;
+    const [r] = await deliverAll([target()], { timeoutMs: 1000, attempts: 5, backoffMs: 10, deadlineMs: 30_000, now: () => t, fetchFn, sleep: async (ms) => void (t += ms) });
+    expect(r).toMatchObject({ ok: false, attempts: 1 });
+    expect(r.detail).toBe('HTTP 503, Retry-After 120 s; the next attempt (after 120 s) would end past the delivery budget');
+  });
+
+  test('no attempt runs past the deadline: the per-attempt timeout shrinks to what is left', async () => {
+    const timeouts: number[] = [];
+    let t = 0;
+    const fetchFn = (async (_u: unknown, init: RequestInit) => {
+      // Records the signal's timeout by racing it: the attempt "takes" its whole budget.
+      const started = Date.now();
+      await new Promise<void>((resolve) => init.signal!.addEventListener('abort', () => resolve()));
+      const took = Date.now() - started;
+      timeouts.push(took);
+      t += took;
+      throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+    }) as unknown as typeof fetch;
+    const [r] = await deliverAll([target('webhook')], { timeoutMs: 400, attempts: 5, backoffMs: 10, deadlineMs: 700, now: () => t, fetchFn, sleep: async (ms) => void (t += ms) });
+    expect(r.ok).toBe(false);
+    expect(t).toBeLessThanOrEqual(700 + 50);
+    expect(timeouts[0]).toBeGreaterThanOrEqual(380);
+    expect(timeouts[1]).toBeLessThan(350); // 700 - 400 - 10 = 290 left for the second attempt
+    expect(r.detail).toMatch(/^timed out after 2\d\d ms; the next attempt \(after 20 ms\) would end past the delivery budget$/);
   });
 });

@@ -6,9 +6,11 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoOutcomeStore } from '../../../lambdas/notify/outcomes';
 import type { NotifierConfig } from '../../../lambdas/notify/message';
 import { acknowledge, clearSecretCache, FORMATTED_ATTRIBUTE, handleTopicMessage, NotifierDeps, tick } from '../../../lambdas/notify/notify';
-import { Moto, startMoto } from '../../helpers/moto';
+import { createPkSkTable, Moto, startMoto } from '../../helpers/moto';
 import { ALARM, CFG } from './fixtures';
 
 /** What each receiver on 127.0.0.1 got, after checking it the way the platform does. */
@@ -16,9 +18,14 @@ interface Received {
   path: string;
   body: Record<string, unknown>;
   signatureOk: boolean;
+  idempotencyKey?: string;
 }
 
+/** How many more times /flaky answers 503 before it accepts. */
+const flakyFailures: { count?: number } = {};
+
 const SECRET = 'SEC-signing-secret-for-tests';
+const PD_ROUTING_KEY = 'R0ut1ngKeyFromSecretsManager0001';
 
 function verify(path: string, url: URL, headers: http.IncomingHttpHeaders, raw: string, body: Record<string, unknown>): boolean {
   switch (path) {
@@ -60,6 +67,22 @@ describe('notifier against moto_server and real HTTP receivers', () => {
       const url = new URL(req.url!, 'http://127.0.0.1');
       hits[url.pathname] = (hits[url.pathname] ?? 0) + 1;
       if (url.pathname === '/hang') return; // never answers
+      if (url.pathname === '/slow-slack' || url.pathname === '/slow-webhook') {
+        // Posts the message at once, answers only after the notifier's timeout (1 s).
+        let raw = '';
+        req.on('data', (c: Buffer) => (raw += c.toString()));
+        req.on('end', () => {
+          received.push({ path: url.pathname, body: JSON.parse(raw) as Record<string, unknown>, signatureOk: true, idempotencyKey: req.headers['idempotency-key'] as string | undefined });
+          setTimeout(() => res.writeHead(200).end('ok'), 1500);
+        });
+        return;
+      }
+      if (url.pathname === '/flaky' && (flakyFailures.count ?? 0) > 0) {
+        flakyFailures.count!--;
+        req.resume();
+        res.writeHead(503).end('busy');
+        return;
+      }
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
@@ -70,6 +93,10 @@ describe('notifier against moto_server and real HTTP receivers', () => {
         const body = JSON.parse(raw) as Record<string, unknown>;
         const signatureOk = verify(url.pathname, url, req.headers, raw, body);
         received.push({ path: url.pathname, body, signatureOk });
+        if (url.pathname === '/pagerduty') {
+          res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: body.dedup_key }));
+          return;
+        }
         const reply = url.pathname === '/feishu' ? { code: signatureOk ? 0 : 19021 } : url.pathname === '/dingtalk' || url.pathname === '/wecom' ? { errcode: signatureOk ? 0 : 310000 } : { ok: true };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
       });
@@ -116,6 +143,11 @@ describe('notifier against moto_server and real HTTP receivers', () => {
       ['slack', 'dead', false],
       ['webhook', 'hang', false],
     ] as const;
+    for (const path of ['slow-slack', 'slow-webhook', 'flaky']) {
+      await secrets.send(new CreateSecretCommand({ Name: `acme/alerts/${path}`, SecretString: JSON.stringify({ url: `${base}/${path}` }) }));
+    }
+    flakyFailures.count = 0;
+    await secrets.send(new CreateSecretCommand({ Name: 'acme/alerts/pagerduty', SecretString: JSON.stringify({ routingKey: PD_ROUTING_KEY, url: `${base}/pagerduty` }) }));
     for (const [, path, signed] of channels) {
       await secrets.send(new CreateSecretCommand({ Name: `acme/alerts/${path}`, SecretString: JSON.stringify({ url: `${base}/${path}`, ...(signed ? { signingSecret: SECRET } : {}) }) }));
     }
@@ -124,7 +156,8 @@ describe('notifier against moto_server and real HTTP receivers', () => {
       topics,
       webhooks: { general: [], important: [{ kind: 'slack', secretName: 'acme/alerts/slack', audience: 'opsOnCall' }], emergency: channels.map(([kind, path]) => ({ kind, secretName: `acme/alerts/${path}`, audience: 'opsOnCall' })) },
     };
-    deps = { cfg, sns, secrets, cloudwatch: new CloudWatchClient(c), ssm: new SSMClient(c), backoffMs: 10 };
+    // moto loads its SSM catalogue on first use (seconds): a longer SDK deadline than production's.
+    deps = { cfg, sns, secrets, cloudwatch: new CloudWatchClient(c), ssm: new SSMClient(c), backoffMs: 10, sdkCallMs: 30_000 };
   });
 
   test('one emergency alarm reaches every channel with a valid signature; a dead and a hanging receiver fail alone', async () => {
@@ -132,8 +165,8 @@ describe('notifier against moto_server and real HTTP receivers', () => {
     expect(outcome).toBeDefined();
     const byName = Object.fromEntries(outcome!.deliveries.map((d) => [d.name, d]));
     for (const p of ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook']) expect(byName[`acme/alerts/${p}`]).toMatchObject({ ok: true, attempts: 1 });
-    expect(byName['acme/alerts/dead']).toEqual({ kind: 'slack', name: 'acme/alerts/dead', ok: false, attempts: 2, detail: 'HTTP 500' });
-    expect(byName['acme/alerts/hang']).toEqual({ kind: 'webhook', name: 'acme/alerts/hang', ok: false, attempts: 2, detail: 'timed out after 1000 ms' });
+    expect(byName['acme/alerts/dead']).toEqual({ kind: 'slack', name: 'acme/alerts/dead', audience: 'opsOnCall', ok: false, attempts: 2, detail: 'HTTP 500' });
+    expect(byName['acme/alerts/hang']).toEqual({ kind: 'webhook', name: 'acme/alerts/hang', audience: 'opsOnCall', ok: false, attempts: 2, detail: 'timed out after 1000 ms' });
     expect(hits['/dead']).toBe(2);
     expect(hits['/hang']).toBe(2);
 
@@ -217,5 +250,127 @@ describe('notifier against moto_server and real HTTP receivers', () => {
     expect(await acknowledge(deps.ssm, cfg.ackPrefix, 'emergency-alarm', 'test', new Date(Date.now() + 1000))).toBe('/acme-chat/alerting/ack/emergency-alarm');
     const second = await tick(deps);
     expect(second.repeated).toHaveLength(0);
+  });
+
+  test('a receiver that posts but answers after the timeout: Slack shows it at most twice (same Ref), the generic webhook gets one idempotency key', async () => {
+    deps = {
+      ...deps,
+      cfg: {
+        ...cfg,
+        deliveryAttempts: 3,
+        webhooks: { ...cfg.webhooks, emergency: [{ kind: 'slack', secretName: 'acme/alerts/slow-slack', audience: 'opsOnCall' }, { kind: 'webhook', secretName: 'acme/alerts/slow-webhook', audience: 'partners' }] },
+      },
+    };
+    const outcome = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    const slack = received.filter((r) => r.path === '/slow-slack');
+    expect(slack).toHaveLength(2);
+    const refs = slack.map((r) => /Ref 編號: ([0-9a-f]{16})/.exec(r.body.text as string)![1]);
+    expect(new Set(refs)).toEqual(new Set([outcome!.alert.id]));
+    expect(outcome!.deliveries.find((d) => d.kind === 'slack')!.detail).toBe('timed out after 1000 ms; not retried again: slack cannot recognise a repeat and the receiver may have posted it');
+    const hooks = received.filter((r) => r.path === '/slow-webhook');
+    expect(hooks).toHaveLength(3);
+    expect(new Set(hooks.map((r) => r.idempotencyKey))).toEqual(new Set([outcome!.alert.id]));
+    expect(hooks[0].body.id).toBe(outcome!.alert.id);
+  });
+
+  test('a Lambda retry (or a duplicate SNS delivery) sends only to the channels that failed, once per channel', async () => {
+    const db = new DynamoDBClient(moto.clientConfig);
+    await createPkSkTable(db, 'outcomes');
+    flakyFailures.count = 2; // fails both attempts of the first invocation
+    deps = {
+      ...deps,
+      outcomes: new DynamoOutcomeStore(db, 'outcomes'),
+      cfg: { ...cfg, webhooks: { ...cfg.webhooks, emergency: [{ kind: 'slack', secretName: 'acme/alerts/slack', audience: 'opsOnCall' }, { kind: 'slack', secretName: 'acme/alerts/flaky', audience: 'customerService' }] } },
+    };
+    const first = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    expect(first!.deliveries.map((d) => [d.name, d.ok])).toEqual([
+      ['acme/alerts/slack', true],
+      ['acme/alerts/flaky', false],
+    ]);
+    expect(first!.published).toBe(true);
+    const retry = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    expect(retry!.deliveries.map((d) => [d.name, d.ok, d.detail])).toEqual([
+      ['acme/alerts/slack', true, 'already delivered by an earlier invocation; not sent again'],
+      ['acme/alerts/flaky', true, 'HTTP 200'],
+    ]);
+    const third = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    expect(third!.deliveries.every((d) => d.attempts === 0)).toBe(true);
+    expect(hits['/slack']).toBe(1);
+    expect(hits['/flaky']).toBe(3);
+    const msgs = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(msgs.Messages).toHaveLength(1); // e-mail/SMS published once
+    const items = await db.send(new ScanCommand({ TableName: 'outcomes' }));
+    expect(items.Items!.map((i) => [i.sk.S, i.status.S]).sort()).toEqual([
+      ['CH#slack:acme/alerts/flaky', 'sent'],
+      ['CH#slack:acme/alerts/slack', 'sent'],
+      ['CH#topic', 'sent'],
+    ]);
+    // A new state change is a new message: it goes everywhere again.
+    await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify({ ...ALARM, NewStateValue: 'OK' }));
+    expect(hits['/slack']).toBe(2);
+  });
+
+  test('when the outcome table is missing, alerts still go out (at least once) and say so', async () => {
+    deps = { ...deps, outcomes: new DynamoOutcomeStore(new DynamoDBClient(moto.clientConfig), 'no-such-table'), cfg: { ...cfg, webhooks: { ...cfg.webhooks, emergency: [{ kind: 'slack', secretName: 'acme/alerts/slack', audience: 'opsOnCall' }] } } };
+    const outcome = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    expect(outcome!.deliveries[0]).toMatchObject({ ok: true, detail: 'HTTP 200; outcome table unavailable, sent without a record' });
+    expect(outcome!.published).toBe(true);
+  });
+
+  test('a Secrets Manager that never answers cannot hold the alert past its deadline', async () => {
+    // A TCP server that accepts and never answers stands in for a hanging Secrets Manager endpoint.
+    const frozen = http.createServer(() => undefined);
+    const frozenSockets = new Set<import('net').Socket>();
+    frozen.on('connection', (sk) => frozenSockets.add(sk));
+    await new Promise<void>((r) => frozen.listen(0, '127.0.0.1', () => r()));
+    try {
+      const secrets = new SecretsManagerClient({ ...moto.clientConfig, endpoint: `http://127.0.0.1:${(frozen.address() as AddressInfo).port}`, maxAttempts: 1 });
+      const started = Date.now();
+      deps = { ...deps, secrets, deadlineMs: started + 1500, sdkCallMs: 60_000, cfg: { ...cfg, webhooks: { ...cfg.webhooks, emergency: [{ kind: 'slack', secretName: 'acme/alerts/slack', audience: 'opsOnCall' }] } } };
+      const outcome = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(outcome!.deliveries[0]).toMatchObject({ ok: false, attempts: 0 });
+      expect(outcome!.deliveries[0].detail).toMatch(/^request not built: (AbortError|TimeoutError)$/);
+      expect(outcome!.published).toBe(true); // the e-mail/SMS path is not held up by the secret
+    } finally {
+      for (const sk of frozenSockets) sk.destroy();
+      await new Promise((r) => frozen.close(r));
+    }
+  });
+
+  test('PagerDuty: trigger on ALARM and resolve on OK under one dedup key per alarm, severity by level, routing key only from the secret', async () => {
+    const pd = [{ kind: 'pagerduty' as const, secretName: 'acme/alerts/pagerduty', audience: 'opsOnCall' }];
+    deps = { ...deps, cfg: { ...cfg, webhooks: { general: pd, important: pd, emergency: pd } } };
+    const fired = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    expect(fired!.deliveries[0]).toMatchObject({ kind: 'pagerduty', ok: true, detail: 'HTTP 202' });
+    await handleTopicMessage(deps, cfg.topics.important, JSON.stringify({ ...ALARM, AlarmName: 'other-alarm' }));
+    await handleTopicMessage(deps, cfg.topics.general, JSON.stringify({ ...ALARM, AlarmName: 'third-alarm' }));
+    await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify({ ...ALARM, NewStateValue: 'OK', StateChangeTime: '2026-11-23T12:20:00.000+0000' }));
+    const none = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify({ ...ALARM, NewStateValue: 'INSUFFICIENT_DATA' }));
+    expect(none!.deliveries[0]).toMatchObject({ ok: true, attempts: 0, detail: 'nothing to send for this state' });
+    const events = received.filter((r) => r.path === '/pagerduty').map((r) => r.body as any);
+    expect(events.map((e) => [e.event_action, e.dedup_key, e.payload?.severity])).toEqual([
+      ['trigger', `contingency/ap-southeast-1/${ALARM.AlarmName}`, 'critical'],
+      ['trigger', 'contingency/ap-southeast-1/other-alarm', 'error'],
+      ['trigger', 'contingency/ap-southeast-1/third-alarm', 'warning'],
+      ['resolve', `contingency/ap-southeast-1/${ALARM.AlarmName}`, undefined],
+    ]);
+    expect(events.every((e) => e.routing_key === PD_ROUTING_KEY)).toBe(true);
+    expect(events[0].payload).toMatchObject({ source: `ap-southeast-1/${ALARM.AlarmName}`, timestamp: '2026-11-23T12:00:00.000Z', component: ALARM.AlarmName, custom_details: { level: 'emergency', ref: fired!.alert.id } });
+    expect(events[0].payload.summary).toContain('[EMERGENCY] ALARM');
+    expect(events[0].links[0]).toEqual({ href: fired!.alert.measures.consoleUrl, text: 'CloudWatch alarm' });
+    // The key lives only in the secret: nothing in the configuration or the results carries it.
+    expect(JSON.stringify(deps.cfg)).not.toContain(PD_ROUTING_KEY);
+    expect(JSON.stringify(fired)).not.toContain(PD_ROUTING_KEY);
+  });
+
+  test('PagerDuty: a secret without a routing key fails that channel alone, naming the secret, not the key', async () => {
+    await new SecretsManagerClient(moto.clientConfig).send(new CreateSecretCommand({ Name: 'acme/alerts/pd-broken', SecretString: JSON.stringify({ url: `${base}/pagerduty` }) }));
+    deps = { ...deps, cfg: { ...cfg, webhooks: { ...cfg.webhooks, emergency: [{ kind: 'pagerduty', secretName: 'acme/alerts/pd-broken', audience: 'opsOnCall' }, { kind: 'slack', secretName: 'acme/alerts/slack', audience: 'opsOnCall' }] } } };
+    const outcome = await handleTopicMessage(deps, cfg.topics.emergency, JSON.stringify(ALARM));
+    expect(outcome!.deliveries.map((d) => [d.kind, d.ok, d.detail])).toEqual([
+      ['pagerduty', false, 'request not built: TypeError'],
+      ['slack', true, 'HTTP 200'],
+    ]);
   });
 });
