@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +13,30 @@ export const CHATBOT_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Folder of the project's Lambda handlers. */
 export const LAMBDAS_DIR = path.join(__dirname, '..', '..', 'lambdas');
+
+/** This project's folder (holds package-lock.json), the default bundling root. */
+export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+
+/**
+ * The file NodejsFunction bundles for an entry. NodejsFunction wants the entry under the project
+ * root (where esbuild and the lock file are), but a team's own bot usually lives in the team's own
+ * repository. For such an entry a one-line module under this project's node_modules/.cache
+ * re-exports its `handler` by absolute path: esbuild then bundles the bot and resolves the bot's
+ * imports from the bot's own folder upwards (its node_modules). Content-addressed, so synth stays
+ * deterministic.
+ */
+export function bundlableEntry(entry: string): string {
+  const rel = path.relative(PROJECT_ROOT, entry);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return entry;
+  const source = `export { handler } from ${JSON.stringify(path.resolve(entry))};\n`;
+  const dir = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'contingency-entries', createHash('sha256').update(source).digest('hex').slice(0, 16));
+  const file = path.join(dir, 'index.ts');
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== source) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, source);
+  }
+  return file;
+}
 
 /** The esbuild options every project function is bundled with (locally, never in Docker). */
 export const PROJECT_BUNDLING = {
@@ -82,8 +108,9 @@ export class ProjectFunction extends Construct {
         description: props.roleDescription ?? props.description,
       });
     this.logGroup.grantWrite(this.role);
+    const entry = props.entry ?? path.join(LAMBDAS_DIR, props.handlerDir!, 'handler.ts');
     this.fn = new NodejsFunction(this, 'Handler', {
-      entry: props.entry ?? path.join(LAMBDAS_DIR, props.handlerDir!, 'handler.ts'),
+      entry: bundlableEntry(entry),
       handler: 'handler',
       runtime: CHATBOT_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
