@@ -29,20 +29,22 @@ export function entryProblems(entry: string, planDir: string): string[] {
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
+  // As synth bundles it (CommonJS, node22, AWS SDK v3 external), then as an ES module to read its exports.
+  const common: import('esbuild').BuildOptions & { metafile: true; write: false } = {
+    entryPoints: [file],
+    absWorkingDir: path.dirname(file),
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    target: 'node22',
+    external: ['@aws-sdk/*'],
+    logLevel: 'silent',
+  };
   let result: import('esbuild').BuildResult<{ metafile: true; write: false }>;
   try {
-    result = esbuild.buildSync({
-      entryPoints: [file],
-      absWorkingDir: path.dirname(file),
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      external: ['@aws-sdk/*'],
-      logLevel: 'silent',
-    });
+    esbuild.buildSync({ ...common, format: 'cjs' });
+    result = esbuild.buildSync({ ...common, format: 'esm' });
   } catch (e) {
     const errors = (e as BuildFailure).errors ?? [];
     if (errors.length === 0) return [`"${entry}" cannot be bundled: ${(e as Error).message.split('\n')[0]}`];

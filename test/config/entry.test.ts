@@ -37,6 +37,7 @@ write('bot/no-handler.ts', 'export const main = async () => ({ statusCode: 200 }
 write('bot/broken.ts', 'export const handler = async () => { return {;\n');
 write('bot/needs-missing.ts', "import { x } from 'not-installed-anywhere';\nexport const handler = async () => x;\n");
 write('bot/needs-sdk-v2.js', "const AWS = require('aws-sdk');\nexports.handler = async () => new AWS.S3();\n");
+write('bot/top-level-await.ts', 'const ready = await Promise.resolve(1);\nexport const handler = async () => ({ statusCode: 200, body: String(ready) });\n');
 write('bot/handler.py', 'def handler(event, context):\n    return {}\n');
 write('bot/cjs.js', 'exports.handler = async () => ({ statusCode: 200 });\n');
 
@@ -62,6 +63,7 @@ describe('bad entries are plan errors naming chatbot.entry', () => {
     ['bot/broken.ts', /cannot be bundled: Unexpected ";" \(bot\/broken\.ts:1:\d+\)|cannot be bundled: .*broken\.ts:1:/],
     ['bot/needs-missing.ts', /Could not resolve "not-installed-anywhere".*install it where the bot lives/],
     ['bot/needs-sdk-v2.js', /Could not resolve "aws-sdk".*only the AWS SDK v3/],
+    ['bot/top-level-await.ts', /cannot be bundled: Top-level await is currently not supported with the "cjs" output format/],
     ['bot/missing.ts', /file "bot\/missing\.ts" not found/],
   ])('%s', (entry, why) => {
     const issues = entryIssues(entry);
