@@ -2,6 +2,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { LoadedPlan } from './config';
 import { FailoverTimingCheck } from './failover';
+import { DeployLimitsCheck } from './limits/deploy-limits';
 import { FailoverStack, GlobalStack, RegionalStack } from './stacks';
 
 export interface ContingencyStacks {
@@ -72,6 +73,8 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
   for (const [key, value] of Object.entries(plan.tags)) Tags.of(app).add(key, value);
   Tags.of(app).add('contingency:plan', plan.name);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Limits CloudFormation and the services enforce only at deploy time, naming the plan key that drives them.
+  if ((options as { limits?: boolean }).limits ?? true) Validations.of(app).addPlugins(new DeployLimitsCheck(plan));
   Validations.of(app).addPlugins(new FailoverTimingCheck({ rtoSeconds: plan.objectives.rtoMinutes * 60, ...(options.log ? { log: options.log } : {}) }));
   return { primary, standby, global, failover };
 }

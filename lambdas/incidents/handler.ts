@@ -4,6 +4,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
 import { requireEnv, requireNumberEnv } from '../shared/env';
+import { readBundledJson } from '../shared/bundled';
+import { INCIDENT_TEMPLATES_FILE } from './handler-config';
 import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, parseAlarmLevels, toIncidentEvent } from './events';
 import { IncidentStore, publishAll, PublishConfig } from './store';
 
@@ -23,8 +25,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): IncidentFun
     tableName: requireEnv('TABLE_NAME', env),
     retentionDays: requireNumberEnv('RETENTION_DAYS', env),
     alarmLevels: parseAlarmLevels(requireEnv('ALARM_LEVELS', env)),
-    ...(publishRaw ? { publish: JSON.parse(publishRaw) as PublishConfig } : {}),
+    ...(publishRaw ? { publish: withTemplates(JSON.parse(publishRaw) as Omit<PublishConfig, 'templates'> & Partial<Pick<PublishConfig, 'templates'>>) } : {}),
   };
+}
+
+/** The message templates: in PUBLISH_CONFIG if given there, else the file bundled next to the handler. */
+function withTemplates(publish: Omit<PublishConfig, 'templates'> & Partial<Pick<PublishConfig, 'templates'>>): PublishConfig {
+  const templates = publish.templates ?? readBundledJson<PublishConfig['templates']>(INCIDENT_TEMPLATES_FILE);
+  if (!templates) throw new Error(`PUBLISH_CONFIG has no templates and ${INCIDENT_TEMPLATES_FILE} is not bundled next to the handler; deploy the function with its construct`);
+  return { ...publish, templates };
 }
 
 type Incoming = AlarmStateChangeEvent | FailoverObservedEvent | { Records: unknown[] } | { source: 'aws.scheduler' | 'aws.events'; 'detail-type': 'Scheduled Event' };

@@ -17,6 +17,7 @@ import { FAILOVER_DETAIL_TYPE, FAILOVER_EVENT_SOURCE } from '../../lambdas/incid
 import { RESPONSE_LEVELS, ResponseLevel } from '../../lambdas/incidents/model';
 import { INCIDENT_KEYS, PublishConfig, STATUS_OBJECT_KEY } from '../../lambdas/incidents/store';
 import type { MessageTemplates } from '../../lambdas/incidents/templates';
+import { INCIDENT_TEMPLATES_FILE } from '../../lambdas/incidents/handler-config';
 
 export const INCIDENT_HANDLER_ENTRY = path.join(LAMBDAS_DIR, 'incidents', 'handler.ts');
 
@@ -95,7 +96,8 @@ export class IncidentRecorder extends Construct {
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
     const stack = Stack.of(this);
-    const publishConfig: PublishConfig | undefined = p && {
+    // The message templates grow with the plan's texts: bundled as a file, not in the 4 KB environment.
+    const publishConfig: Omit<PublishConfig, 'templates'> | undefined = p && {
       statusBucket: p.statusBucket.bucketName,
       reportBucket: p.reportBucket.bucketName,
       noticeTopicArn: p.noticeTopic.topicArn,
@@ -104,7 +106,6 @@ export class IncidentRecorder extends Construct {
       historyLength: p.historyLength,
       noticeMaxAgeMinutes: p.noticeMaxAgeMinutes,
       planName: p.planName,
-      templates: p.templates,
       ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}),
     };
     // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
@@ -115,6 +116,7 @@ export class IncidentRecorder extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       description: p ? 'Records incidents and publishes the status page, notices and reports' : 'Records response-alarm state changes in the incident log',
       serviceName: 'incidents',
+      ...(p ? { bundledConfig: { [INCIDENT_TEMPLATES_FILE]: p.templates } } : {}),
       environment: {
         TABLE_NAME: props.table.tableName,
         RETENTION_DAYS: String(retentionDays),

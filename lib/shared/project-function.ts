@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -38,6 +38,22 @@ export function bundlableEntry(entry: string): string {
   return file;
 }
 
+/**
+ * esbuild command hooks that write files into the bundle after esbuild ran. The content goes
+ * base64-encoded on the command line, so no shell quoting can alter it.
+ */
+function writeFilesHook(files: Record<string, string>): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) =>
+      Object.entries(files).map(
+        ([file, text]) =>
+          `node -e "require('fs').writeFileSync(process.argv[1], Buffer.from(process.argv[2], 'base64'))" "${path.join(outputDir, file)}" ${Buffer.from(text, 'utf8').toString('base64')}`,
+      ),
+  };
+}
+
 /** The esbuild options every project function is bundled with (locally, never in Docker). */
 export const PROJECT_BUNDLING = {
   minify: true,
@@ -63,6 +79,14 @@ export interface ProjectFunctionProps {
   readonly serviceName: string;
   /** @default - none besides POWERTOOLS_SERVICE_NAME and NODE_OPTIONS */
   readonly environment?: Record<string, string>;
+  /**
+   * Configuration that grows with the plan, written as JSON files next to the bundled handler
+   * (read with `readBundledJson` from lambdas/shared/bundled.ts) instead of environment variables,
+   * whose 4 KB limit Lambda enforces only at deploy time. File name → value; values must be
+   * known at synth (no tokens). A change changes the code asset, so a new version deploys.
+   * @default - none
+   */
+  readonly bundledConfig?: Record<string, unknown>;
   /** @default Duration.minutes(1) */
   readonly timeout?: Duration;
   /** @default 256 */
@@ -94,6 +118,8 @@ export class ProjectFunction extends Construct {
   public readonly fn: NodejsFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  /** Files written next to the handler in the bundle: name → JSON text. */
+  public readonly bundledConfig: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     super(scope, id);
@@ -109,6 +135,13 @@ export class ProjectFunction extends Construct {
       });
     this.logGroup.grantWrite(this.role);
     const entry = props.entry ?? path.join(LAMBDAS_DIR, props.handlerDir!, 'handler.ts');
+    const bundledConfig = props.bundledConfig ?? {};
+    for (const [file, value] of Object.entries(bundledConfig)) {
+      if (!/^[a-z0-9][a-z0-9.-]*\.json$/.test(file)) throw new Error(`${this.node.path}: bundledConfig file name must be lower-case letters, digits, dots and dashes ending in .json, got: ${file}`);
+      if (Token.isUnresolved(JSON.stringify(value))) throw new Error(`${this.node.path}: bundledConfig ${file} holds a token (a value known only at deploy time); put that value in an environment variable instead`);
+    }
+    /** The JSON files as they are written into the bundle (exposed for tests and checks). */
+    this.bundledConfig = Object.fromEntries(Object.entries(bundledConfig).map(([file, value]) => [file, JSON.stringify(value)]));
     this.fn = new NodejsFunction(this, 'Handler', {
       entry: bundlableEntry(entry),
       handler: 'handler',
@@ -122,7 +155,11 @@ export class ProjectFunction extends Construct {
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       description: props.description,
       environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: props.serviceName, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: { ...PROJECT_BUNDLING, externalModules: [...PROJECT_BUNDLING.externalModules] },
+      bundling: {
+        ...PROJECT_BUNDLING,
+        externalModules: [...PROJECT_BUNDLING.externalModules],
+        ...(Object.keys(this.bundledConfig).length ? { commandHooks: writeFilesHook(this.bundledConfig) } : {}),
+      },
     });
   }
 }
