@@ -1,5 +1,6 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { PLAN_TAG_KEY } from '../contracts';
 import type { LoadedPlan } from './config';
 import { FailoverTimingCheck } from './failover';
 import { DeployLimitsCheck } from './limits/deploy-limits';
@@ -71,7 +72,7 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     description: `Chatbot contingency plan ${plan.name}: health checks, failover records and health alarms (${GLOBAL_REGION})`,
   });
   for (const [key, value] of Object.entries(plan.tags)) Tags.of(app).add(key, value);
-  Tags.of(app).add('contingency:plan', plan.name);
+  Tags.of(app).add(PLAN_TAG_KEY, plan.name);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Limits CloudFormation and the services enforce only at deploy time, naming the plan key that drives them.
   if ((options as { limits?: boolean }).limits ?? true) Validations.of(app).addPlugins(new DeployLimitsCheck(plan));

@@ -3,10 +3,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
-import { requireEnv, requireNumberEnv } from '../shared/env';
+import { INCIDENT_TEMPLATES_FILE, incidentsConfig } from '../../contracts';
 import { readBundledJson } from '../shared/bundled';
-import { INCIDENT_TEMPLATES_FILE } from './handler-config';
-import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, parseAlarmLevels, toIncidentEvent } from './events';
+import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, toIncidentEvent } from './events';
 import { IncidentStore, publishAll, PublishConfig } from './store';
 
 const { logger, metrics } = createPowertools('incidents');
@@ -19,14 +18,10 @@ export interface IncidentFunctionConfig {
   readonly publish?: PublishConfig;
 }
 
+/** The function's configuration, parsed with its contract (contracts/functions.ts); one clear line when it does not match. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): IncidentFunctionConfig {
-  const publishRaw = env.PUBLISH_CONFIG;
-  return {
-    tableName: requireEnv('TABLE_NAME', env),
-    retentionDays: requireNumberEnv('RETENTION_DAYS', env),
-    alarmLevels: parseAlarmLevels(requireEnv('ALARM_LEVELS', env)),
-    ...(publishRaw ? { publish: withTemplates(JSON.parse(publishRaw) as Omit<PublishConfig, 'templates'> & Partial<Pick<PublishConfig, 'templates'>>) } : {}),
-  };
+  const c = incidentsConfig.fromEnvironment(env);
+  return { tableName: c.tableName, retentionDays: c.retentionDays, alarmLevels: c.alarmLevels, ...(c.publish ? { publish: withTemplates(c.publish as Omit<PublishConfig, 'templates'> & Partial<Pick<PublishConfig, 'templates'>>) } : {}) };
 }
 
 /** The message templates: in PUBLISH_CONFIG if given there, else the file bundled next to the handler. */

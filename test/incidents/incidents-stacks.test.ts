@@ -5,7 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { IncidentRecorder } from '../../lib/incidents';
 import { responseAlarmName } from '../../lib/alerting';
 import { ProjectFunction } from '../../lib/shared/project-function';
-import { INCIDENT_TEMPLATES_FILE } from '../../lambdas/incidents/handler-config';
+import { INCIDENT_TEMPLATES_FILE } from '../../contracts';
 import { loadedPlan } from '../helpers/plan';
 import { synthPlan, Synthesized } from '../helpers/synth';
 
