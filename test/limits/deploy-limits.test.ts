@@ -112,7 +112,7 @@ describe('bundled configuration at run time', () => {
     expect(() => readBundledJson('bad.json', d)).toThrow(/bad.json is not valid JSON/);
   });
   test('the incident function refuses to start without templates in its config or bundle', () => {
-    const env = { TABLE_NAME: 't', RETENTION_DAYS: '400', ALARM_LEVELS: '[]', PUBLISH_CONFIG: JSON.stringify({ statusBucket: 'b' }) };
+    const env = { TABLE_NAME: 't', RETENTION_DAYS: '400', ALARM_LEVELS: '[]', PUBLISH_CONFIG: JSON.stringify({ statusBucket: 'b', reportBucket: 'r', noticeTopicArn: 'arn:aws:sns:us-east-1:123456789012:n', confirmationMinutes: 15, lookbackDays: 30, historyLength: 5, noticeMaxAgeMinutes: 60, planName: 'p' }) };
     expect(() => configFromEnv(env)).toThrow(/PUBLISH_CONFIG has no templates and incident-templates.json is not bundled/);
   });
 });
