@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
-import { EXAMPLE_PLAN_PATH, loadPlan, PlanValidationError } from '../lib/config';
+import { EXAMPLE_PLAN_PATH, loadPlan } from '../lib/config';
+import { synthOrReport } from '../lib/synth';
 
-// Entry point: load and validate the plan, build the stacks. Nothing else.
+// Entry point: load and validate the plan, build the stacks, synthesize. Any failure (plan,
+// bundling, CDK validation, rule packs, synth-time limits) is printed plainly, without a stack
+// trace (unless -c debug=true), and leaves the output folder empty.
 const app = new App();
 const planPath = (app.node.tryGetContext('plan') as string | undefined) ?? EXAMPLE_PLAN_PATH;
-try {
+const debug = String(app.node.tryGetContext('debug')) === 'true';
+const outcome = synthOrReport(
+  app,
   // The failover timing, computed from the synthesized templates, is printed to stderr at synth.
-  buildApp(app, loadPlan(planPath), { log: (line) => console.error(line) });
-} catch (e) {
-  if (e instanceof PlanValidationError) {
-    // A plan error is the user's to fix: print it plainly, no stack trace, and synthesize nothing.
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
+  () => buildApp(app, loadPlan(planPath), { log: (line) => console.error(line) }),
+  { debug },
+);
+if (!outcome.ok) {
+  for (const line of outcome.lines) console.error(line);
+  process.exit(1);
 }

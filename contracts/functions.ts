@@ -101,8 +101,12 @@ export const incidentPublisherSchema = z.looseObject({
   noticeMaxAgeMinutes: z.number().check(z.gte(0, 'must not be negative')),
   planName: nonEmpty,
   pageUrl: z.optional(z.string()),
-  templates: messageTemplatesSchema,
+  /** Optional here: the construct bundles the templates next to the handler (incident-templates.json), since they grow with the plan past Lambda's 4 KB environment. */
+  templates: z.optional(messageTemplatesSchema),
 });
+
+/** The file bundled next to the incident handler with the plan's message templates. */
+export const INCIDENT_TEMPLATES_FILE = 'incident-templates.json';
 
 /**
  * The incident function (lambdas/incidents, lib/incidents/incident-recorder.ts): the recorder in

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { PLAN_TAG_KEY } from '../contracts';
 import type { LoadedPlan } from './config';
 import { FailoverTimingCheck } from './failover';
+import { DeployLimitsCheck } from './limits/deploy-limits';
 import { FailoverStack, GlobalStack, RegionalStack } from './stacks';
 
 export interface ContingencyStacks {
@@ -73,6 +74,8 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
   for (const [key, value] of Object.entries(plan.tags)) Tags.of(app).add(key, value);
   Tags.of(app).add(PLAN_TAG_KEY, plan.name);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Limits CloudFormation and the services enforce only at deploy time, naming the plan key that drives them.
+  if ((options as { limits?: boolean }).limits ?? true) Validations.of(app).addPlugins(new DeployLimitsCheck(plan));
   Validations.of(app).addPlugins(new FailoverTimingCheck({ rtoSeconds: plan.objectives.rtoMinutes * 60, ...(options.log ? { log: options.log } : {}) }));
   return { primary, standby, global, failover };
 }

@@ -3,7 +3,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
-import { incidentsConfig } from '../../contracts';
+import { INCIDENT_TEMPLATES_FILE, incidentsConfig } from '../../contracts';
+import { readBundledJson } from '../shared/bundled';
 import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, parseIncidentEvent } from './events';
 import { IncidentStore, publishAll, PublishConfig } from './store';
 
@@ -20,7 +21,14 @@ export interface IncidentFunctionConfig {
 /** The function's configuration, parsed with its contract (contracts/functions.ts); one clear line when it does not match. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): IncidentFunctionConfig {
   const c = incidentsConfig.fromEnvironment(env);
-  return { tableName: c.tableName, retentionDays: c.retentionDays, alarmLevels: c.alarmLevels, ...(c.publish ? { publish: c.publish as PublishConfig } : {}) };
+  return { tableName: c.tableName, retentionDays: c.retentionDays, alarmLevels: c.alarmLevels, ...(c.publish ? { publish: withTemplates(c.publish as Omit<PublishConfig, 'templates'> & Partial<Pick<PublishConfig, 'templates'>>) } : {}) };
+}
+
+/** The message templates: in PUBLISH_CONFIG if given there, else the file bundled next to the handler. */
+function withTemplates(publish: Omit<PublishConfig, 'templates'> & Partial<Pick<PublishConfig, 'templates'>>): PublishConfig {
+  const templates = publish.templates ?? readBundledJson<PublishConfig['templates']>(INCIDENT_TEMPLATES_FILE);
+  if (!templates) throw new Error(`PUBLISH_CONFIG has no templates and ${INCIDENT_TEMPLATES_FILE} is not bundled next to the handler; deploy the function with its construct`);
+  return { ...publish, templates };
 }
 
 type Incoming = AlarmStateChangeEvent | FailoverObservedEvent | { Records: unknown[] } | { source: 'aws.scheduler' | 'aws.events'; 'detail-type': 'Scheduled Event' };

@@ -6,3 +6,5 @@ export * from './objectives';
 export * from './loader';
 export * from './json-schema';
 export * from './reference';
+export * from './checks';
+export * from './entry';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMPONENT_STATES, WEBHOOK_KINDS } from '../../contracts';
 import { WARNING_LEVELS, WarningLevel } from './levels';
+import { blankProblems, cronProblems, dnsNameProblems, phoneProblems, regionProblems, tagProblems } from './checks';
 
 /**
  * The plan file schema: the single source of truth for what a contingency plan contains.
@@ -8,11 +9,21 @@ import { WARNING_LEVELS, WarningLevel } from './levels';
  * Cross-field rules live in `rules.ts` so that every rule can say the value it saw and the fix.
  */
 
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const region = z
-  .string()
-  .regex(AWS_REGION, { message: 'must be an AWS region code such as "ap-east-1" or "eu-west-1"' })
-  .describe('AWS region code, e.g. ap-east-1');
+/** A string schema refined by a check that returns its problems (rule, value and fix) as messages. */
+function checked<T extends z.ZodType<string>>(schema: T, check: (value: string) => string[]): T {
+  return schema.superRefine((value, ctx) => {
+    for (const message of check(value)) ctx.addIssue({ code: 'custom', message });
+  }) as T;
+}
+
+const region = checked(z.string(), regionProblems).describe('AWS region code, e.g. ap-east-1 (a region aws-cdk-lib knows; opt-in regions must be enabled first)');
+
+/** A DNS name, compared case-insensitively: stored lower-case without a trailing dot. */
+const dnsName = (example: string) =>
+  checked(z.string(), (v) => dnsNameProblems(v, example)).transform((v) => v.toLowerCase().replace(/\.$/, ''));
+
+/** Text customers or agents read: not only whitespace. */
+const text = () => checked(z.string().min(1), blankProblems);
 
 const bilingual = z
   .object({
@@ -34,6 +45,10 @@ function leveled(description: string, defaults: Record<WarningLevel, number>, op
     .default(defaults)
     .describe(`${description} (per warning level; a stricter level must have a worse value)`);
 }
+
+/** The retention periods CloudWatch Logs accepts, days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -173,8 +188,8 @@ const alertingSchema = z
 const faqEntry = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be lower-case letters, digits and dashes, such as "opening-hours"' }),
-    zh: z.object({ questions: z.array(z.string().min(1)).min(1), answer: z.string().min(1) }).strict(),
-    en: z.object({ questions: z.array(z.string().min(1)).min(1), answer: z.string().min(1) }).strict(),
+    zh: z.object({ questions: z.array(text()).min(1), answer: text() }).strict(),
+    en: z.object({ questions: z.array(text()).min(1), answer: text() }).strict(),
     handoff: z.boolean().default(false).describe('Answer, then hand the customer to a human agent (e.g. "talk to a person")'),
   })
   .strict();
@@ -296,20 +311,17 @@ export const planSchema = z
       .describe('The two chatbot regions'),
     dns: z
       .object({
-        name: z
-          .string()
-          .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a lower-case DNS name such as "chat.example.com"' })
-          .describe('The one public name customers use for the chatbot API'),
+        name: dnsName('chat.example.com').describe('The one public name customers use for the chatbot API (case-insensitive; stored lower-case)'),
         zone: z
           .union([
-            z.object({ create: z.literal(true).describe('Create the public hosted zone'), name: z.string().min(3).describe('Zone name, e.g. example.com') }).strict(),
+            z.object({ create: z.literal(true).describe('Create the public hosted zone'), name: dnsName('example.com').describe('Zone name, e.g. example.com') }).strict(),
             z
               .object({
                 id: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' }).describe('Existing hosted zone id'),
-                name: z.string().min(3).describe('Zone name, e.g. example.com'),
+                name: dnsName('example.com').describe('Zone name, e.g. example.com'),
               })
               .strict(),
-          ])
+          ], { error: 'must be one of two forms: {create: true, name: "example.com"} to create a public hosted zone, or {id: "Z0123456789ABCDEFGHIJ", name: "example.com"} for an existing one' })
           .describe('Existing hosted zone ({id, name}) or {create: true, name} to create one (the example does)'),
       })
       .strict()
@@ -343,7 +355,9 @@ export const planSchema = z
           .prefault({})
           .describe('API Gateway stage throttling, per region'),
         logRetentionDays: z
-          .union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(3653)])
+          .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<LogRetentionDays>, ...z.ZodLiteral<LogRetentionDays>[]], {
+            error: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')} (days)`,
+          })
           .default(30)
           .describe('CloudWatch Logs retention, days (one of the values CloudWatch accepts)'),
         conversationTtlHours: z.number().int().min(1).max(24 * 90).default(24).describe('How long conversation turns are kept (DynamoDB TTL)'),
@@ -370,7 +384,7 @@ export const planSchema = z
     failover: z
       .object({
         requestIntervalSeconds: z
-          .union([z.literal(10), z.literal(30)])
+          .union([z.literal(10), z.literal(30)], { error: 'must be 10 or 30 (seconds): the only intervals Route 53 health checks accept' })
           .default(10)
           .describe('Route 53 health-check interval: 10 (fast, extra cost) or 30 seconds'),
         failureThreshold: z.number().int().min(1).max(10).default(3).describe('Consecutive failures before an endpoint is unhealthy'),
@@ -410,7 +424,7 @@ export const planSchema = z
     handoff: z
       .object({
         teamName: bilingual.describe('Name of the human customer-service team'),
-        phone: z.string().min(3).describe('Hotline customers can call'),
+        phone: checked(z.string(), phoneProblems).describe('Hotline customers can call, international form with the country code (e.g. "+852 3100 0000"); checked with libphonenumber'),
         chatUrl: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).describe('Online chat with human agents'),
         email: z.email().optional(),
         hours: bilingual.describe('Opening hours, in words'),
@@ -446,15 +460,11 @@ export const planSchema = z
     alerting: alertingSchema,
     backup: z
       .object({
-        snapshotSchedule: z
-          .string()
-          .regex(/^cron\(.+\)$/, { message: 'must be an EventBridge cron expression such as "cron(0 3 * * ? *)"' })
+        snapshotSchedule: checked(z.string(), (v) => cronProblems(v, { example: 'cron(0 3 * * ? *)', hourlyAtMost: true }))
           .default('cron(0 3 * * ? *)')
           .describe('When scheduled snapshots are taken (UTC), in addition to continuous point-in-time recovery'),
         retentionDays: z.number().int().min(1).default(35).describe('Days a snapshot (and each copy of it) is kept'),
-        restoreTestSchedule: z
-          .string()
-          .regex(/^cron\(.+\)$/, { message: 'must be an EventBridge cron expression such as "cron(0 5 ? * MON *)"' })
+        restoreTestSchedule: checked(z.string(), (v) => cronProblems(v, { example: 'cron(0 5 ? * MON *)' }))
           .default('cron(0 5 ? * MON *)')
           .describe('When a restore test runs (UTC); default weekly'),
         restoreTestMaxSilenceDays: z
@@ -531,7 +541,15 @@ export const planSchema = z
       .min(1)
       .describe('The FAQ the reference bot answers from, in zh and en'),
     incidents,
-    tags: z.record(z.string(), z.string()).default({}).describe('Tags added to every resource'),
+    tags: z
+      .record(z.string(), z.string())
+      .superRefine((tags, ctx) => {
+        for (const [key, value] of Object.entries(tags)) {
+          for (const message of tagProblems(key, value)) ctx.addIssue({ code: 'custom', message, path: [key] });
+        }
+      })
+      .default({})
+      .describe('Tags added to every resource: keys 1-128 and values up to 256 letters, digits, spaces and _ . : / = + - @; keys must not start with "aws:"'),
   })
   .strict();
 

@@ -19,6 +19,7 @@ import {
   FAILOVER_EVENT_SOURCE,
   INCIDENT_KEYS,
   IncidentPublisherInput as PublishConfig,
+  INCIDENT_TEMPLATES_FILE,
   incidentsConfig,
   MessageTemplatesInput as MessageTemplates,
   RESPONSE_LEVELS,
@@ -103,6 +104,7 @@ export class IncidentRecorder extends Construct {
     }
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
+    // The message templates grow with the plan's texts: bundled as a file, not in the 4 KB environment.
     const publishConfig: PublishConfig | undefined = p && {
       statusBucket: p.statusBucket.bucketName,
       reportBucket: p.reportBucket.bucketName,
@@ -112,7 +114,6 @@ export class IncidentRecorder extends Construct {
       historyLength: p.historyLength,
       noticeMaxAgeMinutes: p.noticeMaxAgeMinutes,
       planName: p.planName,
-      templates: p.templates,
       ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}),
     };
     // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
@@ -123,6 +124,7 @@ export class IncidentRecorder extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       description: p ? 'Records incidents and publishes the status page, notices and reports' : 'Records response-alarm state changes in the incident log',
       serviceName: incidentsConfig.service,
+      ...(p ? { bundledConfig: { [INCIDENT_TEMPLATES_FILE]: p.templates } } : {}),
       environment: functionEnvironment(this, incidentsConfig, {
         tableName: props.table.tableName,
         retentionDays,

@@ -1,8 +1,10 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -11,6 +13,46 @@ export const CHATBOT_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Folder of the project's Lambda handlers. */
 export const LAMBDAS_DIR = path.join(__dirname, '..', '..', 'lambdas');
+
+/** This project's folder (holds package-lock.json), the default bundling root. */
+export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+
+/**
+ * The file NodejsFunction bundles for an entry. NodejsFunction wants the entry under the project
+ * root (where esbuild and the lock file are), but a team's own bot usually lives in the team's own
+ * repository. For such an entry a one-line module under this project's node_modules/.cache
+ * re-exports its `handler` by absolute path: esbuild then bundles the bot and resolves the bot's
+ * imports from the bot's own folder upwards (its node_modules). Content-addressed, so synth stays
+ * deterministic.
+ */
+export function bundlableEntry(entry: string): string {
+  const rel = path.relative(PROJECT_ROOT, entry);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return entry;
+  const source = `export { handler } from ${JSON.stringify(path.resolve(entry))};\n`;
+  const dir = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'contingency-entries', createHash('sha256').update(source).digest('hex').slice(0, 16));
+  const file = path.join(dir, 'index.ts');
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== source) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, source);
+  }
+  return file;
+}
+
+/**
+ * esbuild command hooks that write files into the bundle after esbuild ran. The content goes
+ * base64-encoded on the command line, so no shell quoting can alter it.
+ */
+function writeFilesHook(files: Record<string, string>): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) =>
+      Object.entries(files).map(
+        ([file, text]) =>
+          `node -e "require('fs').writeFileSync(process.argv[1], Buffer.from(process.argv[2], 'base64'))" "${path.join(outputDir, file)}" ${Buffer.from(text, 'utf8').toString('base64')}`,
+      ),
+  };
+}
 
 /** The esbuild options every project function is bundled with (locally, never in Docker). */
 export const PROJECT_BUNDLING = {
@@ -37,6 +79,14 @@ export interface ProjectFunctionProps {
   readonly serviceName: string;
   /** @default - none besides POWERTOOLS_SERVICE_NAME and NODE_OPTIONS */
   readonly environment?: Record<string, string>;
+  /**
+   * Configuration that grows with the plan, written as JSON files next to the bundled handler
+   * (read with `readBundledJson` from lambdas/shared/bundled.ts) instead of environment variables,
+   * whose 4 KB limit Lambda enforces only at deploy time. File name → value; values must be
+   * known at synth (no tokens). A change changes the code asset, so a new version deploys.
+   * @default - none
+   */
+  readonly bundledConfig?: Record<string, unknown>;
   /** @default Duration.minutes(1) */
   readonly timeout?: Duration;
   /** @default 256 */
@@ -68,6 +118,8 @@ export class ProjectFunction extends Construct {
   public readonly fn: NodejsFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  /** Files written next to the handler in the bundle: name → JSON text. */
+  public readonly bundledConfig: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     super(scope, id);
@@ -82,8 +134,16 @@ export class ProjectFunction extends Construct {
         description: props.roleDescription ?? props.description,
       });
     this.logGroup.grantWrite(this.role);
+    const entry = props.entry ?? path.join(LAMBDAS_DIR, props.handlerDir!, 'handler.ts');
+    const bundledConfig = props.bundledConfig ?? {};
+    for (const [file, value] of Object.entries(bundledConfig)) {
+      if (!/^[a-z0-9][a-z0-9.-]*\.json$/.test(file)) throw new Error(`${this.node.path}: bundledConfig file name must be lower-case letters, digits, dots and dashes ending in .json, got: ${file}`);
+      if (Token.isUnresolved(JSON.stringify(value))) throw new Error(`${this.node.path}: bundledConfig ${file} holds a token (a value known only at deploy time); put that value in an environment variable instead`);
+    }
+    /** The JSON files as they are written into the bundle (exposed for tests and checks). */
+    this.bundledConfig = Object.fromEntries(Object.entries(bundledConfig).map(([file, value]) => [file, JSON.stringify(value)]));
     this.fn = new NodejsFunction(this, 'Handler', {
-      entry: props.entry ?? path.join(LAMBDAS_DIR, props.handlerDir!, 'handler.ts'),
+      entry: bundlableEntry(entry),
       handler: 'handler',
       runtime: CHATBOT_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
@@ -95,7 +155,11 @@ export class ProjectFunction extends Construct {
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       description: props.description,
       environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: props.serviceName, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: { ...PROJECT_BUNDLING, externalModules: [...PROJECT_BUNDLING.externalModules] },
+      bundling: {
+        ...PROJECT_BUNDLING,
+        externalModules: [...PROJECT_BUNDLING.externalModules],
+        ...(Object.keys(this.bundledConfig).length ? { commandHooks: writeFilesHook(this.bundledConfig) } : {}),
+      },
     });
   }
 }

@@ -64,7 +64,7 @@ describe('schema rules', () => {
   });
   test('plan name format', () => expectIssue(patchedInput({ name: 'Acme Chat' }), 'name', /lower-case letters, digits or dashes/));
   test('region format', () => expectIssue(patchedInput({ regions: { standby: 'tokyo' } }), 'regions.standby', /AWS region code/));
-  test('dns name format', () => expectIssue(patchedInput({ dns: { name: 'Chat_Example' } }), 'dns.name', /lower-case DNS name/));
+  test('dns name format', () => expectIssue(patchedInput({ dns: { name: 'Chat_Example' } }), 'dns.name', /not a DNS name/));
   test('hosted zone id format', () =>
     expectIssue(patchedInput({ dns: { zone: { id: 'abc', name: 'acme-example.com' } } }), 'dns.zone', /.+/));
   test('function timeout stays under the API Gateway limit', () =>

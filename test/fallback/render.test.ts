@@ -13,7 +13,7 @@ describe('fallback content from the plan', () => {
     expect(html).toContain(`<h2>${plan.handoff.teamName.en}</h2>`);
     expect(html).toContain(`<dd class="hours">${escapeHtml(plan.handoff.hours.zh)}</dd>`);
     expect(html).toContain(`<dd class="hours">${escapeHtml(plan.handoff.hours.en)}</dd>`);
-    expect(html.match(/href="tel:\+85230000000"/g)).toHaveLength(2);
+    expect(html.match(/href="tel:\+85231000000"/g)).toHaveLength(2);
     expect(html.match(/href="https:\/\/support\.acme-example\.com\/live-chat"/g)).toHaveLength(2);
     expect(html.match(/mailto:support@acme-example\.com/g)).toHaveLength(2);
     expect(html).not.toMatch(/<script/i);
@@ -44,7 +44,7 @@ describe('fallback content from the plan', () => {
       reason: 'chatbot-unavailable',
       notice: plan.failover.fallbackNotice,
       team: plan.handoff.teamName,
-      phone: '+852 3000 0000',
+      phone: '+852 3100 0000',
       chatUrl: 'https://support.acme-example.com/live-chat',
       email: 'support@acme-example.com',
       hours: plan.handoff.hours,

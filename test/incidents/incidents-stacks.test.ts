@@ -4,6 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { IncidentRecorder } from '../../lib/incidents';
 import { responseAlarmName } from '../../lib/alerting';
+import { ProjectFunction } from '../../lib/shared/project-function';
+import { INCIDENT_TEMPLATES_FILE } from '../../contracts';
 import { loadedPlan } from '../helpers/plan';
 import { synthPlan, Synthesized } from '../helpers/synth';
 
@@ -102,12 +104,14 @@ describe('publisher in us-east-1', () => {
     expect(JSON.parse(esm.FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: ['EVENT'] } } } });
   });
 
-  test('gets the plan settings and templates in PUBLISH_CONFIG', () => {
+  test('gets the plan settings in PUBLISH_CONFIG and the templates in a file bundled with the handler, not the 4 KB environment', () => {
     const env = fnWith(s.templates.global, 'PUBLISH_CONFIG').props.Environment.Variables;
     const joined = JSON.stringify(env.PUBLISH_CONFIG);
     expect(joined).toContain('\\"confirmationMinutes\\":15');
     expect(joined).toContain('\\"historyLength\\":5');
-    expect(joined).toContain(plan.incidents.templates.emergency.title.en);
+    expect(joined).not.toContain(plan.incidents.templates.emergency.title.en);
+    const bundled = (s.stacks.global.incidents.node.findChild('Default') as ProjectFunction).bundledConfig;
+    expect(JSON.parse(bundled[INCIDENT_TEMPLATES_FILE]).levels.emergency.title.en).toBe(plan.incidents.templates.emergency.title.en);
   });
 
   test('may write only status.json to the site bucket and reports/ to the report bucket, and publish notices', () => {

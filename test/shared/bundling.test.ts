@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LAMBDAS_DIR } from '../../lib/shared';
+import { ProjectFunction } from '../../lib/shared/project-function';
 import { synthPlan } from '../helpers/synth';
 
 // The one real synth with bundling (other template tests skip it): esbuild runs locally (never
@@ -24,6 +25,10 @@ interface Bundle {
   readonly path: string;
   readonly service: string;
   readonly files: string[];
+  /** Configuration files the construct bundled next to the handler (ProjectFunction bundledConfig): name → expected JSON. */
+  readonly bundledConfig: Record<string, string>;
+  /** The same files as found in the asset. */
+  readonly bundledFiles: Record<string, string>;
   readonly code: string;
   readonly bytes: number;
   /** Inputs esbuild put in the bundle (from the source map), relative to the project root. */
@@ -46,6 +51,8 @@ beforeAll(() => {
       path: fn.node.path,
       service: res.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
       files: fs.readdirSync(dir).sort(),
+      bundledConfig: (fn.node.scope as ProjectFunction).bundledConfig,
+      bundledFiles: Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')])),
       code: fs.readFileSync(path.join(dir, 'index.js'), 'utf8'),
       bytes: fs.statSync(path.join(dir, 'index.js')).size,
       sources: map.sources.map((s) => path.relative(ROOT, path.resolve(dir, s))),
@@ -69,7 +76,9 @@ describe.each(Object.entries(EXPECTED))('%s', (service, expected) => {
 
   test('bundles its own handler: one index.js with its source map, minified', () => {
     for (const b of mine()) {
-      expect(b.files).toEqual(['index.js', 'index.js.map']);
+      expect(b.files).toEqual(['index.js', 'index.js.map', ...Object.keys(b.bundledConfig)].sort());
+      // Plan-sized configuration is a file next to the handler, byte for byte as the construct gave it.
+      expect(b.bundledFiles).toEqual(b.bundledConfig);
       expect(b.sources).toContain(`lambdas/${expected.dir}/handler.ts`);
       // Minified: a few very long lines, not thousands of short ones.
       expect(b.code.split('\n').filter((l) => l.trim() !== '').length).toBeLessThan(50);
@@ -106,4 +115,11 @@ describe.each(Object.entries(EXPECTED))('%s', (service, expected) => {
       expect(b.sources.some((s) => s.includes('node_modules/@aws-lambda-powertools/metrics/'))).toBe(true);
     }
   });
+});
+
+test('the publishing incident function carries the plan templates as a bundled file, not in its environment', () => {
+  const publishers = bundles.filter((b) => b.service === 'incidents' && Object.keys(b.bundledConfig).length > 0);
+  expect(publishers).toHaveLength(1);
+  expect(Object.keys(publishers[0].bundledFiles)).toEqual(['incident-templates.json']);
+  expect(JSON.parse(publishers[0].bundledFiles['incident-templates.json']).levels.severe.message.zh).toContain('{start}');
 });

@@ -182,7 +182,7 @@ describe('fallback site (global stack)', () => {
   test('the generated page and hand-off document are deployed, and the distribution invalidated', () => {
     const files = s.stacks.global.fallback.files;
     expect(Object.keys(files).sort()).toEqual(['fallback.css', 'favicon.svg', HANDOFF_DOCUMENT_PATH.slice(1), 'index.html'].sort());
-    expect(files['index.html']).toContain('+852 3000 0000');
+    expect(files['index.html']).toContain('+852 3100 0000');
     s.templates.global.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: true, DistributionPaths: ['/*'], DistributionId: { Ref: Match.anyValue() } });
   });
 });
