@@ -24,6 +24,15 @@ export function crossFieldIssues(plan: Plan): PlanIssue[] {
   if (plan.dns.name !== zoneName && !plan.dns.name.endsWith(`.${zoneName}`)) {
     add('dns.name', `"${plan.dns.name}" is not inside dns.zone.name ("${zoneName}"); use a name such as "chat.${zoneName}" or the zone that holds the name`);
   }
+  const statusName = plan.dns.statusName ?? `status.${plan.dns.name}`;
+  const statusKey = plan.dns.statusName ? 'dns.statusName' : 'dns.name';
+  if (!statusName.endsWith(`.${zoneName}`)) {
+    add(statusKey, `the status page name "${statusName}" is not below dns.zone.name ("${zoneName}"); set dns.statusName to a name such as "status.${zoneName}"`);
+  } else if (statusName === plan.dns.name) {
+    add('dns.statusName', `must differ from dns.name ("${plan.dns.name}"), which the chatbot API and its failover records use; use a name such as "status.${plan.dns.name}"`);
+  } else if (statusName.length > 64) {
+    add(statusKey, `the status page name "${statusName}" is ${statusName.length} characters; ACM certificates take at most 64: set dns.statusName to a shorter name such as "status.${zoneName}"`);
+  }
 
   try {
     new Intl.DateTimeFormat('en', { timeZone: plan.timeZone });

@@ -66,6 +66,13 @@ const audience = z
   })
   .strict();
 
+/**
+ * Route-level throttling of GET /health. Route 53 probes each region from every checker region
+ * about every 10 s (a few requests per second in all, two checks per region); 10/s with a burst of
+ * 20 leaves room for that and for operators, and keeps a /health flood from costing Lambda money.
+ */
+export const HEALTH_THROTTLE_DEFAULTS = { rateLimit: 10, burstLimit: 20 } as const;
+
 /** Keys of the runbooks an alert links to; one per indicator alarm family plus the response levels. */
 export const RUNBOOK_KEYS = [
   'api-latency',
@@ -89,6 +96,7 @@ export const RUNBOOK_KEYS = [
   'response-general',
   'restore-validation',
   'restore-silence',
+  'dropped-events',
 ] as const;
 export type RunbookKey = (typeof RUNBOOK_KEYS)[number];
 
@@ -276,6 +284,12 @@ export const planSchema = z
           .string()
           .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a lower-case DNS name such as "chat.example.com"' })
           .describe('The one public name customers use for the chatbot API'),
+        statusName: z
+          .string()
+          .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a lower-case DNS name such as "status.chat.example.com"' })
+          .max(64)
+          .optional()
+          .describe('Name of the customer status page, in the zone, at most 64 characters (ACM); default: status.<name>'),
         zone: z
           .union([
             z.object({ create: z.literal(true).describe('Create the public hosted zone'), name: z.string().min(3).describe('Zone name, e.g. example.com') }).strict(),
@@ -314,6 +328,13 @@ export const planSchema = z
           .object({
             rateLimit: z.number().int().min(1).default(50).describe('Steady-state requests per second per region'),
             burstLimit: z.number().int().min(1).default(100).describe('Burst bucket size per region'),
+            healthRateLimit: z
+              .number()
+              .int()
+              .min(1)
+              .default(HEALTH_THROTTLE_DEFAULTS.rateLimit)
+              .describe('GET /health requests per second per region, throttled apart from /chat so a flood of chat requests cannot fail the Route 53 health checks'),
+            healthBurstLimit: z.number().int().min(1).default(HEALTH_THROTTLE_DEFAULTS.burstLimit).describe('Burst bucket of GET /health per region'),
           })
           .strict()
           .prefault({})
