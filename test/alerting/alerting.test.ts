@@ -115,7 +115,8 @@ describe('alarms', () => {
       expect(r.Properties.AlarmDescription).toMatch(/^\[(General|Important|Emergency) warning .+\] .+\n.+/);
     }
     // 11 indicators × 3 levels + 3 burn tiers × (2 windows + 1 composite) + 2 response levels + 2 restore-test alarms
-    expect(tagged).toBe(33 + 9 + 2 + 2);
+    // + 2 dead-letter alarms (incident events, restore-job events)
+    expect(tagged).toBe(33 + 9 + 2 + 2 + 2);
   });
 
   test('the restore-test alarms (issue 5) alarm and recover through the important topic', () => {
