@@ -6,8 +6,9 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { E164, LEVEL_LABELS, perLevel, WARNING_LEVELS, WarningLevel } from '../config';
 
-/** Message attribute the notifier sets on formatted alerts (lambdas/notify/notify.ts FORMATTED_ATTRIBUTE). */
-export const FORMATTED_ATTRIBUTE = 'contingency_formatted';
+import { FORMATTED_ATTRIBUTE } from '../../contracts';
+/** Message attribute the notifier sets on formatted alerts (contracts/names.ts). */
+export { FORMATTED_ATTRIBUTE };
 
 /** The CloudWatch service principal, the only one allowed to publish to (and use the key of) the warning topics. */
 export const CLOUDWATCH_PRINCIPAL = 'cloudwatch.amazonaws.com';
