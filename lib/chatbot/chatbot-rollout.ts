@@ -3,6 +3,16 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { RolloutStrategy } from '../config/schema';
+
+/** The CodeDeploy deployment configuration of each plan rollout strategy. */
+export const ROLLOUT_CONFIGS: Record<RolloutStrategy, codedeploy.ILambdaDeploymentConfig> = {
+  'canary-10-percent-5-minutes': codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+  'canary-10-percent-15-minutes': codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_15MINUTES,
+  'linear-10-percent-every-minute': codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE,
+  // Still through CodeDeploy: a failed deployment rolls back; there is no canary window for alarms.
+  'all-at-once': codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
+};
 
 /** CodeDeploy takes at most 10 alarms per deployment group. */
 export const MAX_ROLLOUT_ALARMS = 10;

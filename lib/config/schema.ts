@@ -74,6 +74,10 @@ const audience = z
  */
 export const HEALTH_THROTTLE_DEFAULTS = { rateLimit: 10, burstLimit: 20 } as const;
 
+/** Rollout strategies of a new chatbot version (CodeDeploy's predefined Lambda deployment configurations). */
+export const ROLLOUT_STRATEGIES = ['canary-10-percent-5-minutes', 'canary-10-percent-15-minutes', 'linear-10-percent-every-minute', 'all-at-once'] as const;
+export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
+
 /** Keys of the runbooks an alert links to; one per indicator alarm family plus the response levels. */
 export const RUNBOOK_KEYS = [
   'api-latency',
@@ -325,6 +329,10 @@ export const planSchema = z
           .min(0)
           .default(0)
           .describe('Provisioned concurrency on the live alias; default 0 (no standing cost)'),
+        rollout: z
+          .enum(ROLLOUT_STRATEGIES)
+          .default('canary-10-percent-5-minutes')
+          .describe('How a new bot version reaches the live alias in each region (CodeDeploy), rolled back automatically on the region\'s important chatbot alarms'),
         throttle: z
           .object({
             rateLimit: z.number().int().min(1).default(50).describe('Steady-state requests per second per region'),

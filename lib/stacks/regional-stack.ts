@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
 import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
-import { ChatbotApi, ChatbotDataKey, ChatbotRollout, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
+import { ChatbotApi, ChatbotDataKey, ChatbotRollout, ChatbotTable, KnowledgeBaseSeed, ROLLOUT_CONFIGS } from '../chatbot';
 import type { Plan, RunbookKey } from '../config';
 import { DROPPED_EVENTS_LEVEL } from '../shared';
 import { RegionalEndpoint } from '../failover';
@@ -140,7 +140,12 @@ export class RegionalStack extends ContingencyStack {
     this.indicators = new IndicatorAlarms(this, 'Indicators', { plan, alerting: this.alerting, chatbot: this.chatbot, table: this.table });
     this.rollout = new ChatbotRollout(this, 'Rollout', {
       alias: this.chatbot.alias,
+      deploymentConfig: ROLLOUT_CONFIGS[plan.chatbot.rollout],
       alarms: ROLLBACK_INDICATORS.map((key) => this.indicators.alarms[key].important),
+    });
+    new CfnOutput(this, 'RolloutDeploymentGroup', {
+      value: `${this.rollout.deploymentGroup.application.applicationName}/${this.rollout.deploymentGroup.deploymentGroupName}`,
+      description: 'CodeDeploy application/deployment group that rolls out the chatbot in this region (watch or stop a rollout there)',
     });
     this.burnRates = new BurnRateAlarms(this, 'BurnRates', { plan, alerting: this.alerting, api: this.chatbot.api });
     this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {

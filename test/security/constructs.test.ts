@@ -2,7 +2,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotRollout, MAX_ROLLOUT_ALARMS } from '../../lib/chatbot';
+import { ChatbotRollout, MAX_ROLLOUT_ALARMS, ROLLOUT_CONFIGS } from '../../lib/chatbot';
+import { ROLLOUT_STRATEGIES } from '../../lib/config/schema';
 import { StatusPage } from '../../lib/incidents';
 import { DeadLetters } from '../../lib/shared';
 
@@ -30,6 +31,18 @@ describe('ChatbotRollout', () => {
     expect(() => new ChatbotRollout(s2, 'R', { alias: alias(s2), alarms: [] })).toThrow(/got: 0/);
     const s3 = stack();
     expect(() => new ChatbotRollout(s3, 'R', { alias: alias(s3), alarms: alarms(s3, MAX_ROLLOUT_ALARMS) })).not.toThrow();
+  });
+});
+
+describe('rollout strategies', () => {
+  test('every plan strategy maps to the CodeDeploy configuration of its name', () => {
+    const names = Object.fromEntries(ROLLOUT_STRATEGIES.map((st) => [st, stack().resolve(ROLLOUT_CONFIGS[st].deploymentConfigName)]));
+    expect(names).toEqual({
+      'canary-10-percent-5-minutes': 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+      'canary-10-percent-15-minutes': 'CodeDeployDefault.LambdaCanary10Percent15Minutes',
+      'linear-10-percent-every-minute': 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+      'all-at-once': 'CodeDeployDefault.LambdaAllAtOnce',
+    });
   });
 });
 

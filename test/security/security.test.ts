@@ -288,5 +288,12 @@ describe('safe deployments: canary with automatic rollback on the region\'s impo
     // The live alias is shifted by CodeDeploy, through this group.
     const alias = t.findResources('AWS::Lambda::Alias')[idOf(stack, stack.chatbot.alias)];
     expect(alias.UpdatePolicy.CodeDeployLambdaAliasUpdate.DeploymentGroupName).toEqual({ Ref: groupId });
+    expect(t.findOutputs('RolloutDeploymentGroup').RolloutDeploymentGroup).toBeDefined();
+  });
+
+  test('the plan chooses the strategy (chatbot.rollout)', () => {
+    const linear = synthPlan(loadedPlan({ chatbot: { rollout: 'linear-10-percent-every-minute' } }));
+    const [, group] = resources(linear.templates.primary, 'AWS::CodeDeploy::DeploymentGroup')[0];
+    expect(group.Properties.DeploymentConfigName).toBe('CodeDeployDefault.LambdaLinear10PercentEvery1Minute');
   });
 });
