@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { AUDIENCE_NAMES, LEVEL_LABELS, perLevel, Plan, RunbookKey, WarningLevel } from '../config';
 import { runbookText } from './catalogue';
 import { Notifier, WebhookChannel } from './notifier';
-import { DirectRecipients, WarningTopics } from './warning-topics';
+import { DirectRecipients, eventBridgePublisher, WarningTopics } from './warning-topics';
 
 /** Tag every alarm carries with its warning level. */
 export const LEVEL_TAG = 'contingency:warning-level';
@@ -99,10 +99,11 @@ export class Alerting extends Construct {
       ...(plan.alerting.voice ? { voice: { ...plan.alerting.voice, phones: plan.alerting.voice.phones.length ? plan.alerting.voice.phones : ops.sms } } : {}),
     });
     if (props.healthServices?.length) {
+      const healthTopic = this.topics.topics[plan.alerting.healthEventLevel];
       new events.Rule(this, 'AwsHealth', {
         description: `AWS Health issues for ${props.healthServices.join(', ')} → ${plan.alerting.healthEventLevel} warning`,
         eventPattern: { source: ['aws.health'], detailType: ['AWS Health Event'], detail: { service: [...props.healthServices], eventTypeCategory: ['issue'] } },
-        targets: [new targets.SnsTopic(this.topics.topics[plan.alerting.healthEventLevel])],
+        targets: [new targets.SnsTopic(healthTopic, { role: eventBridgePublisher(this, 'AwsHealthPublisher', healthTopic) })],
       });
     }
   }

@@ -6,7 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { METRICS_NAMESPACE, restoreValidatorConfig } from '../../contracts';
+import { DeadLetters } from '../shared/dead-letters';
 import { functionEnvironment } from '../shared/function-environment';
 import { ProjectFunction } from '../shared/project-function';
 
@@ -25,6 +27,17 @@ export interface RestoreValidatorProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/**
+ * Prefix of the tables AWS Backup restore testing creates for DynamoDB (`targetTableName` is
+ * inferred as this prefix plus a random value and is not overridable).
+ */
+export const RESTORE_TEST_TABLE_PREFIX = 'awsbackup-restore-test-';
+
+/** ARN pattern of the restore-test tables in the stack's account and region. */
+export function restoredTablesArn(stack: Stack): string {
+  return stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: `${RESTORE_TEST_TABLE_PREFIX}*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+}
+
 /** Name of the metric namespace the backup functions publish to (Powertools, EMF). */
 export const BACKUP_METRICS_NAMESPACE = METRICS_NAMESPACE;
 
@@ -36,6 +49,8 @@ export const BACKUP_METRICS_NAMESPACE = METRICS_NAMESPACE;
 export class RestoreValidator extends Construct {
   public readonly function: ProjectFunction;
   public readonly rule: events.Rule;
+  /** Where dropped restore-job events land (target DLQ and on-failure destination); wire `deadLetters.alarm` to a warning level. */
+  public readonly deadLetters: DeadLetters;
 
   constructor(scope: Construct, id: string, props: RestoreValidatorProps) {
     super(scope, id);
@@ -60,12 +75,15 @@ export class RestoreValidator extends Construct {
     });
     const role = this.function.role;
     props.sourceTable.grant(role, 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query');
-    // Restore testing names the restored table itself; the validator may only read tables in this
-    // account and region, and can decrypt only what the chatbot key encrypts.
+    // Restore testing names the restored DynamoDB table itself: `targetTableName` is inferred as
+    // "awsbackup-restore-test-" plus a random value and is not among the overridable restore
+    // metadata (AWS Backup guide, "Restore testing inferred metadata"). The validator may read only
+    // tables with that prefix in this account and region, and decrypt only what the chatbot key
+    // encrypts (the restore is made with it through restoreMetadataOverrides).
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query'],
-        resources: [Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        resources: [restoredTablesArn(Stack.of(this))],
       }),
     );
     props.key.grantDecrypt(role);
@@ -81,8 +99,8 @@ export class RestoreValidator extends Construct {
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     Validations.of(role).acknowledge(
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:${region}:${account}:table/*]`,
-        reason: 'AWS Backup restore testing chooses the restored table name; read-only (DescribeTable/Scan/Query) in this account and region, and the data is readable only with the chatbot key.',
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:${region}:${account}:table/${RESTORE_TEST_TABLE_PREFIX}*]`,
+        reason: `AWS Backup restore testing names each restored table "${RESTORE_TEST_TABLE_PREFIX}<random>" and the name cannot be overridden; read-only (DescribeTable/Scan/Query) on that prefix in this account and region, and readable only with the chatbot key.`,
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -90,6 +108,8 @@ export class RestoreValidator extends Construct {
       },
     );
 
+    this.deadLetters = new DeadLetters(this, 'DeadLetters', { purpose: 'restore-job events' });
+    this.function.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetters.queue) });
     this.rule = new events.Rule(this, 'RestoreJobDone', {
       description: 'Restore-test job of the chatbot restore-testing plan finished: validate it',
       eventPattern: {
@@ -100,7 +120,7 @@ export class RestoreValidator extends Construct {
           restoreTestingPlanArn: [props.restoreTestingPlanArn],
         },
       },
-      targets: [new targets.LambdaFunction(this.function.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      targets: [new targets.LambdaFunction(this.function.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: this.deadLetters.queue })],
     });
   }
 }

@@ -9,6 +9,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { chatbotConfig, HandoffContacts } from '../../contracts';
+import { HEALTH_THROTTLE_DEFAULTS } from '../config/schema';
 import { functionEnvironment } from '../shared/function-environment';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 
@@ -16,6 +17,9 @@ export { CHATBOT_RUNTIME } from '../shared/project-function';
 
 /** Action wildcards in CDK's KMS grants (kms:GenerateDataKey*, kms:ReEncrypt*); always scoped to one key ARN. */
 export const KMS_GRANT_WILDCARDS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] as const;
+
+/** Route key of the health check route, throttled on its own. */
+export const HEALTH_ROUTE_KEY = 'GET /health';
 
 /** Reference bot handler shipped with this project. */
 export const REFERENCE_BOT_ENTRY = path.join(LAMBDAS_DIR, 'chatbot', 'handler.ts');
@@ -44,6 +48,11 @@ export interface ChatbotApiProps {
   readonly rateLimit?: number;
   /** Stage throttling: burst bucket. @default 100 */
   readonly burstLimit?: number;
+  /**
+   * Route-level throttling of `GET /health`, a bucket of its own: a flood of /chat requests cannot
+   * exhaust it and fail the Route 53 health checks. @default HEALTH_THROTTLE_DEFAULTS (10/s, burst 20)
+   */
+  readonly healthThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Retention of function and access logs. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** Fixed token in the healthy /health body. @default 'CHATBOT_HEALTHY' */
@@ -76,6 +85,9 @@ export class ChatbotApi extends Construct {
     const errors: string[] = [];
     if (!Token.isUnresolved(rateLimit) && rateLimit < 1) errors.push(`rateLimit must be at least 1, got: ${rateLimit}`);
     if (!Token.isUnresolved(burstLimit) && burstLimit < rateLimit) errors.push(`burstLimit must be at least rateLimit (${rateLimit}), got: ${burstLimit}`);
+    const health = props.healthThrottle ?? HEALTH_THROTTLE_DEFAULTS;
+    if (health.rateLimit < 1) errors.push(`healthThrottle.rateLimit must be at least 1, got: ${health.rateLimit}`);
+    if (health.burstLimit < health.rateLimit) errors.push(`healthThrottle.burstLimit must be at least healthThrottle.rateLimit (${health.rateLimit}), got: ${health.burstLimit}`);
     if (props.reservedConcurrency !== undefined && provisioned > props.reservedConcurrency) {
       errors.push(`provisionedConcurrency must not exceed reservedConcurrency (${props.reservedConcurrency}), got: ${provisioned}`);
     }
@@ -146,6 +158,11 @@ export class ChatbotApi extends Construct {
         ),
       },
     });
+
+    // GET /health gets its own token bucket (route settings override the stage default per route).
+    (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = {
+      [HEALTH_ROUTE_KEY]: { ThrottlingRateLimit: health.rateLimit, ThrottlingBurstLimit: health.burstLimit },
+    };
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',

@@ -1,3 +1,4 @@
 export * from './chatbot-data';
 export * from './chatbot-api';
 export * from './knowledge-base-seed';
+export * from './chatbot-rollout';

@@ -40,6 +40,19 @@ export const CORE_RULES: readonly PlanRule[] = [
       add('dns.name', `"${plan.dns.name}" is not inside dns.zone.name ("${zoneName}"); use a name such as "chat.${zoneName}" or the zone that holds the name`);
     }
   }),
+  rule('status-name-in-zone', (plan, add) => {
+    const zoneName = zoneNameOf(plan);
+    const name = plan.dns.name.toLowerCase();
+    const statusName = (plan.dns.statusName ?? `status.${name}`).toLowerCase();
+    const statusKey = plan.dns.statusName ? 'dns.statusName' : 'dns.name';
+    if (!statusName.endsWith(`.${zoneName}`)) {
+      add(statusKey, `the status page name "${statusName}" is not below dns.zone.name ("${zoneName}"); set dns.statusName to a name such as "status.${zoneName}"`);
+    } else if (statusName === name) {
+      add('dns.statusName', `must differ from dns.name ("${name}"), which the chatbot API and its failover records use; use a name such as "status.${name}"`);
+    } else if (statusName.length > 64) {
+      add(statusKey, `the status page name "${statusName}" is ${statusName.length} characters; ACM certificates take at most 64: set dns.statusName to a shorter name such as "status.${zoneName}"`);
+    }
+  }),
   rule('time-zone', (plan, add) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: plan.timeZone });

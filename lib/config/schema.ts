@@ -82,6 +82,17 @@ const audience = z
   })
   .strict();
 
+/**
+ * Route-level throttling of GET /health. Route 53 probes each region from every checker region
+ * about every 10 s (a few requests per second in all, two checks per region); 10/s with a burst of
+ * 20 leaves room for that and for operators, and keeps a /health flood from costing Lambda money.
+ */
+export const HEALTH_THROTTLE_DEFAULTS = { rateLimit: 10, burstLimit: 20 } as const;
+
+/** Rollout strategies of a new chatbot version (CodeDeploy's predefined Lambda deployment configurations). */
+export const ROLLOUT_STRATEGIES = ['canary-10-percent-5-minutes', 'canary-10-percent-15-minutes', 'linear-10-percent-every-minute', 'all-at-once'] as const;
+export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
+
 /** Keys of the runbooks an alert links to; one per indicator alarm family plus the response levels. */
 export const RUNBOOK_KEYS = [
   'api-latency',
@@ -105,6 +116,7 @@ export const RUNBOOK_KEYS = [
   'response-general',
   'restore-validation',
   'restore-silence',
+  'dropped-events',
 ] as const;
 export type RunbookKey = (typeof RUNBOOK_KEYS)[number];
 
@@ -312,6 +324,10 @@ export const planSchema = z
     dns: z
       .object({
         name: dnsName('chat.example.com').describe('The one public name customers use for the chatbot API (case-insensitive; stored lower-case)'),
+        statusName: dnsName('status.chat.example.com')
+          .refine((v) => v.length <= 64, { message: 'must be at most 64 characters (ACM certificate names)' })
+          .optional()
+          .describe('Name of the customer status page, in the zone, at most 64 characters (ACM); default: status.<name>'),
         zone: z
           .union([
             z.object({ create: z.literal(true).describe('Create the public hosted zone'), name: dnsName('example.com').describe('Zone name, e.g. example.com') }).strict(),
@@ -346,10 +362,21 @@ export const planSchema = z
           .min(0)
           .default(0)
           .describe('Provisioned concurrency on the live alias; default 0 (no standing cost)'),
+        rollout: z
+          .enum(ROLLOUT_STRATEGIES)
+          .default('canary-10-percent-5-minutes')
+          .describe('How a new bot version reaches the live alias in each region (CodeDeploy), rolled back automatically on the region\'s important chatbot alarms'),
         throttle: z
           .object({
             rateLimit: z.number().int().min(1).default(50).describe('Steady-state requests per second per region'),
             burstLimit: z.number().int().min(1).default(100).describe('Burst bucket size per region'),
+            healthRateLimit: z
+              .number()
+              .int()
+              .min(1)
+              .default(HEALTH_THROTTLE_DEFAULTS.rateLimit)
+              .describe('GET /health requests per second per region, throttled apart from /chat so a flood of chat requests cannot fail the Route 53 health checks'),
+            healthBurstLimit: z.number().int().min(1).default(HEALTH_THROTTLE_DEFAULTS.burstLimit).describe('Burst bucket of GET /health per region'),
           })
           .strict()
           .prefault({})

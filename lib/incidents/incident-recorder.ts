@@ -6,12 +6,15 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
+import { DeadLetters } from '../shared/dead-letters';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { bucketObjectsFinding } from '../site/static-site';
 import {
@@ -86,6 +89,12 @@ export class IncidentRecorder extends Construct {
   public readonly alarmRule?: events.Rule;
   public readonly failoverRule: events.Rule;
   public readonly scheduleRule?: events.Rule;
+  /**
+   * Where dropped incident events land: the dead-letter queue of every EventBridge target, the
+   * on-failure destination of the function's asynchronous invocations and of the stream mapping.
+   * Wire `deadLetters.alarm` to a warning level.
+   */
+  public readonly deadLetters: DeadLetters;
 
   constructor(scope: Construct, id: string, props: IncidentRecorderProps) {
     super(scope, id);
@@ -140,7 +149,12 @@ export class IncidentRecorder extends Construct {
     if (p) props.table.grantReadWriteData(this.fn);
     else props.table.grant(this.fn, 'dynamodb:PutItem');
 
-    const target = new targets.LambdaFunction(this.fn, { retryAttempts: 20, maxEventAge: Duration.hours(6) });
+    this.deadLetters = new DeadLetters(this, 'DeadLetters', { purpose: 'incident events' });
+    const deadLetterQueue = this.deadLetters.queue;
+    // Events EventBridge cannot deliver go to the target's DLQ; events the function fails on after
+    // Lambda's retries go to the on-failure destination: the same queue, one alarm.
+    this.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(deadLetterQueue) });
+    const target = new targets.LambdaFunction(this.fn, { retryAttempts: 20, maxEventAge: Duration.hours(6), deadLetterQueue });
     if (alarms.length) {
       this.alarmRule = new events.Rule(this, 'AlarmChanges', {
         description: 'Response-level alarm state changes → incident log',
@@ -165,7 +179,7 @@ export class IncidentRecorder extends Construct {
       this.scheduleRule = new events.Rule(this, 'Schedule', {
         description: 'Publishes the status page and closes incidents whose recovery held',
         schedule: events.Schedule.rate(p.interval ?? Duration.minutes(1)),
-        targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0 })],
+        targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0, deadLetterQueue })],
       });
       if (!props.table.tableStreamArn) throw new Error(`${this.node.path}: publishing needs the incident table's stream (create the table with a stream)`);
       props.table.grantStreamRead(this.fn);
@@ -176,6 +190,8 @@ export class IncidentRecorder extends Construct {
         maxBatchingWindow: Duration.seconds(1),
         retryAttempts: 3,
         bisectBatchOnError: true,
+        // A batch that still fails after the retries: its stream position lands in the queue.
+        onFailure: new SqsDlq(deadLetterQueue),
         // Only new log entries (written here or replicated from the other regions) trigger a publish.
         filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.isEqual(INCIDENT_KEYS.eventPk) } } } })],
       });

@@ -1,5 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -14,6 +17,13 @@ export interface StatusPageProps {
   readonly timeZone: string;
   /** How long post-incident reports are kept. @default Duration.days(3650) (ten years) */
   readonly reportRetention?: Duration;
+  /**
+   * The page's own name (e.g. `status.chat.example.com`) and the hosted zone holding it: the page is
+   * served there with its own DNS-validated certificate and TLS 1.2 minimum (TLSv1.2_2021), and the
+   * zone gets A/AAAA alias records. Must be created in us-east-1 (CloudFront certificates).
+   * @default - the *.cloudfront.net name, whose certificate CloudFront fixes (TLS 1.0 floor)
+   */
+  readonly domain?: { readonly name: string; readonly zone: route53.IHostedZone };
 }
 
 /**
@@ -26,9 +36,32 @@ export class StatusPage extends Construct {
   public readonly noticeTopic: sns.Topic;
   public readonly noticeKey: kms.Key;
   public readonly reports: s3.Bucket;
+  /**
+   * Customer-managed key (rotated, retained) of the report bucket: post-incident reports are kept
+   * ten years, and who may read them is decided in this key's policy, not only the bucket's.
+   */
+  public readonly reportsKey: kms.Key;
+  /** The page's certificate, when it has its own name. */
+  public readonly certificate?: acm.Certificate;
+  /** https URL customers open: the page's own name when given, else the distribution's. */
+  public readonly url: string;
 
   constructor(scope: Construct, id: string, props: StatusPageProps) {
     super(scope, id);
+    const domain = props.domain;
+    if (domain && !Token.isUnresolved(domain.name)) {
+      const problems: string[] = [];
+      if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain.name)) problems.push(`domain.name must be a lower-case DNS name such as "status.chat.example.com", got: ${domain.name}`);
+      // ACM refuses a first domain name longer than 64 characters.
+      if (domain.name.length > 64) problems.push(`domain.name must be at most 64 characters (ACM's limit for a certificate's first name), got ${domain.name.length}: ${domain.name}`);
+      if (problems.length) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
+    }
+    if (domain) {
+      this.certificate = new acm.Certificate(this, 'Certificate', {
+        domainName: domain.name,
+        validation: acm.CertificateValidation.fromDns(domain.zone),
+      });
+    }
     this.site = new StaticSite(this, 'Site', {
       purpose: 'customer status page',
       files: renderStatusSite(props.texts, props.timeZone),
@@ -36,7 +69,14 @@ export class StatusPage extends Construct {
       dynamicMaxTtl: Duration.seconds(STATUS_MAX_AGE_SECONDS),
       // Not the fallback site's size: each site's deployment needs its own handler (and role).
       deploymentMemoryMb: 256,
+      ...(domain && this.certificate ? { domainNames: [domain.name], certificate: this.certificate } : {}),
     });
+    if (domain) {
+      const target = route53.RecordTarget.fromAlias(new route53Targets.CloudFrontTarget(this.site.distribution));
+      new route53.ARecord(this, 'AliasA', { zone: domain.zone, recordName: domain.name, target });
+      new route53.AaaaRecord(this, 'AliasAAAA', { zone: domain.zone, recordName: domain.name, target });
+    }
+    this.url = domain ? `https://${domain.name}` : this.site.url;
     this.noticeKey = new kms.Key(this, 'NoticeKey', {
       description: 'Encrypts customer incident notices',
       enableKeyRotation: true,
@@ -47,8 +87,17 @@ export class StatusPage extends Construct {
       masterKey: this.noticeKey,
       enforceSSL: true,
     });
+    this.reportsKey = new kms.Key(this, 'ReportsKey', {
+      description: 'Encrypts post-incident reports (kept ten years)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Same logical id as before: switching SSE-S3 to SSE-KMS is an in-place bucket update; objects
+    // written before keep SSE-S3 until rewritten.
     this.reports = new s3.Bucket(this, 'Reports', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.reportsKey,
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,

@@ -1,2 +1,3 @@
 export * from './project-function';
+export * from './dead-letters';
 export * from './function-environment';

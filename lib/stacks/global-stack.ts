@@ -4,6 +4,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { PHYSICAL_NAMES } from '../../contracts';
 import { ContingencyStack } from './contingency-stack';
+import { DROPPED_EVENTS_LEVEL } from '../shared';
 import { Alerting, responseAlarmName } from '../alerting';
 import type { Plan } from '../config';
 import { FallbackSite } from '../fallback';
@@ -21,6 +22,11 @@ export interface GlobalStackProps extends StackProps {
 /** Physical name of the incident global table, shared by its replicas in every region. */
 export function incidentTableName(plan: Plan): string {
   return PHYSICAL_NAMES.incidentTable(plan.name);
+}
+
+/** The status page's own name: the plan's `dns.statusName`, else `status.<dns.name>`. */
+export function statusPageName(plan: Plan): string {
+  return plan.dns.statusName ?? `status.${plan.dns.name}`;
 }
 
 /** AWS Health service codes of the global services the plan uses (reported in us-east-1). */
@@ -77,7 +83,11 @@ export class GlobalStack extends ContingencyStack {
       tableName: incidentTableName(plan),
       replicaRegions: [plan.regions.primary, plan.regions.standby].filter((r) => r !== this.region),
     });
-    this.statusPage = new StatusPage(this, 'StatusPage', { texts: statusPageTexts(plan), timeZone: plan.timeZone });
+    this.statusPage = new StatusPage(this, 'StatusPage', {
+      texts: statusPageTexts(plan),
+      timeZone: plan.timeZone,
+      domain: { name: statusPageName(plan), zone: this.hostedZone },
+    });
     this.incidents = new IncidentRecorder(this, 'Incidents', {
       table: this.incidentTable.table,
       responseAlarms: [...healthResponse, ...(props.responseAlarms ?? [])],
@@ -93,10 +103,11 @@ export class GlobalStack extends ContingencyStack {
         lookbackDays: inc.lookbackDays,
         historyLength: inc.historyLength,
         noticeMaxAgeMinutes: inc.noticeMaxAgeMinutes,
-        pageUrl: this.statusPage.site.url,
+        pageUrl: this.statusPage.url,
       },
     });
-    new CfnOutput(this, 'StatusPageUrl', { value: this.statusPage.site.url, description: 'Customer status page' });
+    this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)');
+    new CfnOutput(this, 'StatusPageUrl', { value: this.statusPage.url, description: 'Customer status page' });
     new CfnOutput(this, 'StatusBucketName', { value: this.statusPage.site.bucket.bucketName, description: 'scripts/incident.ts --bucket' });
     new CfnOutput(this, 'ReportBucketName', { value: this.statusPage.reports.bucketName, description: 'scripts/incident.ts --report-bucket; post-incident reports under reports/' });
     new CfnOutput(this, 'NoticeTopicArn', { value: this.statusPage.noticeTopic.topicArn, description: 'Customer notice topic; scripts/incident.ts --topic-arn' });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -8,8 +8,9 @@ import { PHYSICAL_NAMES } from '../../contracts';
 import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
 import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
-import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
-import type { Plan } from '../config';
+import { ChatbotApi, ChatbotDataKey, ChatbotRollout, ChatbotTable, KnowledgeBaseSeed, ROLLOUT_CONFIGS } from '../chatbot';
+import type { Plan, RunbookKey } from '../config';
+import { DROPPED_EVENTS_LEVEL } from '../shared';
 import { RegionalEndpoint } from '../failover';
 import { IncidentRecorder, ResponseAlarm, responseAlarmsOf } from '../incidents';
 import { incidentTableName } from './global-stack';
@@ -34,6 +35,13 @@ export interface RegionalStackProps extends StackProps {
    */
   readonly responseAlarms?: ResponseAlarm[];
 }
+
+/**
+ * Indicator alarms (important level) that roll a chatbot deployment back when one fires during the
+ * canary: the software-anomaly family and the two latency ones, all about the bot itself. Regional
+ * only (CodeDeploy reads alarms of its own region) and metric alarms (not composites).
+ */
+export const ROLLBACK_INDICATORS: readonly RunbookKey[] = ['error-rate', 'function-errors', 'unhandled-errors', 'api-latency', 'function-duration'];
 
 /** AWS Health service codes of what the chatbot uses in its region. */
 export const REGIONAL_HEALTH_SERVICES = ['APIGATEWAY', 'LAMBDA', 'DYNAMODB', 'KMS', 'SNS', 'CLOUDWATCH', 'EVENTS', 'SECRETSMANAGER'];
@@ -62,6 +70,8 @@ export class RegionalStack extends ContingencyStack {
   public readonly burnRates: BurnRateAlarms;
   public readonly responseLevels: ResponseLevels;
   public readonly incidents: IncidentRecorder;
+  /** Canary rollout of new chatbot versions with automatic rollback on this region's alarms. */
+  public readonly rollout: ChatbotRollout;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -95,6 +105,7 @@ export class RegionalStack extends ContingencyStack {
       provisionedConcurrency: plan.chatbot.provisionedConcurrency,
       rateLimit: plan.chatbot.throttle.rateLimit,
       burstLimit: plan.chatbot.throttle.burstLimit,
+      healthThrottle: { rateLimit: plan.chatbot.throttle.healthRateLimit, burstLimit: plan.chatbot.throttle.healthBurstLimit },
       logRetention: plan.chatbot.logRetentionDays,
       healthToken: plan.chatbot.healthToken,
       matchThreshold: plan.chatbot.matchThreshold,
@@ -126,7 +137,17 @@ export class RegionalStack extends ContingencyStack {
     // Restore tests report at the important level (plan §6.2.1: recoverability checked regularly).
     this.alerting.addAlarm(this.backup.alarms.validationFailed, this.backup.level, 'restore-validation', 'Restore test failed');
     this.alerting.addAlarm(this.backup.alarms.silence, this.backup.level, 'restore-silence', 'No successful restore test within the plan period');
+    this.alerting.addAlarm(this.backup.validator.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Restore-test events were dropped (dead-letter queue)');
     this.indicators = new IndicatorAlarms(this, 'Indicators', { plan, alerting: this.alerting, chatbot: this.chatbot, table: this.table });
+    this.rollout = new ChatbotRollout(this, 'Rollout', {
+      alias: this.chatbot.alias,
+      deploymentConfig: ROLLOUT_CONFIGS[plan.chatbot.rollout],
+      alarms: ROLLBACK_INDICATORS.map((key) => this.indicators.alarms[key].important),
+    });
+    new CfnOutput(this, 'RolloutDeploymentGroup', {
+      value: `${this.rollout.deploymentGroup.application.applicationName}/${this.rollout.deploymentGroup.deploymentGroupName}`,
+      description: 'CodeDeploy application/deployment group that rolls out the chatbot in this region (watch or stop a rollout there)',
+    });
     this.burnRates = new BurnRateAlarms(this, 'BurnRates', { plan, alerting: this.alerting, api: this.chatbot.api });
     this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
       alerting: this.alerting,
@@ -144,5 +165,6 @@ export class RegionalStack extends ContingencyStack {
       retentionDays: plan.incidents.retentionDays,
       logRetention: plan.chatbot.logRetentionDays,
     });
+    this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)');
   }
 }

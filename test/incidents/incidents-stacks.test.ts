@@ -180,12 +180,14 @@ describe('status page and notices', () => {
     });
   });
 
-  test('all three buckets block public access, are encrypted and TLS-only', () => {
+  test('all three buckets block public access, are encrypted and TLS-only; the reports bucket with its own key', () => {
     const buckets = s.templates.global.findResources('AWS::S3::Bucket');
     expect(Object.keys(buckets).length).toBeGreaterThanOrEqual(3);
-    for (const b of Object.values(buckets) as any[]) {
+    const reportsId = s.stacks.global.getLogicalId(s.stacks.global.statusPage.reports.node.defaultChild as never);
+    for (const [id, b] of Object.entries(buckets) as [string, any][]) {
       expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-      expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      const sse = b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault;
+      expect(sse.SSEAlgorithm).toBe(id === reportsId ? 'aws:kms' : 'AES256');
     }
     const policies = Object.values(s.templates.global.findResources('AWS::S3::BucketPolicy')) as any[];
     for (const id of Object.keys(buckets)) {
