@@ -8,7 +8,7 @@ import { requireEnv } from '../shared/env';
 import { createPowertools } from '../shared/powertools';
 import type { NotifierConfig } from './message';
 import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from './metrics';
-import { AlertOutcome, handleTopicMessage, NotifierDeps, tick } from './notify';
+import { AlertOutcome, handleTopicMessage, NotifierDeps, outcomeLogLines, tick } from './notify';
 
 const { logger, metrics } = createPowertools('notifier');
 const cfg = JSON.parse(requireEnv('NOTIFIER_CONFIG')) as NotifierConfig;
@@ -16,17 +16,8 @@ const deps: NotifierDeps = { cfg, sns: new SNSClient({}), secrets: new SecretsMa
 
 
 function record(outcome: AlertOutcome): number {
-  let failures = outcome.published ? 0 : 1;
-  for (const d of outcome.deliveries) {
-    // Secret name and status only: never the URL or the message body.
-    if (d.ok) logger.info('delivered', { kind: d.kind, secretName: d.name, attempts: d.attempts });
-    else {
-      failures++;
-      logger.error('delivery failed', { kind: d.kind, secretName: d.name, attempts: d.attempts, detail: d.detail });
-    }
-  }
-  if (!outcome.published) logger.error('publish to the level topic failed', { level: outcome.alert.level });
-  return failures;
+  for (const l of outcomeLogLines(outcome)) logger[l.level](l.message, l.fields);
+  return (outcome.published ? 0 : 1) + outcome.deliveries.filter((d) => !d.ok).length;
 }
 
 type TickEvent = { source: 'aws.events' | 'aws.scheduler'; 'detail-type': string };

@@ -74,7 +74,9 @@ export async function sendAlert(deps: NotifierDeps, alert: Alert): Promise<Alert
       () => true,
       () => false,
     );
-  const targets: DeliveryTarget[] = cfg.webhooks[alert.level].map((w) => ({
+  // A test limited to one audience goes to that audience's webhooks only.
+  const webhooks = cfg.webhooks[alert.level].filter((w) => !alert.test?.audience || w.audience === alert.test.audience);
+  const targets: DeliveryTarget[] = webhooks.map((w) => ({
     kind: w.kind,
     name: w.secretName,
     request: async () => buildRequest(w.kind, await readSecret(deps, w.secretName), alert, (deps.now ?? Date.now)()),
@@ -87,6 +89,30 @@ export async function sendAlert(deps: NotifierDeps, alert: Alert): Promise<Alert
   });
   const [published, results] = await Promise.all([publish, deliveries]);
   return { alert, published, deliveries: results };
+}
+
+/** One log line about an outcome: secret name and status only, never the URL or the message body. */
+export interface OutcomeLogLine {
+  readonly level: 'info' | 'error';
+  readonly message: 'delivered' | 'delivery failed' | 'published to the level topic' | 'publish to the level topic failed';
+  readonly fields: Record<string, string | number>;
+}
+
+/**
+ * What the handler logs for an alert's outcome: one line per webhook and one for the level-topic
+ * publish (always when it failed; for tests also when it worked). A test alert's id is on every line:
+ * `contingency test-alert` finds them by it.
+ */
+export function outcomeLogLines(outcome: AlertOutcome): OutcomeLogLine[] {
+  const test: Record<string, string> = outcome.alert.test ? { testId: outcome.alert.test.id } : {};
+  const lines: OutcomeLogLine[] = outcome.deliveries.map((d) =>
+    d.ok
+      ? { level: 'info' as const, message: 'delivered' as const, fields: { kind: d.kind, secretName: d.name, attempts: d.attempts, ...test } }
+      : { level: 'error' as const, message: 'delivery failed' as const, fields: { kind: d.kind, secretName: d.name, attempts: d.attempts, detail: d.detail ?? '', ...test } },
+  );
+  if (!outcome.published) lines.push({ level: 'error', message: 'publish to the level topic failed', fields: { level: outcome.alert.level, ...test } });
+  else if (outcome.alert.test) lines.push({ level: 'info', message: 'published to the level topic', fields: { level: outcome.alert.level, ...test } });
+  return lines;
 }
 
 /** Handles one SNS message from a level topic; undefined when it is not an alert (ignored). */
@@ -103,7 +129,7 @@ export function ackParameterName(prefix: string, alarmName: string): string {
 }
 
 /**
- * Acknowledges an alarm (scripts/ack.ts): writes the current time under the ack prefix, which
+ * Acknowledges an alarm (`contingency ack`): writes the current time under the ack prefix, which
  * silences repeats of its current ALARM episode only. Returns the parameter name.
  */
 export async function acknowledge(ssm: SSMClient, prefix: string, alarmName: string, by: string, now: Date = new Date()): Promise<string> {
@@ -112,9 +138,9 @@ export async function acknowledge(ssm: SSMClient, prefix: string, alarmName: str
   return name;
 }
 
-/** The shell command (scripts/ack.ts) that acknowledges an alarm, shown in repeated alerts. */
+/** The shell command (`contingency ack`) that acknowledges an alarm, shown in repeated alerts. */
 export function ackCommand(cfg: NotifierConfig, alarmName: string): string {
-  return `npx tsx scripts/ack.ts --region ${cfg.region} --prefix ${cfg.ackPrefix} --alarm ${alarmName}`;
+  return `npx contingency ack --region ${cfg.region} --prefix ${cfg.ackPrefix} --alarm ${alarmName} --execute`;
 }
 
 /**

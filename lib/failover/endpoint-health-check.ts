@@ -2,9 +2,10 @@ import { Duration, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { ENDPOINT_TAG_KEY } from './tags';
 
 /** Tag on each health check naming the endpoint it probes; the timing model and the operator CLI read it. */
-export const ENDPOINT_TAG_KEY = 'contingency:endpoint';
+export { ENDPOINT_TAG_KEY };
 
 export interface EndpointHealthCheckProps {
   /** Endpoint name for tags, descriptions and the timing model, e.g. 'primary'. */

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENDPOINT_TAG_KEY, STANDBY_CHAIN_LABEL } from '../../lib/failover';
 import { HANDOFF_DOCUMENT_PATH } from '../../lib/fallback';
+import { HEALTH_CHECKS_PER_PLAN } from '../../cli/commands/preflight';
 import { parsePlan } from '../../lib/config';
 import { examplePlanInput, loadedPlan } from '../helpers/plan';
 import { synthPlan, Synthesized } from '../helpers/synth';
@@ -20,6 +21,10 @@ const byType = (r: Resources, type: string) => Object.entries(r).filter(([, v]) 
 const outputName = (v: any): string | undefined => v?.['Fn::GetStackOutput']?.StackName;
 
 describe('health checks', () => {
+  test(`a plan creates ${HEALTH_CHECKS_PER_PLAN} health checks, as contingency preflight counts against the quota`, () => {
+    expect(byType(failoverResources, 'AWS::Route53::HealthCheck')).toHaveLength(HEALTH_CHECKS_PER_PLAN);
+  });
+
   test.each(['primary', 'standby'])('%s: HTTPS string match on /health of its own execute-api host, plan interval/threshold/regions', (role) => {
     const [[, hc]] = byType(failoverResources, 'AWS::Route53::HealthCheck').filter(([, v]) =>
       v.Properties.HealthCheckTags.some((t: any) => t.Key === ENDPOINT_TAG_KEY && t.Value === role),
