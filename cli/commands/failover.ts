@@ -28,7 +28,7 @@ export function register(program: Command, io: Io): void {
 export async function failover(action: Switch, opts: FailoverOptions): Promise<string[]> {
   const { plan } = loadPlanOption(opts);
   const { Route53Client } = (require('@aws-sdk/client-route-53') as typeof import('@aws-sdk/client-route-53'));
-  const { expectedTarget, runSwitch } = (require('../../lib/failover/operator') as typeof import('../../lib/failover/operator'));
+  const { expectedTarget, runSwitch } = (require('../../ops/failover') as typeof import('../../ops/failover'));
   const { planFailoverChain, worstCaseChainSeconds } = (require('../../lib/config/objectives') as typeof import('../../lib/config/objectives'));
   const r53 = new Route53Client(clientConfig(opts.region ?? 'us-east-1', opts));
   const result = await runSwitch(r53, plan.name, action, opts.execute ?? false);

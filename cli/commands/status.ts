@@ -16,7 +16,7 @@ export function register(program: Command, io: Io): void {
 export async function status(opts: AwsOptions): Promise<string[]> {
   const { plan } = loadPlanOption(opts);
   const { Route53Client } = (require('@aws-sdk/client-route-53') as typeof import('@aws-sdk/client-route-53'));
-  const { expectedTarget, findHealthChecks } = (require('../../lib/failover/operator') as typeof import('../../lib/failover/operator'));
+  const { expectedTarget, findHealthChecks } = (require('../../ops/failover') as typeof import('../../ops/failover'));
   const r53 = new Route53Client(clientConfig(opts.region ?? 'us-east-1', opts));
   const checks = await findHealthChecks(r53, plan.name);
   const out: string[] = [];

@@ -4,7 +4,7 @@
  * plan §4.3.3 — level, cause, measures, time, contacts — and renders it as text. No AWS calls here.
  */
 
-import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level } from '../../lib/config/levels';
+import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level, WebhookKind } from '../../contracts';
 import { zonedTime } from '../shared/time';
 
 export { LABELS, LEVELS };
@@ -31,7 +31,7 @@ export interface NotifierConfig {
   readonly deliveryAttempts: number;
 }
 
-export type WebhookKindName = 'slack' | 'teams' | 'dingtalk' | 'feishu' | 'wecom' | 'webhook';
+export type WebhookKindName = WebhookKind;
 
 /** One alert, ready to render on any channel. */
 export interface Alert {

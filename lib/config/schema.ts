@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPONENT_STATES, WEBHOOK_KINDS } from '../../contracts';
 import { WARNING_LEVELS, WarningLevel } from './levels';
 
 /**
@@ -36,7 +37,7 @@ function leveled(description: string, defaults: Record<WarningLevel, number>, op
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
-const webhookKinds = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook'] as const;
+const webhookKinds = WEBHOOK_KINDS;
 
 const audience = z
   .object({
@@ -155,7 +156,7 @@ const faqEntry = z
   })
   .strict();
 
-const componentState = z.enum(['operational', 'degraded', 'outage']);
+const componentState = z.enum(COMPONENT_STATES);
 
 /** One response level's automatic status-page text and what it means for the chatbot component. */
 function levelTemplate(chatbot: 'operational' | 'degraded' | 'outage', title: { zh: string; en: string }, message: { zh: string; en: string }) {

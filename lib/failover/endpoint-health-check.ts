@@ -2,9 +2,10 @@ import { Duration, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { ENDPOINT_TAG_KEY } from './tags';
 
 /** Tag on each health check naming the endpoint it probes; the timing model and the operator CLI read it. */
+import { ENDPOINT_TAG_KEY } from '../../contracts';
+/** Tag on each endpoint health check naming its endpoint (contracts/names.ts). */
 export { ENDPOINT_TAG_KEY };
 
 export interface EndpointHealthCheckProps {

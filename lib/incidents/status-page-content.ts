@@ -1,6 +1,5 @@
 import type { Plan } from '../config';
-import type { MessageTemplates } from '../../lambdas/incidents/templates';
-import { RESPONSE_LABELS } from '../../lambdas/incidents/model';
+import { MessageTemplatesInput as MessageTemplates, RESPONSE_LABELS } from '../../contracts';
 
 /** Texts of the page that come from the plan (baked into index.html at synth). */
 export interface StatusPageTexts {
