@@ -13,7 +13,7 @@ import { ENDPOINT_TAG_KEY, PLAN_TAG_KEY } from '../contracts';
  * the primary's check makes a healthy primary count as unhealthy, so DNS fails over to the standby
  * exactly as in a real outage; inverting both sends customers to the human-agent fallback.
  * `fail-back` clears every inversion. Runtime code (ops/ never imports aws-cdk-lib): importable
- * functions for the operator CLI (`scripts/failover.ts`).
+ * functions for the operator CLI (`contingency failover`, cli/commands/failover.ts).
  */
 export const SWITCH_ACTIONS = ['fail-over', 'to-fallback', 'fail-back'] as const;
 export type SwitchAction = (typeof SWITCH_ACTIONS)[number];

@@ -10,7 +10,7 @@ import { notifierConfig } from '../../contracts';
 import { createPowertools } from '../shared/powertools';
 import { describeValue, NotifierConfig } from './message';
 import { CHANNEL_FAILURES_METRIC, DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC, MALFORMED_EVENTS_METRIC } from './metrics';
-import { AlertOutcome, DEFAULT_BUDGET_MS, handleTopicMessage, NotifierDeps, SDK_CALL_MS, tick } from './notify';
+import { AlertOutcome, DEFAULT_BUDGET_MS, handleTopicMessage, NotifierDeps, outcomeLogLines, SDK_CALL_MS, tick } from './notify';
 import { DynamoOutcomeStore } from './outcomes';
 
 const { logger, metrics } = createPowertools('notifier');
@@ -34,7 +34,7 @@ const clients = {
  */
 export const RESERVE_MS = 5_000;
 
-/** Logs each channel's outcome and counts failures, with the channel kind and audience as dimensions. */
+/** Logs each channel's outcome (outcomeLogLines) and counts failures, with the channel kind and audience as dimensions. */
 function record(outcome: AlertOutcome): string[] {
   const failed: string[] = [];
   const fail = (kind: string, audience: string, what: string) => {
@@ -43,23 +43,11 @@ function record(outcome: AlertOutcome): string[] {
     m.addDimensions({ kind, audience });
     m.addMetric(CHANNEL_FAILURES_METRIC, MetricUnit.Count, 1);
   };
-  const ref = { messageId: outcome.alert.id, level: outcome.alert.level, alarm: outcome.alert.cause.alarm };
-  for (const d of outcome.deliveries) {
-    // Secret name and status only: never the URL or the message body.
-    if (d.ok) logger.info('delivered', { ...ref, kind: d.kind, secretName: d.name, audience: d.audience, attempts: d.attempts, detail: d.detail });
-    else {
-      fail(d.kind, d.audience ?? 'unknown', `${d.kind} ${d.name}: ${d.detail}`);
-      logger.error(`delivery to ${d.kind} ${d.name} failed: ${d.detail}`, { ...ref, kind: d.kind, secretName: d.name, audience: d.audience, attempts: d.attempts, detail: d.detail, code: d.code });
-    }
-  }
-  if (!outcome.published) {
-    fail('email-sms', `${outcome.alert.level} subscribers`, `level topic: ${outcome.publishDetail ?? 'publish failed'}`);
-    logger.error(`publish to the ${outcome.alert.level} topic failed: ${outcome.publishDetail ?? ''}`, { ...ref, detail: outcome.publishDetail });
-  }
-  if (outcome.alert.problems?.length) {
-    metrics.addMetric(MALFORMED_EVENTS_METRIC, MetricUnit.Count, 1);
-    logger.warn(`malformed event, alert sent anyway: ${outcome.alert.problems.join('; ')}`, { ...ref, problems: outcome.alert.problems });
-  }
+  // Secret name and status only: never the URL or the message body.
+  for (const l of outcomeLogLines(outcome)) logger[l.level](l.message, l.fields);
+  for (const d of outcome.deliveries) if (!d.ok) fail(d.kind, d.audience ?? 'unknown', `${d.kind} ${d.name}: ${d.detail}`);
+  if (!outcome.published) fail('email-sms', `${outcome.alert.level} subscribers`, `level topic: ${outcome.publishDetail ?? 'publish failed'}`);
+  if (outcome.alert.problems?.length) metrics.addMetric(MALFORMED_EVENTS_METRIC, MetricUnit.Count, 1);
   return failed;
 }
 

@@ -26,7 +26,7 @@ export interface NotifierConfig {
   readonly logGroups: string[];
   /** Measures for AWS Health events (alarms carry theirs in the description). */
   readonly healthRunbook: string;
-  /** SSM parameter path under which acknowledgements are written (scripts/ack.ts). */
+  /** SSM parameter path under which acknowledgements are written (`contingency ack`). */
   readonly ackPrefix: string;
   readonly deliveryTimeoutSeconds: number;
   readonly deliveryAttempts: number;
@@ -73,6 +73,40 @@ export interface Alert {
    * malformed event is never silent and never lost.
    */
   readonly problems?: readonly string[];
+  /** Set for a test sent by `contingency test-alert`: its id (in every log line) and the audience it is limited to. */
+  readonly test?: { readonly id: string; readonly audience?: string };
+}
+
+/** What `contingency test-alert` publishes to a level topic. */
+export interface TestAlertMessage {
+  readonly contingencyTest: { readonly id: string; readonly by: string; readonly time: string; readonly audience?: string };
+}
+
+/** Marks every test alert's title, so nobody mistakes it for an outage. */
+export const TEST_ALERT_TITLE = 'this is a test, no action needed';
+
+/** The alert for a test message: the real path and channels, clearly marked as a test. */
+export function alertFromTest(level: Level, m: TestAlertMessage, cfg: NotifierConfig): Alert {
+  const t = m.contingencyTest;
+  const time = Number.isFinite(Date.parse(t.time)) ? new Date(t.time).toISOString() : new Date().toISOString();
+  return {
+    id: messageId('test', cfg.region, t.id),
+    level,
+    state: 'TEST',
+    title: `${TEST_ALERT_TITLE} (${t.id})`,
+    cause: {
+      alarm: 'contingency test-alert',
+      region: cfg.region,
+      reason: `sent by ${t.by} to check every ${level} channel${t.audience ? ` of ${t.audience}` : ''}`,
+    },
+    measures: {
+      runbook: 'None: this is a test of the alerting path. If a channel you expect did not receive it, tell the sender.',
+      consoleUrl: `https://${cfg.region}.console.aws.amazon.com/sns/v3/home?region=${cfg.region}#/topics`,
+    },
+    time: { iso: time, local: localTime(time, cfg.timeZone) },
+    contacts: cfg.contacts,
+    test: { id: t.id, ...(t.audience ? { audience: t.audience } : {}) },
+  };
 }
 
 /** The subset of the CloudWatch alarm notification we read. */
@@ -288,6 +322,8 @@ export function parseAlert(level: Level, body: string, cfg: NotifierConfig): Ale
   }
   if (!parsed || typeof parsed !== 'object') return undefined;
   const o = parsed as Record<string, unknown>;
+  const test = o.contingencyTest as Record<string, unknown> | undefined;
+  if (test && typeof test === 'object' && typeof test.id === 'string' && typeof test.by === 'string') return alertFromTest(level, o as unknown as TestAlertMessage, cfg);
   if (o.source === 'aws.health') return alertFromHealthEvent(level, o as unknown as HealthEventMessage, cfg);
   if (typeof o.AlarmName === 'string' && o.AlarmName) {
     if (typeof o.NewStateValue === 'string' && o.NewStateValue) return alertFromAlarm(level, o as unknown as CloudWatchAlarmMessage, cfg);

@@ -151,8 +151,10 @@ export async function sendAlert(deps: NotifierDeps, alert: Alert): Promise<Alert
     ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   };
+  // A test limited to one audience goes to that audience's webhooks only.
+  const webhooks = cfg.webhooks[alert.level].filter((w) => !alert.test?.audience || w.audience === alert.test.audience);
   const deliveries = Promise.all(
-    cfg.webhooks[alert.level].map((w) => {
+    webhooks.map((w) => {
       const target: DeliveryTarget = {
         kind: w.kind,
         name: w.secretName,
@@ -174,6 +176,33 @@ export async function sendAlert(deps: NotifierDeps, alert: Alert): Promise<Alert
   return { alert, published: pub.ok, ...(pub.ok ? {} : { publishDetail: pub.detail }), deliveries: results };
 }
 
+/** One log line about an outcome: secret name and status only, never the URL or the message body. */
+export interface OutcomeLogLine {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: 'delivered' | 'delivery failed' | 'published to the level topic' | 'publish to the level topic failed' | 'malformed event, alert sent anyway';
+  readonly fields: Record<string, string | number>;
+}
+
+/**
+ * What the handler logs for an alert's outcome: one line per webhook and one for the level-topic
+ * publish (always when it failed; for tests also when it worked). A test alert's id is on every line:
+ * `contingency test-alert` finds them by it.
+ */
+export function outcomeLogLines(outcome: AlertOutcome): OutcomeLogLine[] {
+  const a = outcome.alert;
+  const ref: Record<string, string> = { messageId: a.id, level: a.level, alarm: a.cause.alarm, ...(a.test ? { testId: a.test.id } : {}) };
+  const lines: OutcomeLogLine[] = outcome.deliveries.map((d) => {
+    const channel = { kind: d.kind, secretName: d.name, attempts: d.attempts, ...(d.audience ? { audience: d.audience } : {}) };
+    return d.ok
+      ? { level: 'info' as const, message: 'delivered' as const, fields: { ...ref, ...channel, ...(d.detail ? { detail: d.detail } : {}) } }
+      : { level: 'error' as const, message: 'delivery failed' as const, fields: { ...ref, ...channel, detail: d.detail ?? '', ...(d.code !== undefined ? { code: String(d.code) } : {}) } };
+  });
+  if (!outcome.published) lines.push({ level: 'error', message: 'publish to the level topic failed', fields: { ...ref, detail: outcome.publishDetail ?? '' } });
+  else if (a.test) lines.push({ level: 'info', message: 'published to the level topic', fields: ref });
+  if (a.problems?.length) lines.push({ level: 'warn', message: 'malformed event, alert sent anyway', fields: { ...ref, problems: a.problems.join('; ') } });
+  return lines;
+}
+
 /** Handles one SNS message from a level topic; undefined when it is not an alert (ignored). */
 export async function handleTopicMessage(deps: NotifierDeps, topicArn: string, body: string): Promise<AlertOutcome | undefined> {
   const level = levelOfTopic(deps.cfg, topicArn);
@@ -188,7 +217,7 @@ export function ackParameterName(prefix: string, alarmName: string): string {
 }
 
 /**
- * Acknowledges an alarm (scripts/ack.ts): writes the current time under the ack prefix, which
+ * Acknowledges an alarm (`contingency ack`): writes the current time under the ack prefix, which
  * silences repeats of its current ALARM episode only. Returns the parameter name.
  */
 export async function acknowledge(ssm: SSMClient, prefix: string, alarmName: string, by: string, now: Date = new Date()): Promise<string> {
@@ -197,9 +226,9 @@ export async function acknowledge(ssm: SSMClient, prefix: string, alarmName: str
   return name;
 }
 
-/** The shell command (scripts/ack.ts) that acknowledges an alarm, shown in repeated alerts. */
+/** The shell command (`contingency ack`) that acknowledges an alarm, shown in repeated alerts. */
 export function ackCommand(cfg: NotifierConfig, alarmName: string): string {
-  return `npx tsx scripts/ack.ts --region ${cfg.region} --prefix ${cfg.ackPrefix} --alarm ${alarmName}`;
+  return `npx contingency ack --region ${cfg.region} --prefix ${cfg.ackPrefix} --alarm ${alarmName} --execute`;
 }
 
 /**

@@ -31,7 +31,7 @@ export interface ValidationResult {
  * encryption, indexes and billing, its item count as of the recovery point is within tolerance of
  * the source's, and this region's sentinel came back intact and fresh.
  * Stops at the first failing check and says which it was. Used by the restore-test Lambda and by
- * `scripts/restore.ts`.
+ * `contingency restore`.
  */
 export async function validateRestoredTable(ddb: DynamoDBClient, input: ValidationInput): Promise<ValidationResult> {
   const [source, restored] = await Promise.all([describeTable(ddb, input.sourceTable), describeTable(ddb, input.restoredTable)]);

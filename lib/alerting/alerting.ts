@@ -1,4 +1,4 @@
-import { Duration, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Tags } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { AUDIENCE_NAMES, LEVEL_LABELS, perLevel, Plan, RunbookKey, WarningLevel } from '../config';
 import { runbookText } from './catalogue';
 import { Notifier, WebhookChannel } from './notifier';
+import { NOTIFIER_LOG_OUTPUT_ID, topicOutputId } from './outputs';
 import { DirectRecipients, eventBridgePublisher, WarningTopics } from './warning-topics';
 
 /** Tag every alarm carries with its warning level. */
@@ -98,6 +99,11 @@ export class Alerting extends Construct {
       logRetention: plan.chatbot.logRetentionDays,
       ...(plan.alerting.voice ? { voice: { ...plan.alerting.voice, phones: plan.alerting.voice.phones.length ? plan.alerting.voice.phones : ops.sms } } : {}),
     });
+    // What `contingency test-alert` needs: where to publish a test, and where its outcomes are logged.
+    for (const level of Object.keys(this.topics.topics) as WarningLevel[]) {
+      new CfnOutput(this, topicOutputId(level), { value: this.topics.topics[level].topicArn, description: `${level} warning topic (contingency test-alert publishes here)` });
+    }
+    new CfnOutput(this, NOTIFIER_LOG_OUTPUT_ID, { value: this.notifier.logGroup.logGroupName, description: 'Notifier log group (contingency test-alert reads per-channel outcomes here)' });
     if (props.healthServices?.length) {
       const healthTopic = this.topics.topics[plan.alerting.healthEventLevel];
       new events.Rule(this, 'AwsHealth', {

@@ -103,8 +103,8 @@ export class ChatbotBackup extends Construct {
       level: 'important',
       ...logRetention,
     });
-    // scripts/restore.ts finds the role to restore with through this output.
-    new CfnOutput(this, RESTORE_ROLE_OUTPUT, { value: this.backupPlan.role.roleArn, description: 'Role AWS Backup assumes to restore the chatbot table (scripts/restore.ts)' });
+    // contingency restore finds the role to restore with through this output.
+    new CfnOutput(this, RESTORE_ROLE_OUTPUT, { value: this.backupPlan.role.roleArn, description: 'Role AWS Backup assumes to restore the chatbot table (contingency restore)' });
   }
 
   /** The important-level restore alarms (validation failed, silence), for the alerting wiring. */

@@ -1,4 +1,4 @@
-import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { KNOWN_REGIONS } from './regions';
 import cronValidate from 'cron-validate';
 import { closest, distance } from 'fastest-levenshtein';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
@@ -8,11 +8,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
  * each returning the problems as messages that say the rule, the value and the fix.
  */
 
-/**
- * Every region aws-cdk-lib knows (its region-info facts), opt-in regions included (ap-east-1,
- * me-south-1, af-south-1, …): an opt-in region must be enabled in the account before deploying.
- */
-export const KNOWN_REGIONS: readonly string[] = RegionInfo.regions.map((r) => r.name).sort();
+export { KNOWN_REGIONS };
 
 /** The nearest of `candidates` to `value` when it is close enough to be a typo, else undefined. */
 export function didYouMean(value: string, candidates: readonly string[]): string | undefined {

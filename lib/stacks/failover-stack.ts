@@ -107,7 +107,7 @@ export class FailoverStack extends ContingencyStack {
       const cap = role === 'primary' ? 'Primary' : 'Standby';
       new CfnOutput(this, `${cap}HealthCheckId`, {
         value: this.healthChecks[role].healthCheck.healthCheckId,
-        description: `Route 53 health check of the ${role} chatbot (scripts/failover.ts inverts it for drills)`,
+        description: `Route 53 health check of the ${role} chatbot (contingency failover inverts it for drills)`,
       });
     }
   }

@@ -108,8 +108,8 @@ export class GlobalStack extends ContingencyStack {
     });
     this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)');
     new CfnOutput(this, 'StatusPageUrl', { value: this.statusPage.url, description: 'Customer status page' });
-    new CfnOutput(this, 'StatusBucketName', { value: this.statusPage.site.bucket.bucketName, description: 'scripts/incident.ts --bucket' });
-    new CfnOutput(this, 'ReportBucketName', { value: this.statusPage.reports.bucketName, description: 'scripts/incident.ts --report-bucket; post-incident reports under reports/' });
-    new CfnOutput(this, 'NoticeTopicArn', { value: this.statusPage.noticeTopic.topicArn, description: 'Customer notice topic; scripts/incident.ts --topic-arn' });
+    new CfnOutput(this, 'StatusBucketName', { value: this.statusPage.site.bucket.bucketName, description: 'contingency incident --bucket' });
+    new CfnOutput(this, 'ReportBucketName', { value: this.statusPage.reports.bucketName, description: 'contingency incident --report-bucket; post-incident reports under reports/' });
+    new CfnOutput(this, 'NoticeTopicArn', { value: this.statusPage.noticeTopic.topicArn, description: 'Customer notice topic; contingency incident --topic-arn' });
   }
 }

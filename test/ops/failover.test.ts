@@ -1,7 +1,6 @@
 import { ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client, UpdateHealthCheckCommand, GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { desiredInversion, expectedTarget, FoundHealthCheck, runSwitch, switchCommands } from '../../ops/failover';
-import { parseArgs } from '../../scripts/failover';
 
 const healthy: FoundHealthCheck[] = [
   { endpoint: 'primary', id: 'hc-p', inverted: false },
@@ -36,18 +35,6 @@ describe('switch planning (pure)', () => {
   test('a missing or duplicated check is an error, not a partial switch', () => {
     expect(() => switchCommands('fail-over', [healthy[0]])).toThrow(/expected exactly one standby health check.*found 0/);
     expect(() => switchCommands('fail-over', [...healthy, healthy[0]])).toThrow(/exactly one primary health check.*found 2/);
-  });
-
-  test('CLI arguments: dry run by default, --execute, plan path, endpoint', () => {
-    expect(parseArgs(['fail-over'])).toMatchObject({ command: 'fail-over', execute: false });
-    expect(parseArgs(['fail-back', '--execute', '-c', 'plan=p.yaml', '--endpoint-url', 'http://127.0.0.1:1'])).toEqual({
-      command: 'fail-back',
-      execute: true,
-      planPath: 'p.yaml',
-      endpointUrl: 'http://127.0.0.1:1',
-    });
-    expect(() => parseArgs(['explode'])).toThrow(/unknown command "explode"/);
-    expect(() => parseArgs(['status', '--force'])).toThrow(/unknown argument "--force"/);
   });
 });
 

@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENDPOINT_TAG_KEY, STANDBY_CHAIN_LABEL } from '../../lib/failover';
 import { HANDOFF_DOCUMENT_PATH } from '../../lib/fallback';
+import { HEALTH_CHECKS_PER_PLAN } from '../../cli/commands/preflight';
+import { findOutput, NOTIFIER_LOG_OUTPUT_ID, topicOutputId } from '../../lib/alerting/outputs';
 import { parsePlan } from '../../lib/config';
 import { examplePlanInput, loadedPlan } from '../helpers/plan';
 import { synthPlan, Synthesized } from '../helpers/synth';
@@ -19,7 +21,19 @@ beforeAll(() => {
 const byType = (r: Resources, type: string) => Object.entries(r).filter(([, v]) => v.Type === type);
 const outputName = (v: any): string | undefined => v?.['Fn::GetStackOutput']?.StackName;
 
+test('contingency test-alert finds each level topic and the notifier log group among the outputs of the regional and global stacks', () => {
+  for (const stack of [s.stacks.primary, s.stacks.standby, s.stacks.global]) {
+    const outputs = Object.entries(Template.fromStack(stack).toJSON().Outputs as Record<string, { Value: unknown }>).map(([OutputKey, o]) => ({ OutputKey, OutputValue: JSON.stringify(o.Value) }));
+    for (const level of ['general', 'important', 'emergency'] as const) expect(findOutput(outputs, topicOutputId(level))).toMatch(/Ref/);
+    expect(findOutput(outputs, NOTIFIER_LOG_OUTPUT_ID)).toMatch(/Ref/);
+  }
+});
+
 describe('health checks', () => {
+  test(`a plan creates ${HEALTH_CHECKS_PER_PLAN} health checks, as contingency preflight counts against the quota`, () => {
+    expect(byType(failoverResources, 'AWS::Route53::HealthCheck')).toHaveLength(HEALTH_CHECKS_PER_PLAN);
+  });
+
   test.each(['primary', 'standby'])('%s: HTTPS string match on /health of its own execute-api host, plan interval/threshold/regions', (role) => {
     const [[, hc]] = byType(failoverResources, 'AWS::Route53::HealthCheck').filter(([, v]) =>
       v.Properties.HealthCheckTags.some((t: any) => t.Key === ENDPOINT_TAG_KEY && t.Value === role),

@@ -243,10 +243,10 @@ describe('notifier against moto_server and real HTTP receivers', () => {
     }
     const first = await tick(deps);
     expect(first.repeated.map((o) => o.alert.cause.alarm)).toEqual(['emergency-alarm']);
-    expect(first.repeated[0].alert.repeat?.ackCommand).toBe('npx tsx scripts/ack.ts --region ap-southeast-1 --prefix /acme-chat/alerting/ack --alarm emergency-alarm');
-    expect((received[0].body as { text: string }).text).toContain('Acknowledge 確認: npx tsx scripts/ack.ts');
+    expect(first.repeated[0].alert.repeat?.ackCommand).toBe('npx contingency ack --region ap-southeast-1 --prefix /acme-chat/alerting/ack --alarm emergency-alarm --execute');
+    expect((received[0].body as { text: string }).text).toContain('Acknowledge 確認: npx contingency ack ');
 
-    // The documented action (scripts/ack.ts) silences it.
+    // The documented action (contingency ack) silences it.
     expect(await acknowledge(deps.ssm, cfg.ackPrefix, 'emergency-alarm', 'test', new Date(Date.now() + 1000))).toBe('/acme-chat/alerting/ack/emergency-alarm');
     const second = await tick(deps);
     expect(second.repeated).toHaveLength(0);

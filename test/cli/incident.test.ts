@@ -1,17 +1,15 @@
-import { spawnSync } from 'child_process';
-import * as path from 'path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { IncidentStore } from '../../lambdas/incidents/store';
-import { parseEta, runCli } from '../../scripts/incident';
+import { IncidentOptions, parseEta, runIncident } from '../../cli/commands/incident';
+import { MOTO_CREDENTIALS, cleanEnv, runCli } from '../helpers/cli';
 import type { Moto } from '../helpers/moto';
 import { incidentEnvironment } from '../helpers/incident-env';
 
 // The operator CLI against DynamoDB, S3 and SNS in moto_server: an update reaches the status page
 // and the notice topic with the same words; resolve closes the incident and writes the report.
-const ROOT = path.join(__dirname, '..', '..');
 const TABLE = 'acme-chat-incidents';
 let moto: Moto;
 let ddb: DynamoDBClient;
@@ -21,7 +19,8 @@ let sqs: SQSClient;
 let queueUrl: string;
 let topicArn: string;
 const clients = () => ({ ddb, s3, sns });
-const common = () => ['--endpoint', moto.endpoint, '--bucket', 'status', '--report-bucket', 'reports', '--topic-arn', topicArn];
+const common = () => ['--endpoint-url', moto.endpoint, '--bucket', 'status', '--report-bucket', 'reports', '--topic-arn', topicArn];
+const where = (): IncidentOptions => ({ endpointUrl: moto.endpoint, bucket: 'status', reportBucket: 'reports', topicArn, execute: true });
 
 async function statusDoc(): Promise<any> {
   const r = await s3.send(new GetObjectCommand({ Bucket: 'status', Key: 'status.json' }));
@@ -48,7 +47,7 @@ beforeEach(async () => {
 test('update: the same zh/en text and ETA on the status page and in the notice', async () => {
   await openIncident();
   const eta = new Date(Date.now() + 90 * 60_000);
-  const out = await runCli(['update', '--status', 'identified', '--zh', '已找到原因,正在修復', '--en', 'Cause found, fix under way', '--eta', eta.toISOString(), '--agents', 'degraded', ...common()], clients);
+  const out = await runIncident('update', { ...where(), status: 'identified', zh: '已找到原因,正在修復', en: 'Cause found, fix under way', eta: eta.toISOString(), agents: 'degraded' }, clients);
   expect(out).toMatch(/^updated INC-/);
   const doc = await statusDoc();
   expect(doc.current.updates[0]).toMatchObject({ status: 'identified', message: { zh: '已找到原因,正在修復', en: 'Cause found, fix under way' }, eta: eta.toISOString() });
@@ -64,7 +63,7 @@ test('update: the same zh/en text and ETA on the status page and in the notice',
 
 test('resolve: closes at once, the page shows it in history, the report is written', async () => {
   await openIncident();
-  const out = await runCli(['resolve', '--author', 'alice', ...common()], clients);
+  const out = await runIncident('resolve', { ...where(), author: 'alice' }, clients);
   expect(out).toMatch(/^resolved INC-/);
   expect(out).toMatch(/report: s3:\/\/reports\/reports\/\d{4}\/INC-.*\.md/);
   const doc = await statusDoc();
@@ -77,24 +76,34 @@ test('resolve: closes at once, the page shows it in history, the report is writt
 });
 
 test('refuses without an open incident, and names every bad option', async () => {
-  await expect(runCli(['update', '--status', 'identified', '--zh', 'x', '--en', 'y', ...common()], clients)).rejects.toThrow(/no open incident/);
+  await expect(runIncident('update', { ...where(), status: 'identified', zh: 'x', en: 'y' }, clients)).rejects.toThrow(/no open incident/);
   await openIncident();
-  await expect(runCli(['update', '--status', 'fixed', '--zh', 'x', '--chatbot', 'broken', '--eta', 'soon', ...common()], clients)).rejects.toThrow(
+  await expect(runIncident('update', { ...where(), status: 'fixed', zh: 'x', chatbot: 'broken', eta: 'soon' }, clients)).rejects.toThrow(
     /--status must be one of investigating, identified, monitoring, resolved[\s\S]*--zh and --en are both required[\s\S]*--chatbot must be one of[\s\S]*--eta must be/,
   );
-  await expect(runCli(['update', '--status', 'identified', '--zh', 'x', '--en', 'y'], clients)).rejects.toThrow(/missing --bucket, --report-bucket, --topic-arn/);
+  await expect(runIncident('update', { status: 'identified', zh: 'x', en: 'y', execute: true }, clients)).rejects.toThrow(/missing --bucket, --report-bucket, --topic-arn/);
   expect(parseEta('+90m', new Date('2026-11-23T08:00:00Z'))).toBe('2026-11-23T09:30:00.000Z');
   expect(() => parseEta('2020-01-01T00:00:00Z', new Date('2026-11-23T08:00:00Z'))).toThrow(/must be in the future/);
 });
 
-test('runs as a command (npx tsx scripts/incident.ts) with an exit code', async () => {
+test('through the real binary: a dry run changes nothing and needs no credentials; --execute publishes; exit codes', async () => {
   await openIncident();
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
-  const ok = spawnSync('npx', ['tsx', 'scripts/incident.ts', 'update', '--status', 'monitoring', '--zh', '觀察中', '--en', 'Monitoring', ...common()], { cwd: ROOT, env, encoding: 'utf8' });
-  expect(ok.stderr).not.toMatch(/incident:/);
-  expect(ok.status).toBe(0);
+  const args = ['incident', 'update', '--status', 'monitoring', '--zh', '觀察中', '--en', 'Monitoring'];
+  const dry = await runCli(args, cleanEnv());
+  expect(dry.stderr).toBe('');
+  expect(dry.code).toBe(0);
+  expect(dry.stdout).toMatch(/would append to acme-chat-incidents: \{"kind":"update".*"status":"monitoring".*"en":"Monitoring"/);
+  expect(dry.stdout).toMatch(/dry run: nothing changed; add --execute to apply/);
+  expect((await new IncidentStore(ddb, TABLE, 400).load('2000-01-01T00:00:00Z')).events.map((e) => e.kind)).toEqual(['alarm']);
+
+  const ok = await runCli([...args, ...common(), '--execute'], cleanEnv(MOTO_CREDENTIALS));
+  expect(ok.stderr).toBe('');
+  expect(ok.code).toBe(0);
   expect(ok.stdout).toMatch(/notices sent: 2/); // the automatic opening notice and this update
-  const bad = spawnSync('npx', ['tsx', 'scripts/incident.ts', 'explode'], { cwd: ROOT, env, encoding: 'utf8' });
-  expect(bad.status).toBe(1);
-  expect(bad.stderr).toMatch(/incident: usage:/);
+  const bad = await runCli(['incident', 'explode'], cleanEnv());
+  expect(bad.code).toBe(2);
+  expect(bad.stderr.trim()).toBe("contingency: unknown command 'explode'");
+  const wrong = await runCli(['incident', 'update', '--status', 'fixed', '--zh', 'x', '--en', 'y'], cleanEnv());
+  expect(wrong.code).toBe(2);
+  expect(wrong.stderr.trim()).toBe('contingency: --status must be one of investigating, identified, monitoring, resolved, got fixed');
 });

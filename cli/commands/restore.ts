@@ -1,52 +1,49 @@
-#!/usr/bin/env -S npx tsx
-/**
- * Operator restore (plan §6.2.2): restore the chatbot table from its most recent recovery point,
- * validate the copy with the same checks as the scheduled restore tests, and print the steps to
- * switch the chatbot to the restored data. Dry-run unless --execute is given.
- *
- *   npx tsx scripts/restore.ts --plan plans/example.yaml [--region ap-southeast-1] [--target-table NAME]
- *                              [--role-arn ARN] [--timeout-minutes 120] [--execute]
- */
-import { BackupClient, StartRestoreJobCommand } from '@aws-sdk/client-backup';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PHYSICAL_NAMES } from '../contracts';
-import { EXAMPLE_PLAN_PATH, loadPlan, Plan } from '../lib/config';
-import { latestRecoveryPoint, RestoreJobError, waitForRestoreJob, withRetry } from '../lambdas/restore-validator/backup';
-import { validateRestoredTable } from '../lambdas/restore-validator/validate';
+import type { BackupClient } from '@aws-sdk/client-backup';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { Plan } from '../../lib/config/schema';
+import { PHYSICAL_NAMES } from '../../contracts';
+import { AwsOptions, clientConfig, CliError, Io, UsageError, loadPlanOption, positiveInt, withAws, withExecute } from '../common';
 
-export interface RestoreArgs {
-  readonly plan: string;
-  readonly region?: string;
+/**
+ * `contingency restore [--execute]` (plan §6.2.2): restore the chatbot table from its most recent
+ * recovery point into a NEW table, validate the copy with the same checks as the scheduled restore
+ * tests, and print the steps to switch the chatbot to the restored data. Dry run unless --execute.
+ */
+export interface RestoreArgs extends AwsOptions {
   readonly targetTable?: string;
   readonly roleArn?: string;
   readonly timeoutMinutes: number;
   readonly execute: boolean;
 }
 
-export function parseArgs(argv: readonly string[]): RestoreArgs {
-  const out: { plan: string; region?: string; targetTable?: string; roleArn?: string; timeoutMinutes: number; execute: boolean } = {
-    plan: EXAMPLE_PLAN_PATH,
-    timeoutMinutes: 120,
-    execute: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--plan') out.plan = value();
-    else if (a === '--region') out.region = value();
-    else if (a === '--target-table') out.targetTable = value();
-    else if (a === '--role-arn') out.roleArn = value();
-    else if (a === '--timeout-minutes') out.timeoutMinutes = Number(value());
-    else if (a === '--execute') out.execute = true;
-    else throw new Error(`unknown option ${a}; use --plan, --region, --target-table, --role-arn, --timeout-minutes, --execute`);
-  }
-  if (!Number.isFinite(out.timeoutMinutes) || out.timeoutMinutes <= 0) throw new Error('--timeout-minutes must be a positive number');
-  return out;
+export function register(program: Command, io: Io): void {
+  const cmd = program
+    .command('restore')
+    .description('restore the chatbot table from its latest recovery point into a new table and validate it (dry run unless --execute)')
+    .addOption(new Option('--target-table <name>', 'name of the new table (default: <plan>-chatbot-restored-<recovery point time>)'))
+    .addOption(new Option('--role-arn <arn>', 'role AWS Backup restores with (default: the BackupRestoreRoleArn output of the regional stack)'))
+    .addOption(new Option('--timeout-minutes <n>', 'how long to wait for the restore job').argParser(positiveInt('--timeout-minutes')).default(120));
+  withExecute(withAws(cmd, "region of the table to restore: the plan's primary (default) or standby region"), 'start the restore job').action(
+    async (opts: Omit<RestoreArgs, 'execute'> & { execute?: boolean }) => {
+      const args: RestoreArgs = { ...opts, execute: opts.execute ?? false };
+      const { plan } = loadPlanOption(args);
+      const region = args.region ?? plan.regions.primary;
+      const { BackupClient } = (require('@aws-sdk/client-backup') as typeof import('@aws-sdk/client-backup'));
+      const { DynamoDBClient } = (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb'));
+      const { CloudFormationClient } = (require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation'));
+      const cfg = clientConfig(region, args);
+      const code = await runRestore(plan, args, {
+        backup: new BackupClient(cfg),
+        ddb: new DynamoDBClient(cfg),
+        cfn: new CloudFormationClient(cfg),
+        print: io.out,
+      });
+      if (code !== 0) throw new CliError('');
+    },
+  );
 }
 
 export interface RestoreDeps {
@@ -62,9 +59,11 @@ export interface RestoreDeps {
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
 
 async function restoreRoleArn(cfn: CloudFormationClient, stackName: string): Promise<string> {
+  const { DescribeStacksCommand } = (require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation'));
+  const { withRetry } = (require('../../lambdas/restore-validator/backup') as typeof import('../../lambdas/restore-validator/backup'));
   const out = await withRetry(() => cfn.send(new DescribeStacksCommand({ StackName: stackName })));
   const o = (out.Stacks?.[0]?.Outputs ?? []).find((x) => x.OutputKey?.startsWith('BackupRestoreRoleArn'));
-  if (!o?.OutputValue) throw new Error(`stack ${stackName} has no BackupRestoreRoleArn output; deploy it first or pass --role-arn`);
+  if (!o?.OutputValue) throw new CliError(`stack ${stackName} has no BackupRestoreRoleArn output; deploy it first or pass --role-arn`);
   return o.OutputValue;
 }
 
@@ -73,15 +72,19 @@ export async function runRestore(plan: Plan, args: RestoreArgs, deps: RestoreDep
   const p = deps.print;
   const region = args.region ?? plan.regions.primary;
   const role = region === plan.regions.primary ? 'primary' : region === plan.regions.standby ? 'standby' : undefined;
-  if (!role) throw new Error(`--region ${region} is neither regions.primary (${plan.regions.primary}) nor regions.standby (${plan.regions.standby})`);
+  if (!role) throw new UsageError(`--region ${region} is neither regions.primary (${plan.regions.primary}) nor regions.standby (${plan.regions.standby})`);
   const source = PHYSICAL_NAMES.chatbotTable(plan.name);
   p(`${args.execute ? 'EXECUTE' : 'DRY RUN (add --execute to restore)'}: restore ${source} in ${region}`);
 
+  const { DescribeTableCommand } = (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb'));
+  const { StartRestoreJobCommand } = (require('@aws-sdk/client-backup') as typeof import('@aws-sdk/client-backup'));
+  const { latestRecoveryPoint, RestoreJobError, waitForRestoreJob, withRetry } = (require('../../lambdas/restore-validator/backup') as typeof import('../../lambdas/restore-validator/backup'));
+  const { validateRestoredTable } = (require('../../lambdas/restore-validator/validate') as typeof import('../../lambdas/restore-validator/validate'));
   const { Table } = await deps.ddb.send(new DescribeTableCommand({ TableName: source }));
-  if (!Table?.TableArn) throw new Error(`table ${source} not found in ${region}`);
+  if (!Table?.TableArn) throw new CliError(`table ${source} not found in ${region}`);
   const kmsKeyArn = Table.SSEDescription?.KMSMasterKeyArn;
   const rp = await latestRecoveryPoint(deps.backup, Table.TableArn);
-  if (!rp?.RecoveryPointArn || !rp.CreationDate) throw new Error(`no completed recovery point for ${Table.TableArn}; is the table tagged and the backup plan deployed?`);
+  if (!rp?.RecoveryPointArn || !rp.CreationDate) throw new CliError(`no completed recovery point for ${Table.TableArn}; is the table tagged and the backup plan deployed?`);
   const target = args.targetTable ?? `${source}-restored-${stamp(rp.CreationDate)}`;
   const now = (deps.now ?? (() => new Date()))();
   p(`1. latest recovery point: ${rp.RecoveryPointArn}`);
@@ -139,24 +142,4 @@ export async function runRestore(plan: Plan, args: RestoreArgs, deps: RestoreDep
   p(`  d. lift the degraded flag in both regions (aws dynamodb delete-item ... --key '{"pk":{"S":"CONTROL"},"sk":{"S":"REGION#<region>"}}') and watch GET /health`);
   p(`  e. delete the copy: aws dynamodb delete-table --region ${region} --table-name ${target}`);
   return 0;
-}
-
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const { plan } = loadPlan(args.plan);
-  const region = args.region ?? plan.regions.primary;
-  const code = await runRestore(plan, args, {
-    backup: new BackupClient({ region }),
-    ddb: new DynamoDBClient({ region }),
-    cfn: new CloudFormationClient({ region }),
-    print: (l) => console.log(l),
-  });
-  process.exitCode = code;
-}
-
-if (require.main === module) {
-  main().catch((e: Error) => {
-    console.error(e.message);
-    process.exitCode = 1;
-  });
 }

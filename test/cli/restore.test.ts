@@ -4,7 +4,7 @@ import { DescribeTableCommand, DynamoDBClient, QueryCommand, ScanCommand } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { buildSentinel } from '../../lambdas/sentinel/sentinel';
-import { parseArgs, runRestore } from '../../scripts/restore';
+import { RestoreArgs, runRestore } from '../../cli/commands/restore';
 import { loadedPlan } from '../helpers/plan';
 
 const backupMock = mockClient(BackupClient);
@@ -17,6 +17,7 @@ const OLD = new Date('2026-03-08T03:00:00Z');
 const NEW = new Date('2026-03-09T03:00:00Z');
 
 let lines: string[];
+const args = (o: Partial<RestoreArgs> = {}): RestoreArgs => ({ timeoutMinutes: 120, execute: false, ...o });
 const deps = () => ({
   backup: new BackupClient({}),
   ddb: new DynamoDBClient({}),
@@ -47,14 +48,8 @@ beforeEach(() => {
   cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'acme-chat-primary', CreationTime: OLD, StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'BackupRestoreRoleArnABC123', OutputValue: 'arn:aws:iam::123456789012:role/restore' }] }] });
 });
 
-test('arguments: dry-run by default, --execute opts in, unknown options are rejected', () => {
-  expect(parseArgs(['--plan', 'p.yaml'])).toMatchObject({ plan: 'p.yaml', execute: false, timeoutMinutes: 120 });
-  expect(parseArgs(['--execute', '--timeout-minutes', '30'])).toMatchObject({ execute: true, timeoutMinutes: 30 });
-  expect(() => parseArgs(['--force'])).toThrow(/unknown option --force/);
-});
-
 test('dry run: picks the newest COMPLETED recovery point by timestamp, prints the plan, starts nothing', async () => {
-  const code = await runRestore(plan, parseArgs([]), deps());
+  const code = await runRestore(plan, args(), deps());
   expect(code).toBe(0);
   const out = lines.join('\n');
   expect(out).toMatch(/DRY RUN/);
@@ -75,7 +70,7 @@ test('execute: restores into a new CMK-encrypted table with the stack role, wait
   backupMock.on(StartRestoreJobCommand).resolves({ RestoreJobId: 'job-9' });
   backupMock.on(DescribeRestoreJobCommand).resolvesOnce({ Status: 'RUNNING', PercentDone: '50.0%' }).resolves({ Status: 'COMPLETED' });
   restoredTable(new Date(NEW.getTime() - 2 * 60000));
-  const code = await runRestore(plan, parseArgs(['--execute']), deps());
+  const code = await runRestore(plan, args({ execute: true }), deps());
   expect(code).toBe(0);
   expect(backupMock).toHaveReceivedCommandWith(StartRestoreJobCommand, {
     RecoveryPointArn: 'rp-new',
@@ -94,7 +89,7 @@ test('execute: restores into a new CMK-encrypted table with the stack role, wait
 test('execute: a failed restore job exits 1 and says why', async () => {
   backupMock.on(StartRestoreJobCommand).resolves({ RestoreJobId: 'job-9' });
   backupMock.on(DescribeRestoreJobCommand).resolves({ Status: 'FAILED', StatusMessage: 'Access denied to KMS key' });
-  expect(await runRestore(plan, parseArgs(['--execute', '--role-arn', 'arn:aws:iam::123456789012:role/x']), deps())).toBe(1);
+  expect(await runRestore(plan, args({ execute: true, roleArn: 'arn:aws:iam::123456789012:role/x' }), deps())).toBe(1);
   expect(lines.join('\n')).toMatch(/RESTORE FAILED: .*Access denied to KMS key/);
   expect(cfnMock).not.toHaveReceivedCommand(DescribeStacksCommand);
 });
@@ -103,10 +98,10 @@ test('execute: a stale restore fails validation, exits 1 and advises not to swit
   backupMock.on(StartRestoreJobCommand).resolves({ RestoreJobId: 'job-9' });
   backupMock.on(DescribeRestoreJobCommand).resolves({ Status: 'COMPLETED' });
   restoredTable(new Date(NEW.getTime() - 3 * 3600000));
-  expect(await runRestore(plan, parseArgs(['--execute']), deps())).toBe(1);
+  expect(await runRestore(plan, args({ execute: true }), deps())).toBe(1);
   expect(lines.join('\n')).toMatch(/VALIDATION FAILED SENTINEL_STALE[\s\S]*do not switch/);
 });
 
 test('a region outside the plan is refused', async () => {
-  await expect(runRestore(plan, parseArgs(['--region', 'eu-west-1']), deps())).rejects.toThrow(/neither regions.primary/);
+  await expect(runRestore(plan, args({ region: 'eu-west-1' }), deps())).rejects.toThrow(/neither regions.primary/);
 });

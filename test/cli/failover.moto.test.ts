@@ -1,5 +1,5 @@
 import { ChangeTagsForResourceCommand, CreateHealthCheckCommand, GetHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { main } from '../../scripts/failover';
+import { cleanEnv, MOTO_CREDENTIALS, runCli } from '../helpers/cli';
 import { Moto, startMoto } from '../helpers/moto';
 
 let moto: Moto;
@@ -47,22 +47,30 @@ beforeEach(async () => {
 const inverted = async (endpoint: 'primary' | 'standby') =>
   (await r53.send(new GetHealthCheckCommand({ HealthCheckId: ids[endpoint] }))).HealthCheck!.HealthCheckConfig!.Inverted ?? false;
 
-test('drill: dry run changes nothing; fail-over, to-fallback and fail-back flip the Inverted flags in Route 53', async () => {
-  const dry = await main(['fail-over'], r53);
+/** Runs the real binary against moto; returns stdout lines and fails on any stderr. */
+async function main(args: string[]): Promise<string[]> {
+  const r = await runCli([...args, '--endpoint-url', moto.endpoint], cleanEnv(MOTO_CREDENTIALS));
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return r.stdout.trim().split('\n');
+}
+
+test('drill through the real binary: dry run changes nothing; fail-over, to-fallback and fail-back flip the Inverted flags in Route 53', async () => {
+  const dry = await main(['failover', 'fail-over']);
   expect(dry).toContain(`would run: aws route53 update-health-check --health-check-id ${ids.primary} --inverted   # primary`);
   expect(dry).toContain('dry run: nothing changed; add --execute to apply');
   expect(await inverted('primary')).toBe(false);
 
-  const over = await main(['fail-over', '--execute'], r53);
+  const over = await main(['failover', 'fail-over', '--execute']);
   expect(over[0]).toBe(`updated: aws route53 update-health-check --health-check-id ${ids.primary} --inverted   # primary`);
   expect(over).toContain('chat.acme-example.com will answer with: standby within 156 s at worst (detection + TTLs)');
   expect([await inverted('primary'), await inverted('standby')]).toEqual([true, false]);
-  expect(await main(['status'], r53)).toContain('chat.acme-example.com answers with: standby (if the real endpoints are healthy)');
+  expect(await main(['status'])).toContain('chat.acme-example.com answers with: standby (if the real endpoints are healthy)');
 
-  await main(['to-fallback', '--execute'], r53);
+  await main(['failover', 'to-fallback', '--execute']);
   expect([await inverted('primary'), await inverted('standby')]).toEqual([true, true]);
 
-  await main(['fail-back', '--execute'], r53);
+  await main(['failover', 'fail-back', '--execute']);
   expect([await inverted('primary'), await inverted('standby')]).toEqual([false, false]);
-  expect(await main(['fail-back', '--execute'], r53)).toContain('nothing to do: the checks are already in the "fail-back" state');
+  expect(await main(['failover', 'fail-back', '--execute'])).toContain('nothing to do: the checks are already in the "fail-back" state');
 });

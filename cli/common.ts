@@ -1,0 +1,105 @@
+import { Command, Option } from 'commander';
+import type { LoadedPlan } from '../lib/config/loader';
+
+/**
+ * What every subcommand shares: the plan option, AWS client settings, the dry-run switch, and the
+ * errors the entry point turns into one line and an exit code (see cli/main.ts).
+ */
+
+/** A mistake on the command line (exit 2), reported as one line without a stack. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A failure the operator must act on (exit 1), reported as its message only (nothing more when empty: the command already said why). */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Options every subcommand has. */
+export interface PlanOptions {
+  readonly plan?: string;
+}
+
+/** Options of subcommands that call AWS. */
+export interface AwsOptions extends PlanOptions {
+  readonly region?: string;
+  readonly endpointUrl?: string;
+}
+
+/** Where a subcommand writes its output (tests pass their own). */
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export const PLAN_OPTION_HELP = 'plan file (YAML or JSON)';
+
+/** Adds `--plan FILE` (default: the example plan shipped with the package). */
+export function withPlan(cmd: Command): Command {
+  return cmd.addOption(new Option('--plan <file>', `${PLAN_OPTION_HELP} (default: the example plan plans/example.yaml)`));
+}
+
+/** Adds `--endpoint-url` (an emulator such as moto_server, for tests and rehearsals). */
+export function withEndpoint(cmd: Command): Command {
+  return withPlan(cmd).addOption(new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (an emulator); default: the real AWS endpoints'));
+}
+
+/** Adds `--region` and `--endpoint-url`. */
+export function withAws(cmd: Command, regionHelp: string): Command {
+  return withEndpoint(cmd).addOption(new Option('--region <region>', regionHelp));
+}
+
+/** Adds `--execute`: without it, commands that change anything only print what they would do. */
+export function withExecute(cmd: Command, what: string): Command {
+  return cmd.addOption(new Option('--execute', `really ${what}; without it this is a dry run that changes nothing`));
+}
+
+/** Loads and validates the plan; loaded lazily so `--help` stays fast. */
+export function loadPlanOption(opts: PlanOptions): LoadedPlan {
+  const { loadPlan, EXAMPLE_PLAN_PATH } = require('../lib/config/loader') as typeof import('../lib/config/loader');
+  return loadPlan(opts.plan ?? EXAMPLE_PLAN_PATH);
+}
+
+/** Client settings for one region (and the emulator endpoint when given). */
+export function clientConfig(region: string, opts: AwsOptions): { region: string; endpoint?: string } {
+  return { region, ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}) };
+}
+
+/** A positive integer option value, or a usage error naming the option and the value. */
+export function positiveInt(name: string): (raw: string) => number {
+  return (raw: string) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive whole number, got "${raw}"`);
+    return n;
+  };
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+]);
+
+/** True for the AWS SDK's "no or bad credentials" errors. */
+export function isCredentialsError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  return CREDENTIAL_ERRORS.has(e.name) || /Could not load credentials|credential.*(expired|not found)|security token.*(invalid|expired)/i.test(e.message);
+}
+
+/** The one line printed for missing or rejected credentials. */
+export function credentialsMessage(e: Error): string {
+  const why = e.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message) ? 'no AWS credentials found' : `AWS rejected the credentials (${e.name})`;
+  return `${why}: this command calls AWS. Set AWS_PROFILE (e.g. after "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, and try again`;
+}
