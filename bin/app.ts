@@ -8,7 +8,9 @@ const app = new App();
 const planPath = (app.node.tryGetContext('plan') as string | undefined) ?? EXAMPLE_PLAN_PATH;
 try {
   // The failover timing, computed from the synthesized templates, is printed to stderr at synth.
-  buildApp(app, loadPlan(planPath), { log: (line) => console.error(line) });
+  const loaded = loadPlan(planPath);
+  for (const w of loaded.warnings ?? []) console.error(`warning: ${w}`);
+  buildApp(app, loaded, { log: (line) => console.error(line) });
 } catch (e) {
   if (e instanceof PlanValidationError) {
     // A plan error is the user's to fix: print it plainly, no stack trace, and synthesize nothing.

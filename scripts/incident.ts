@@ -3,9 +3,10 @@
 // publisher, so the status page and the customer notice topic show the same words.
 //
 //   npx tsx scripts/incident.ts show
-//   npx tsx scripts/incident.ts update --status identified --zh "…" --en "…" [--eta +90m|2026-11-23T12:00:00Z]
+//   npx tsx scripts/incident.ts update --status identified --text zh-Hant="…" --text en="…" [--eta +90m|2026-11-23T12:00:00Z]
 //                                      [--chatbot degraded] [--agents operational] [--author alice]
-//   npx tsx scripts/incident.ts resolve [--zh "…" --en "…"] [--author alice]
+//   npx tsx scripts/incident.ts resolve [--text zh-Hant="…" --text en="…"] [--author alice]
+//   (one --text <language>=TEXT per language of the plan's `languages:`)
 //
 // Common options: --plan plans/example.yaml  --region us-east-1  --table <plan>-incidents
 //   --bucket <StatusBucketName> --report-bucket <ReportBucketName> --topic-arn <NoticeTopicArn>
@@ -15,7 +16,7 @@ import { parseArgs } from 'util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { loadPlan } from '../lib/config';
+import { loadPlan, parseLanguageTexts } from '../lib/config';
 import { incidentTemplates } from '../lib/incidents/status-page-content';
 import { incidentTableName } from '../lib/stacks/global-stack';
 import { COMPONENT_STATES, ComponentState, IncidentEvent, UPDATE_STATUSES, UpdateStatus } from '../lambdas/incidents/model';
@@ -38,7 +39,7 @@ export function parseEta(raw: string, now: Date): string {
   return new Date(t).toISOString();
 }
 
-const USAGE = 'usage: incident.ts show|update|resolve [--status S --zh TEXT --en TEXT --eta +90m --chatbot STATE --agents STATE --author NAME] --bucket B --report-bucket B --topic-arn ARN [--plan FILE --region R --table T --endpoint URL]';
+const USAGE = 'usage: incident.ts show|update|resolve [--status S --text LANG=TEXT (one per plan language) --eta +90m --chatbot STATE --agents STATE --author NAME] --bucket B --report-bucket B --topic-arn ARN [--plan FILE --region R --table T --endpoint URL]';
 
 /** Runs one command; returns what it printed. Throws with a message naming the fix on bad input. */
 export async function runCli(argv: string[], makeClients?: (region: string, endpoint?: string) => CliClients, now: Date = new Date()): Promise<string> {
@@ -54,8 +55,7 @@ export async function runCli(argv: string[], makeClients?: (region: string, endp
       'topic-arn': { type: 'string' },
       endpoint: { type: 'string' },
       status: { type: 'string' },
-      zh: { type: 'string' },
-      en: { type: 'string' },
+      text: { type: 'string', multiple: true },
       eta: { type: 'string' },
       chatbot: { type: 'string' },
       agents: { type: 'string' },
@@ -94,7 +94,8 @@ export async function runCli(argv: string[], makeClients?: (region: string, endp
   if (command === 'update') {
     const errors: string[] = [];
     if (!values.status || !(UPDATE_STATUSES as readonly string[]).includes(values.status)) errors.push(`--status must be one of ${UPDATE_STATUSES.join(', ')}, got ${values.status ?? 'nothing'}`);
-    if (!values.zh || !values.en) errors.push('--zh and --en are both required: customers read both languages, and every channel must say the same');
+    const message = parseLanguageTexts(values.text ?? [], plan.languages, true);
+    errors.push(...message.errors);
     for (const c of ['chatbot', 'agents'] as const) {
       if (values[c] !== undefined && !(COMPONENT_STATES as readonly string[]).includes(values[c]!)) errors.push(`--${c} must be one of ${COMPONENT_STATES.join(', ')}, got ${values[c]}`);
     }
@@ -113,18 +114,19 @@ export async function runCli(argv: string[], makeClients?: (region: string, endp
       id: `update#${randomUUID()}`,
       time: nowIso,
       status: values.status as UpdateStatus,
-      message: { zh: values.zh!, en: values.en! },
+      message: message.texts!,
       ...(eta ? { eta } : {}),
       ...(Object.keys(components).length ? { components } : {}),
       ...(values.author ? { author: values.author } : {}),
     };
   } else {
-    if (Boolean(values.zh) !== Boolean(values.en)) throw new Error('--zh and --en go together: give both or neither');
+    const message = parseLanguageTexts(values.text ?? [], plan.languages, false);
+    if (message.errors.length) throw new Error(message.errors.join('\n'));
     entry = {
       kind: 'resolve',
       id: `resolve#${randomUUID()}`,
       time: nowIso,
-      ...(values.zh && values.en ? { message: { zh: values.zh, en: values.en } } : {}),
+      ...(message.texts ? { message: message.texts } : {}),
       ...(values.author ? { author: values.author } : {}),
     };
   }

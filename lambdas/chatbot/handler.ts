@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
 import { requireEnv, requireNumberEnv } from '../shared/env';
-import { HandoffContacts, respond } from './bot';
+import { BotPhrases, HandoffContacts, respond } from './bot';
 import { CheckResult, evaluateHealth, timedCheck } from './health';
 import { ChatStore, KnowledgeBaseRecord, RegionControl } from './store';
 import type { Lang } from './matcher';
@@ -18,6 +18,8 @@ export interface ChatbotConfig {
   readonly threshold: number;
   readonly ttlHours: number;
   readonly contacts: HandoffContacts;
+  /** The plan's languages and hand-off phrases in each. */
+  readonly phrases: BotPhrases;
   /** How long a loaded knowledge base is reused before it is read again. */
   readonly kbCacheMs: number;
   readonly healthDeadlineMs: number;
@@ -31,6 +33,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ChatbotConf
   } catch {
     throw new Error('environment variable HANDOFF_CONTACTS must be JSON with teamName, phone, chatUrl and hours');
   }
+  let phrases: BotPhrases;
+  try {
+    phrases = JSON.parse(requireEnv('BOT_PHRASES', env)) as BotPhrases;
+  } catch {
+    throw new Error('environment variable BOT_PHRASES must be JSON with languages, noMatch and degraded');
+  }
+  if (!Array.isArray(phrases.languages) || phrases.languages.length === 0) {
+    throw new Error('environment variable BOT_PHRASES must list at least one language in "languages"');
+  }
   return {
     region: requireEnv('AWS_REGION', env),
     role: requireEnv('DEPLOYMENT_ROLE', env),
@@ -38,6 +49,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ChatbotConf
     threshold: requireNumberEnv('MATCH_THRESHOLD', env),
     ttlHours: requireNumberEnv('CONVERSATION_TTL_HOURS', env),
     contacts,
+    phrases,
     kbCacheMs: 60_000,
     healthDeadlineMs: 1_500,
   };
@@ -61,8 +73,9 @@ interface ChatRequest {
 }
 
 /** Validates a /chat body; returns the parsed request or a 400 with the rule that failed. */
-export function parseChatRequest(body: string | undefined, isBase64: boolean | undefined): ChatRequest | { error: string } {
-  if (!body) return { error: 'body is required: {"message": "...", "conversationId"?: "...", "lang"?: "zh"|"en"}' };
+export function parseChatRequest(body: string | undefined, isBase64: boolean | undefined, languages: readonly Lang[]): ChatRequest | { error: string } {
+  const langs = languages.map((l) => `"${l}"`).join('|');
+  if (!body) return { error: `body is required: {"message": "...", "conversationId"?: "...", "lang"?: ${langs}}` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(isBase64 ? Buffer.from(body, 'base64').toString('utf8') : body);
@@ -76,7 +89,9 @@ export function parseChatRequest(body: string | undefined, isBase64: boolean | u
   if (p.conversationId !== undefined && (typeof p.conversationId !== 'string' || !CONVERSATION_ID.test(p.conversationId))) {
     return { error: 'conversationId must be 8-64 letters, digits or dashes (as returned by a previous reply)' };
   }
-  if (p.lang !== undefined && p.lang !== 'zh' && p.lang !== 'en') return { error: 'lang must be "zh" or "en"' };
+  if (p.lang !== undefined && (typeof p.lang !== 'string' || !languages.includes(p.lang))) {
+    return { error: `lang must be one of the plan's languages: ${languages.map((l) => `"${l}"`).join(', ')}` };
+  }
   return { message: p.message, ...(p.conversationId ? { conversationId: p.conversationId as string } : {}), ...(p.lang ? { lang: p.lang as Lang } : {}) };
 }
 
@@ -112,7 +127,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
   }
 
   async function chat(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-    const req = parseChatRequest(event.body, event.isBase64Encoded);
+    const req = parseChatRequest(event.body, event.isBase64Encoded, config.phrases.languages);
     if ('error' in req) return json(400, { error: req.error });
     const conversationId = req.conversationId ?? randomUUID();
     const [kb, control, history] = await Promise.all([
@@ -128,6 +143,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
       degraded: control.degraded || !kb,
       threshold: config.threshold,
       contacts: config.contacts,
+      phrases: config.phrases,
     });
     await store.appendTurns(
       conversationId,

@@ -1,3 +1,4 @@
+import { textIn, Texts } from '../shared/languages';
 import { COMPONENT_IDS, COMPONENT_RANK, ComponentId, ComponentState, Incident, OperatorUpdate, ResponseLevel } from './model';
 import { currentIncident } from './state';
 import type { MessageTemplates } from './templates';
@@ -12,7 +13,7 @@ export interface StatusDocument {
     readonly id: string;
     readonly level: ResponseLevel;
     readonly phase: Incident['phase'];
-    readonly title: { zh: string; en: string };
+    readonly title: Texts;
     readonly startedAt: string;
     readonly eta: string | null;
     readonly regions: string[];
@@ -20,7 +21,7 @@ export interface StatusDocument {
     readonly updates: Pick<OperatorUpdate, 'time' | 'status' | 'message' | 'eta'>[];
   };
   /** Closed incidents, newest first. */
-  readonly history: { readonly id: string; readonly level: ResponseLevel; readonly title: { zh: string; en: string }; readonly startedAt: string; readonly closedAt: string }[];
+  readonly history: { readonly id: string; readonly level: ResponseLevel; readonly title: Texts; readonly startedAt: string; readonly closedAt: string }[];
 }
 
 /** Builds the status document from the folded incidents; the same updates feed the notices. */
@@ -74,8 +75,11 @@ export function pendingNotices(incidents: readonly Incident[], opts: { now: stri
     for (const u of i.updates) {
       const key = `${i.id}#${u.id}`;
       if (opts.sent.has(key) || nowMs - Date.parse(u.time) > opts.maxAgeMs) continue;
-      const subject = `[${u.status}] ${title.zh} / ${title.en}`.slice(0, 99);
-      const body = [u.message.zh, '', u.message.en, '', `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n');
+      // Every plan language, the default first: the same texts the status page shows.
+      const langs = opts.templates.languages;
+      const subject = `[${u.status}] ${[...new Set(langs.map((l) => textIn(title, l)))].join(' / ')}`.slice(0, 99);
+      const messages = [...new Set(langs.map((l) => textIn(u.message, l)))];
+      const body = [...messages.flatMap((m) => [m, '']), `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n');
       out.push({ key, subject, body });
     }
   }

@@ -6,3 +6,4 @@ export * from './objectives';
 export * from './loader';
 export * from './json-schema';
 export * from './reference';
+export * from './languages';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Plan, planSchema } from './schema';
 import { crossFieldIssues } from './rules';
 import { formatPath, PlanIssue, PlanValidationError } from './errors';
+import { migrateLegacyChinese } from './languages';
 
 /** The complete example plan used when no `-c plan=PATH` is given. */
 export const EXAMPLE_PLAN_PATH = path.join(__dirname, '..', '..', 'plans', 'example.yaml');
@@ -14,6 +15,8 @@ export interface LoadedPlan {
   readonly plan: Plan;
   readonly source: string;
   readonly dir: string;
+  /** Deprecations found while reading (e.g. the old `zh` text key); the CLI prints them. */
+  readonly warnings?: readonly string[];
 }
 
 function zodIssues(error: z.ZodError): PlanIssue[] {
@@ -32,8 +35,10 @@ function zodIssues(error: z.ZodError): PlanIssue[] {
  * Validates a plan object: the schema first (types, ranges, unknown keys), then the cross-field
  * rules. Throws one PlanValidationError listing every problem.
  */
-export function parsePlan(input: unknown, source = '<inline plan>', dir = process.cwd()): Plan {
-  const result = planSchema.safeParse(input);
+export function parsePlan(input: unknown, source = '<inline plan>', dir = process.cwd(), warnings?: string[]): Plan {
+  const migrated = migrateLegacyChinese(input);
+  warnings?.push(...migrated.warnings);
+  const result = planSchema.safeParse(migrated.input);
   if (!result.success) throw new PlanValidationError(source, zodIssues(result.error));
   const plan = result.data;
   const issues = crossFieldIssues(plan);
@@ -67,5 +72,7 @@ export function loadPlan(file: string = EXAMPLE_PLAN_PATH): LoadedPlan {
     throw new PlanValidationError(source, [{ path: '', message: 'must be a YAML mapping with name, regions, dns, handoff, audiences and knowledgeBase' }]);
   }
   const dir = path.dirname(source);
-  return { plan: parsePlan(raw, source, dir), source, dir };
+  const warnings: string[] = [];
+  const plan = parsePlan(raw, source, dir, warnings);
+  return { plan, source, dir, ...(warnings.length ? { warnings } : {}) };
 }

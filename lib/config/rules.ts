@@ -225,9 +225,9 @@ export function incidentIssues(plan: Plan): PlanIssue[] {
   const known: readonly string[] = TEMPLATE_PLACEHOLDERS;
   const texts: [string, string][] = [];
   for (const level of RESPONSE_LEVELS) {
-    for (const lang of ['zh', 'en'] as const) texts.push([`incidents.templates.${level}.message.${lang}`, inc.templates[level].message[lang]]);
+    for (const lang of plan.languages) texts.push([`incidents.templates.${level}.message.${lang}`, inc.templates[level].message[lang]]);
   }
-  for (const lang of ['zh', 'en'] as const) {
+  for (const lang of plan.languages) {
     texts.push([`incidents.recoveringMessage.${lang}`, inc.recoveringMessage[lang]], [`incidents.resolvedMessage.${lang}`, inc.resolvedMessage[lang]]);
   }
   for (const [path, text] of texts) {

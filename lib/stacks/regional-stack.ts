@@ -8,7 +8,7 @@ import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
 import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
 import { ChatbotApi, ChatbotDataKey, ChatbotTable, KnowledgeBaseSeed } from '../chatbot';
-import type { Plan } from '../config';
+import { botPhrases, type Plan } from '../config';
 import { RegionalEndpoint } from '../failover';
 import { IncidentRecorder, ResponseAlarm, responseAlarmsOf } from '../incidents';
 import { incidentTableName } from './global-stack';
@@ -87,6 +87,7 @@ export class RegionalStack extends ContingencyStack {
       table: this.table,
       deploymentRole: role,
       contacts: plan.handoff,
+      phrases: botPhrases(plan),
       ...(plan.chatbot.entry ? { entry: path.resolve(props.planDir, plan.chatbot.entry) } : {}),
       memoryMb: plan.chatbot.memoryMb,
       timeout: Duration.seconds(plan.chatbot.timeoutSeconds),

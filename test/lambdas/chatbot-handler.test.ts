@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { configFromEnv, createHandler } from '../../lambdas/chatbot/handler';
 import { ChatStore } from '../../lambdas/chatbot/store';
+import { botPhrases } from '../../lib/config';
 import { loadedPlan } from '../helpers/plan';
 
 const { plan } = loadedPlan();
@@ -16,6 +17,7 @@ const env = {
   MATCH_THRESHOLD: '0.3',
   CONVERSATION_TTL_HOURS: '24',
   HANDOFF_CONTACTS: JSON.stringify(plan.handoff),
+  BOT_PHRASES: JSON.stringify(botPhrases(plan)),
 };
 
 function event(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {

@@ -45,13 +45,13 @@ beforeEach(async () => {
   ({ topicArn, queueUrl } = await env.reset());
 });
 
-test('update: the same zh/en text and ETA on the status page and in the notice', async () => {
+test('update: the same text in every plan language and ETA on the status page and in the notice', async () => {
   await openIncident();
   const eta = new Date(Date.now() + 90 * 60_000);
-  const out = await runCli(['update', '--status', 'identified', '--zh', '已找到原因,正在修復', '--en', 'Cause found, fix under way', '--eta', eta.toISOString(), '--agents', 'degraded', ...common()], clients);
+  const out = await runCli(['update', '--status', 'identified', '--text', 'zh-Hant=已找到原因,正在修復', '--text', 'en=Cause found, fix under way', '--eta', eta.toISOString(), '--agents', 'degraded', ...common()], clients);
   expect(out).toMatch(/^updated INC-/);
   const doc = await statusDoc();
-  expect(doc.current.updates[0]).toMatchObject({ status: 'identified', message: { zh: '已找到原因,正在修復', en: 'Cause found, fix under way' }, eta: eta.toISOString() });
+  expect(doc.current.updates[0]).toMatchObject({ status: 'identified', message: { 'zh-Hant': '已找到原因,正在修復', en: 'Cause found, fix under way' }, eta: eta.toISOString() });
   expect(doc.current.eta).toBe(eta.toISOString());
   expect(doc.components).toEqual([
     { id: 'chatbot', state: 'degraded' },
@@ -77,12 +77,12 @@ test('resolve: closes at once, the page shows it in history, the report is writt
 });
 
 test('refuses without an open incident, and names every bad option', async () => {
-  await expect(runCli(['update', '--status', 'identified', '--zh', 'x', '--en', 'y', ...common()], clients)).rejects.toThrow(/no open incident/);
+  await expect(runCli(['update', '--status', 'identified', '--text', 'zh-Hant=x', '--text', 'en=y', ...common()], clients)).rejects.toThrow(/no open incident/);
   await openIncident();
-  await expect(runCli(['update', '--status', 'fixed', '--zh', 'x', '--chatbot', 'broken', '--eta', 'soon', ...common()], clients)).rejects.toThrow(
-    /--status must be one of investigating, identified, monitoring, resolved[\s\S]*--zh and --en are both required[\s\S]*--chatbot must be one of[\s\S]*--eta must be/,
+  await expect(runCli(['update', '--status', 'fixed', '--text', 'zh-Hant=x', '--text', 'fr=y', '--chatbot', 'broken', '--eta', 'soon', ...common()], clients)).rejects.toThrow(
+    /--status must be one of investigating, identified, monitoring, resolved[\s\S]*"fr" is not a plan language; the plan's languages are zh-Hant, en[\s\S]*--text is needed once per plan language \(zh-Hant, en\); missing en[\s\S]*--chatbot must be one of[\s\S]*--eta must be/,
   );
-  await expect(runCli(['update', '--status', 'identified', '--zh', 'x', '--en', 'y'], clients)).rejects.toThrow(/missing --bucket, --report-bucket, --topic-arn/);
+  await expect(runCli(['update', '--status', 'identified', '--text', 'zh-Hant=x', '--text', 'en=y'], clients)).rejects.toThrow(/missing --bucket, --report-bucket, --topic-arn/);
   expect(parseEta('+90m', new Date('2026-11-23T08:00:00Z'))).toBe('2026-11-23T09:30:00.000Z');
   expect(() => parseEta('2020-01-01T00:00:00Z', new Date('2026-11-23T08:00:00Z'))).toThrow(/must be in the future/);
 });
@@ -90,7 +90,7 @@ test('refuses without an open incident, and names every bad option', async () =>
 test('runs as a command (npx tsx scripts/incident.ts) with an exit code', async () => {
   await openIncident();
   const env = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
-  const ok = spawnSync('npx', ['tsx', 'scripts/incident.ts', 'update', '--status', 'monitoring', '--zh', '觀察中', '--en', 'Monitoring', ...common()], { cwd: ROOT, env, encoding: 'utf8' });
+  const ok = spawnSync('npx', ['tsx', 'scripts/incident.ts', 'update', '--status', 'monitoring', '--text', 'zh-Hant=觀察中', '--text', 'en=Monitoring', ...common()], { cwd: ROOT, env, encoding: 'utf8' });
   expect(ok.stderr).not.toMatch(/incident:/);
   expect(ok.status).toBe(0);
   expect(ok.stdout).toMatch(/notices sent: 2/); // the automatic opening notice and this update
