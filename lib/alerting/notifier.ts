@@ -14,6 +14,7 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from '../../lambdas/notify/metrics';
+import type { AlertWords } from '../../lambdas/notify/message';
 import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { perLevel, WARNING_LEVELS, WarningLevel, WebhookKind } from '../config';
@@ -41,6 +42,8 @@ export interface NotifierProps {
   readonly webhooks?: Record<WarningLevel, readonly WebhookChannel[]>;
   /** Contacts named in every alert. @default [] */
   readonly contacts?: readonly string[];
+  /** Fixed words of alerts per plan language, the default language first. @default zh-Hant and en built-in words */
+  readonly words?: Readonly<Record<string, AlertWords>>;
   /** Log groups behind the "logs" link of each alert. @default [] (no logs link) */
   readonly logGroups?: readonly logs.ILogGroup[];
   /** Measures shown for AWS Health events. */
@@ -112,6 +115,7 @@ export class Notifier extends Construct {
       ackPrefix: this.ackPrefix,
       deliveryTimeoutSeconds: timeoutS,
       deliveryAttempts: attempts,
+      ...(props.words ? { words: props.words } : {}),
     };
 
     // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
