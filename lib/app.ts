@@ -1,5 +1,6 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { PLAN_TAG_KEY } from '../contracts';
 import type { LoadedPlan } from './config';
 import { FailoverTimingCheck } from './failover';
 import { FailoverStack, GlobalStack, RegionalStack } from './stacks';
@@ -70,7 +71,7 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     description: `Chatbot contingency plan ${plan.name}: health checks, failover records and health alarms (${GLOBAL_REGION})`,
   });
   for (const [key, value] of Object.entries(plan.tags)) Tags.of(app).add(key, value);
-  Tags.of(app).add('contingency:plan', plan.name);
+  Tags.of(app).add(PLAN_TAG_KEY, plan.name);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Validations.of(app).addPlugins(new FailoverTimingCheck({ rtoSeconds: plan.objectives.rtoMinutes * 60, ...(options.log ? { log: options.log } : {}) }));
   return { primary, standby, global, failover };

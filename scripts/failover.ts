@@ -12,7 +12,7 @@
  */
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { EXAMPLE_PLAN_PATH, loadPlan, planFailoverChain, worstCaseChainSeconds } from '../lib/config';
-import { expectedTarget, findHealthChecks, runSwitch, SWITCH_ACTIONS, SwitchAction } from '../lib/failover/operator';
+import { expectedTarget, findHealthChecks, runSwitch, SWITCH_ACTIONS, SwitchAction } from '../ops/failover';
 
 export interface CliArgs {
   readonly command: 'status' | SwitchAction;

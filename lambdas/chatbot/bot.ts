@@ -1,5 +1,5 @@
 import { bestMatch, chineseScript, detectLang, KnowledgeEntry, Lang } from './matcher';
-import { textIn, Texts } from '../shared/languages';
+import { textIn, Texts } from '../../contracts/languages';
 
 /** Human-agent contacts, from the plan's `handoff` section. Public information, not a secret. */
 export interface HandoffContacts {

@@ -3,13 +3,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
-import { requireEnv, requireNumberEnv } from '../shared/env';
+import { chatbotConfig, METRICS } from '../../contracts';
 import { BotPhrases, HandoffContacts, respond } from './bot';
 import { CheckResult, evaluateHealth, timedCheck } from './health';
 import { ChatStore, KnowledgeBaseRecord, RegionControl } from './store';
 import type { Lang } from './matcher';
 
-const { logger, metrics, tracer } = createPowertools('chatbot');
+const { logger, metrics, tracer } = createPowertools(chatbotConfig.service);
 
 export interface ChatbotConfig {
   readonly region: string;
@@ -25,34 +25,13 @@ export interface ChatbotConfig {
   readonly healthDeadlineMs: number;
 }
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ChatbotConfig {
-  const contactsRaw = requireEnv('HANDOFF_CONTACTS', env);
-  let contacts: HandoffContacts;
-  try {
-    contacts = JSON.parse(contactsRaw) as HandoffContacts;
-  } catch {
-    throw new Error('environment variable HANDOFF_CONTACTS must be JSON with teamName, phone, chatUrl and hours');
-  }
-  let phrases: BotPhrases;
-  try {
-    phrases = JSON.parse(requireEnv('BOT_PHRASES', env)) as BotPhrases;
-  } catch {
-    throw new Error('environment variable BOT_PHRASES must be JSON with languages, noMatch and degraded');
-  }
-  if (!Array.isArray(phrases.languages) || phrases.languages.length === 0) {
-    throw new Error('environment variable BOT_PHRASES must list at least one language in "languages"');
-  }
-  return {
-    region: requireEnv('AWS_REGION', env),
-    role: requireEnv('DEPLOYMENT_ROLE', env),
-    healthToken: requireEnv('HEALTH_TOKEN', env),
-    threshold: requireNumberEnv('MATCH_THRESHOLD', env),
-    ttlHours: requireNumberEnv('CONVERSATION_TTL_HOURS', env),
-    contacts,
-    phrases,
-    kbCacheMs: 60_000,
-    healthDeadlineMs: 1_500,
-  };
+/**
+ * The function's configuration, parsed at cold start with the contract the ChatbotApi construct
+ * built it with (contracts/functions.ts): a mismatch fails with one line naming the variable.
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ChatbotConfig & { readonly tableName: string } {
+  const c = chatbotConfig.fromEnvironment(env);
+  return { ...c, kbCacheMs: 60_000, healthDeadlineMs: 1_500 };
 }
 
 const MAX_MESSAGE_CHARS = 1000;
@@ -154,7 +133,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
       now(),
       config.ttlHours,
     );
-    metrics.addMetric(reply.handoff ? 'HandedOff' : 'Answered', MetricUnit.Count, 1);
+    metrics.addMetric(reply.handoff ? METRICS.chatbot.handedOff : METRICS.chatbot.answered, MetricUnit.Count, 1);
     // Never log the customer's message: it may hold personal data (plan §1.2.1).
     logger.info('reply', { faqId: reply.faqId, handoff: reply.handoff, reason: reply.handoffReason, score: Number(reply.score.toFixed(3)), turn: history.length / 2 + 1 });
     return json(200, { conversationId, turn: Math.floor(history.length / 2) + 1, region: config.region, ...reply });
@@ -181,7 +160,8 @@ let cached: ReturnType<typeof createHandler> | undefined;
 export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {
   if (!cached) {
     const client = tracer.captureAWSv3Client(new DynamoDBClient({}));
-    cached = createHandler(new ChatStore(client, requireEnv('TABLE_NAME')), configFromEnv());
+    const config = configFromEnv();
+    cached = createHandler(new ChatStore(client, config.tableName), config);
   }
   return cached(event, context);
 };

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, BatchWriteCommandInput, BatchWriteCommandOutput, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { KEYS, TTL_ATTRIBUTE } from '../shared/table-keys';
+import { KEYS, TTL_ATTRIBUTE } from '../../contracts';
 import type { KnowledgeEntry } from './matcher';
 import type { Turn } from './bot';
 

@@ -25,8 +25,8 @@ export interface FailoverObservedEvent {
   readonly detail: { readonly region?: string; readonly detail?: string };
 }
 
-export const FAILOVER_EVENT_SOURCE = 'contingency.failover';
-export const FAILOVER_DETAIL_TYPE = 'Failover Observed';
+import { FAILOVER_DETAIL_TYPE, FAILOVER_EVENT_SOURCE } from '../../contracts';
+export { FAILOVER_DETAIL_TYPE, FAILOVER_EVENT_SOURCE };
 
 /** Which response level each watched alarm stands for (set by the construct as ALARM_LEVELS). */
 export type AlarmLevels = { readonly arn: string; readonly level: ResponseLevel }[];

@@ -3,8 +3,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
-import { requireEnv, requireNumberEnv } from '../shared/env';
-import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, parseAlarmLevels, toIncidentEvent } from './events';
+import { incidentsConfig } from '../../contracts';
+import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, toIncidentEvent } from './events';
 import { IncidentStore, publishAll, PublishConfig } from './store';
 
 const { logger, metrics } = createPowertools('incidents');
@@ -17,14 +17,10 @@ export interface IncidentFunctionConfig {
   readonly publish?: PublishConfig;
 }
 
+/** The function's configuration, parsed with its contract (contracts/functions.ts); one clear line when it does not match. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): IncidentFunctionConfig {
-  const publishRaw = env.PUBLISH_CONFIG;
-  return {
-    tableName: requireEnv('TABLE_NAME', env),
-    retentionDays: requireNumberEnv('RETENTION_DAYS', env),
-    alarmLevels: parseAlarmLevels(requireEnv('ALARM_LEVELS', env)),
-    ...(publishRaw ? { publish: JSON.parse(publishRaw) as PublishConfig } : {}),
-  };
+  const c = incidentsConfig.fromEnvironment(env);
+  return { tableName: c.tableName, retentionDays: c.retentionDays, alarmLevels: c.alarmLevels, ...(c.publish ? { publish: c.publish as PublishConfig } : {}) };
 }
 
 type Incoming = AlarmStateChangeEvent | FailoverObservedEvent | { Records: unknown[] } | { source: 'aws.scheduler' | 'aws.events'; 'detail-type': 'Scheduled Event' };

@@ -1,22 +1,12 @@
-import type { Texts } from '../shared/languages';
+import type { Texts } from '../../contracts/languages';
 
 /**
  * The incident model shared by the recorder, the publisher, the operator CLI and the CDK constructs.
  * Response levels are the plan's §5.1 levels (by impact), not the §4.2.3 warning levels.
  */
-export const RESPONSE_LEVELS = ['general', 'severe', 'emergency'] as const;
-export type ResponseLevel = (typeof RESPONSE_LEVELS)[number];
-/** Higher rank = wider impact. */
-export const RESPONSE_RANK: Record<ResponseLevel, number> = { general: 0, severe: 1, emergency: 2 };
-export const RESPONSE_LABELS: Record<ResponseLevel, { zh: string; en: string }> = {
-  general: { zh: '一般事件', en: 'General incident' },
-  severe: { zh: '嚴重事件', en: 'Severe incident' },
-  emergency: { zh: '緊急事件', en: 'Emergency incident' },
-};
-
-export const COMPONENT_STATES = ['operational', 'degraded', 'outage'] as const;
-export type ComponentState = (typeof COMPONENT_STATES)[number];
-export const COMPONENT_RANK: Record<ComponentState, number> = { operational: 0, degraded: 1, outage: 2 };
+import type { ComponentState, ResponseLevel } from '../../contracts';
+export { COMPONENT_RANK, COMPONENT_STATES, RESPONSE_LABELS, RESPONSE_LEVELS, RESPONSE_RANK } from '../../contracts';
+export type { ComponentState, ResponseLevel } from '../../contracts';
 export const COMPONENT_IDS = ['chatbot', 'agents'] as const;
 export type ComponentId = (typeof COMPONENT_IDS)[number];
 

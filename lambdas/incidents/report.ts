@@ -1,4 +1,4 @@
-import { allTexts } from '../shared/languages';
+import { allTexts } from '../../contracts/languages';
 import type { Incident } from './model';
 import { RESPONSE_LABELS } from './model';
 import { formatTime } from './templates';

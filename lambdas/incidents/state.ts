@@ -11,7 +11,7 @@ import {
   TimelineEntry,
 } from './model';
 import { MessageTemplates, renderTexts } from './templates';
-import { textIn } from '../shared/languages';
+import { textIn } from '../../contracts/languages';
 
 /**
  * The incident state machine, as a pure fold over the append-only incident log (plan §5.2):

@@ -1,4 +1,4 @@
-import { textIn, Texts } from '../shared/languages';
+import { textIn, Texts } from '../../contracts/languages';
 import { COMPONENT_IDS, COMPONENT_RANK, ComponentId, ComponentState, Incident, OperatorUpdate, ResponseLevel } from './model';
 import { currentIncident } from './state';
 import type { MessageTemplates } from './templates';

@@ -14,14 +14,9 @@ import type { MessageTemplates } from './templates';
  *   NOTICE / <key>        a customer notice that was sent (at most once per key)
  *   REPORT / <incident>   a post-incident report that was written
  */
-export const INCIDENT_KEYS = {
-  eventPk: 'EVENT',
-  noticePk: 'NOTICE',
-  reportPk: 'REPORT',
-} as const;
-export const STATUS_OBJECT_KEY = 'status.json';
+import { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+export { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY };
 /** Cache-Control of status.json: CloudFront and browsers keep it at most this long. */
-export const STATUS_MAX_AGE_SECONDS = 10;
 
 export class IncidentStore {
   private readonly doc: DynamoDBDocumentClient;

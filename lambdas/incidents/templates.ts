@@ -1,10 +1,10 @@
 import type { Bilingual, ComponentState, Incident, ResponseLevel } from './model';
 import { zonedTime } from '../shared/time';
-import { textIn } from '../shared/languages';
+import { textIn } from '../../contracts/languages';
 
-/** Placeholders a message template may use; anything else is rejected by the plan rules. */
-export const TEMPLATE_PLACEHOLDERS = ['level', 'start', 'scope', 'eta', 'team', 'phone', 'chatUrl'] as const;
-export type TemplateVar = (typeof TEMPLATE_PLACEHOLDERS)[number];
+import type { TemplateVar } from '../../contracts';
+export { placeholdersOf, TEMPLATE_PLACEHOLDERS } from '../../contracts';
+export type { TemplateVar } from '../../contracts';
 
 /** The message templates and page texts the plan's `incidents` section provides. */
 export interface MessageTemplates {
@@ -19,11 +19,6 @@ export interface MessageTemplates {
   readonly contacts: { readonly team: Bilingual; readonly phone: string; readonly chatUrl: string };
   /** IANA time zone for times in messages. */
   readonly timeZone: string;
-}
-
-/** Placeholders used by a template, e.g. `{start}` → 'start'. */
-export function placeholdersOf(template: string): string[] {
-  return [...template.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]);
 }
 
 export function renderTemplate(template: string, vars: Record<TemplateVar, string>): string {

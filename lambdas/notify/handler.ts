@@ -4,14 +4,15 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SNSEvent } from 'aws-lambda';
-import { requireEnv } from '../shared/env';
+import { notifierConfig } from '../../contracts';
 import { createPowertools } from '../shared/powertools';
 import type { NotifierConfig } from './message';
 import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from './metrics';
 import { AlertOutcome, handleTopicMessage, NotifierDeps, tick } from './notify';
 
 const { logger, metrics } = createPowertools('notifier');
-const cfg = JSON.parse(requireEnv('NOTIFIER_CONFIG')) as NotifierConfig;
+// Parsed with the contract the Notifier construct built it with: a mismatch fails cold start with one line naming the variable.
+const cfg: NotifierConfig = notifierConfig.fromEnvironment(process.env).settings;
 const deps: NotifierDeps = { cfg, sns: new SNSClient({}), secrets: new SecretsManagerClient({}), cloudwatch: new CloudWatchClient({}), ssm: new SSMClient({}) };
 
 

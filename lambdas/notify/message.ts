@@ -4,9 +4,9 @@
  * plan §4.3.3 — level, cause, measures, time, contacts — and renders it as text. No AWS calls here.
  */
 
-import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level } from '../../lib/config/levels';
+import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level, WebhookKind } from '../../contracts';
 import { zonedTime } from '../shared/time';
-import { BUILTIN_WORDS, Words } from '../shared/languages';
+import { BUILTIN_WORDS, Words } from '../../contracts/languages';
 
 export { LABELS, LEVELS };
 export type { Level };
@@ -64,7 +64,7 @@ export interface NotifierConfig {
   readonly words?: Readonly<Record<string, AlertWords>>;
 }
 
-export type WebhookKindName = 'slack' | 'teams' | 'dingtalk' | 'feishu' | 'wecom' | 'webhook';
+export type WebhookKindName = WebhookKind;
 
 /** One alert, ready to render on any channel. */
 export interface Alert {

@@ -1,6 +1,5 @@
-/**
- * Names of the notifier's own metrics (namespace ChatbotContingency, dimension service=notifier),
- * shared by the handler that emits them and the Notifier construct that alarms on them.
- */
-export const DELIVERY_FAILURES_METRIC = 'DeliveryFailures';
-export const HEARTBEAT_METRIC = 'NotifierHeartbeat';
+import { METRICS } from '../../contracts';
+
+/** Names of the notifier's own metrics (contracts/names.ts), emitted here and alarmed on by the Notifier construct. */
+export const DELIVERY_FAILURES_METRIC = METRICS.notifier.deliveryFailures;
+export const HEARTBEAT_METRIC = METRICS.notifier.heartbeat;

@@ -7,7 +7,8 @@ import { deliverAll, DeliveryResult, DeliveryTarget } from './deliver';
 import { Alert, alertFromAlarm, headline, Level, LEVELS, NotifierConfig, parseAlert, renderSms, renderText } from './message';
 
 /** Message attribute the notifier puts on what it re-publishes; e-mail/SMS subscriptions filter on it. */
-export const FORMATTED_ATTRIBUTE = 'contingency_formatted';
+import { FORMATTED_ATTRIBUTE } from '../../contracts';
+export { FORMATTED_ATTRIBUTE };
 
 export interface NotifierDeps {
   readonly cfg: NotifierConfig;

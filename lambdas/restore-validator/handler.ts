@@ -1,12 +1,12 @@
 import { BackupClient } from '@aws-sdk/client-backup';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { requireEnv, requireNumberEnv } from '../shared/env';
+import { METRICS, restoreValidatorConfig } from '../../contracts';
 import { createPowertools } from '../shared/powertools';
 import { describeRestoreJob, putValidationResult, RetryOptions } from './backup';
 import { tableNameFromArn, validateRestoredTable } from './validate';
 
-const { logger, metrics } = createPowertools('restore-validator');
+const { logger, metrics } = createPowertools(restoreValidatorConfig.service);
 
 /** The `Restore Job State Change` event detail fields the validator reads. */
 export interface RestoreJobEvent {
@@ -52,8 +52,8 @@ export async function validateRestoreJob(event: RestoreJobEvent, deps: Validator
   }
   const job = await describeRestoreJob(deps.backup, jobId, deps.retry);
   const finish = async (outcome: Outcome, report: boolean): Promise<Outcome> => {
-    metrics.addMetric('RestoreValidationSucceeded', MetricUnit.Count, outcome.status === 'SUCCESSFUL' ? 1 : 0);
-    metrics.addMetric('RestoreValidationFailed', MetricUnit.Count, outcome.status === 'FAILED' ? 1 : 0);
+    metrics.addMetric(METRICS.restoreValidator.succeeded, MetricUnit.Count, outcome.status === 'SUCCESSFUL' ? 1 : 0);
+    metrics.addMetric(METRICS.restoreValidator.failed, MetricUnit.Count, outcome.status === 'FAILED' ? 1 : 0);
     if (report) await putValidationResult(deps.backup, jobId, outcome.status, outcome.message, deps.retry);
     (outcome.status === 'SUCCESSFUL' ? logger.info : logger.error).call(logger, 'restore test validated', { restoreJobId: jobId, ...outcome });
     return outcome;
@@ -63,7 +63,7 @@ export async function validateRestoreJob(event: RestoreJobEvent, deps: Validator
     return finish({ status: 'FAILED', code: 'RESTORE_JOB_NOT_COMPLETED', message: `RESTORE_JOB_NOT_COMPLETED: restore job is ${job.Status ?? 'unknown'}: ${job.StatusMessage ?? 'no message'}` }, false);
   }
   if (job.CreationDate && job.CompletionDate) {
-    metrics.addMetric('RestoreDurationMinutes', MetricUnit.Count, (job.CompletionDate.getTime() - job.CreationDate.getTime()) / 60000);
+    metrics.addMetric(METRICS.restoreValidator.durationMinutes, MetricUnit.Count, (job.CompletionDate.getTime() - job.CreationDate.getTime()) / 60000);
   }
   const recoveryPointCreated = job.RecoveryPointCreationDate ?? job.CreationDate ?? (deps.now ?? (() => new Date()))();
   const result = await validateRestoredTable(deps.ddb, {
@@ -75,7 +75,7 @@ export async function validateRestoreJob(event: RestoreJobEvent, deps: Validator
   });
   if (result.newestSentinel) {
     const restoredAt = job.CompletionDate ?? (deps.now ?? (() => new Date()))();
-    metrics.addMetric('RestoreDataAgeMinutes', MetricUnit.Count, (restoredAt.getTime() - result.newestSentinel.getTime()) / 60000);
+    metrics.addMetric(METRICS.restoreValidator.dataAgeMinutes, MetricUnit.Count, (restoredAt.getTime() - result.newestSentinel.getTime()) / 60000);
   }
   if (!result.ok) return finish({ status: 'FAILED', code: result.failure!.code, message: `${result.failure!.code}: ${result.failure!.reason}` }, true);
   return finish(
@@ -93,9 +93,7 @@ export async function handler(event: RestoreJobEvent): Promise<Outcome> {
   deps ??= {
     backup: new BackupClient({}),
     ddb: new DynamoDBClient({}),
-    sourceTable: requireEnv('SOURCE_TABLE_NAME'),
-    itemCountTolerancePercent: requireNumberEnv('ITEM_COUNT_TOLERANCE_PERCENT'),
-    sentinelIntervalMinutes: requireNumberEnv('SENTINEL_INTERVAL_MINUTES'),
+    ...restoreValidatorConfig.fromEnvironment(process.env),
   };
   try {
     return await validateRestoreJob(event, deps);

@@ -1,5 +1,5 @@
 import { DescribeTableCommand, DynamoDBClient, QueryCommand, ResourceNotFoundException, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { SENTINEL_PK } from '../shared/table-keys';
+import { SENTINEL_PK } from '../../contracts';
 import type { SentinelRecord, TableFacts } from './checks';
 
 /** Reads the facts the checks need from DynamoDB. Read-only: never writes to, tags or extends a restored table. */

@@ -1,11 +1,11 @@
 import { BackupClient, GetRestoreTestingPlanCommand, ListRestoreJobsCommand } from '@aws-sdk/client-backup';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { withRetry } from '../restore-validator/backup';
-import { requireEnv, requireNumberEnv } from '../shared/env';
+import { METRICS, restoreWatchConfig } from '../../contracts';
 import { createPowertools } from '../shared/powertools';
 import { hoursSinceLastSuccess, JobSummary } from './silence';
 
-const { logger, metrics } = createPowertools('restore-watch');
+const { logger, metrics } = createPowertools(restoreWatchConfig.service);
 
 export interface WatchDeps {
   readonly backup: BackupClient;
@@ -40,7 +40,7 @@ export async function measureSilence(deps: WatchDeps): Promise<number> {
   const plan = await withRetry(() => deps.backup.send(new GetRestoreTestingPlanCommand({ RestoreTestingPlanName: deps.planName })));
   const created = plan.RestoreTestingPlan?.CreationTime ?? new Date(0);
   const hours = hoursSinceLastSuccess(jobs, now, created);
-  metrics.addMetric('HoursSinceRestoreTestSucceeded', MetricUnit.Count, hours);
+  metrics.addMetric(METRICS.restoreWatch.hoursSinceSuccess, MetricUnit.Count, hours);
   logger.info('restore-test silence measured', { hours, jobsSeen: jobs.length });
   return hours;
 }
@@ -48,12 +48,7 @@ export async function measureSilence(deps: WatchDeps): Promise<number> {
 let deps: WatchDeps | undefined;
 
 export async function handler(): Promise<{ hours: number }> {
-  deps ??= {
-    backup: new BackupClient({}),
-    planName: requireEnv('RESTORE_TESTING_PLAN_NAME'),
-    planArn: requireEnv('RESTORE_TESTING_PLAN_ARN'),
-    lookbackDays: requireNumberEnv('LOOKBACK_DAYS'),
-  };
+  deps ??= { backup: new BackupClient({}), ...restoreWatchConfig.fromEnvironment(process.env) };
   try {
     return { hours: await measureSilence(deps) };
   } finally {

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { KEYS } from '../shared/table-keys';
+import { KEYS } from '../../contracts';
 
 /**
  * The backup sentinel: a small record written to the chatbot table on a schedule. A restored copy

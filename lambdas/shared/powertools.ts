@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { METRICS_NAMESPACE } from '../../contracts';
 
 /**
  * Powertools created once per module (per cold start), as Powertools recommends. Service name and
@@ -8,7 +9,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
  */
 export function createPowertools(serviceName: string) {
   const logger = new Logger({ serviceName });
-  const metrics = new Metrics({ serviceName, namespace: 'ChatbotContingency' });
+  const metrics = new Metrics({ serviceName, namespace: METRICS_NAMESPACE });
   const tracer = new Tracer({ serviceName });
   return { logger, metrics, tracer };
 }

@@ -3,13 +3,14 @@ import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS, METRICS_NAMESPACE } from '../../contracts';
 import type { ChatbotApi } from '../chatbot';
 import { perLevel, Plan, WarningLevel } from '../config';
 import { Alerting } from './alerting';
 import { INDICATORS, IndicatorSpec } from './catalogue';
 
 /** Namespace of the log-derived metrics. */
-export const LOG_METRICS_NAMESPACE = 'ChatbotContingency';
+export const LOG_METRICS_NAMESPACE = METRICS_NAMESPACE;
 const PERIOD = Duration.minutes(5);
 
 export interface IndicatorAlarmsProps {
@@ -49,7 +50,7 @@ export class IndicatorAlarms extends Construct {
       logGroup: chatbot.functionLogs,
       filterPattern: logs.FilterPattern.anyTerm('Invoke Error', 'Task timed out', 'Runtime.Unhandled', 'Runtime.ExitError'),
       metricNamespace: LOG_METRICS_NAMESPACE,
-      metricName: 'UnhandledErrors',
+      metricName: METRICS.logs.unhandledErrors,
       metricValue: '1',
       unit: cw.Unit.COUNT,
     });
@@ -57,7 +58,7 @@ export class IndicatorAlarms extends Construct {
       logGroup: chatbot.accessLogs,
       filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
       metricNamespace: LOG_METRICS_NAMESPACE,
-      metricName: 'ApiThrottled',
+      metricName: METRICS.logs.apiThrottled,
       metricValue: '1',
       unit: cw.Unit.COUNT,
     });
@@ -78,10 +79,10 @@ export class IndicatorAlarms extends Construct {
         threshold: (v) => v,
       },
       'client-errors': { metric: sharePercent('4xx %', chatbot.api.metricClientError({ period: PERIOD, statistic: 'Sum' }), count), threshold: (v) => v },
-      'api-throttled': { metric: new cw.Metric({ namespace: LOG_METRICS_NAMESPACE, metricName: 'ApiThrottled', period: PERIOD, statistic: 'Sum' }), threshold: (v) => v },
+      'api-throttled': { metric: new cw.Metric({ namespace: LOG_METRICS_NAMESPACE, metricName: METRICS.logs.apiThrottled, period: PERIOD, statistic: 'Sum' }), threshold: (v) => v },
       'error-rate': { metric: sharePercent('5xx %', chatbot.api.metricServerError({ period: PERIOD, statistic: 'Sum' }), count), threshold: (v) => v },
       'function-errors': { metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), threshold: (v) => v },
-      'unhandled-errors': { metric: new cw.Metric({ namespace: LOG_METRICS_NAMESPACE, metricName: 'UnhandledErrors', period: PERIOD, statistic: 'Sum' }), threshold: (v) => v },
+      'unhandled-errors': { metric: new cw.Metric({ namespace: LOG_METRICS_NAMESPACE, metricName: METRICS.logs.unhandledErrors, period: PERIOD, statistic: 'Sum' }), threshold: (v) => v },
     };
 
     for (const spec of INDICATORS) {

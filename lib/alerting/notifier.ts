@@ -13,16 +13,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DELIVERY_FAILURES_METRIC, HEARTBEAT_METRIC } from '../../lambdas/notify/metrics';
+import { FORMATTED_ATTRIBUTE, METRICS, METRICS_NAMESPACE, notifierConfig, SERVICES } from '../../contracts';
+import { functionEnvironment } from '../shared/function-environment';
 import type { AlertWords } from '../../lambdas/notify/message';
 import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { perLevel, WARNING_LEVELS, WarningLevel, WebhookKind } from '../config';
-import { FORMATTED_ATTRIBUTE, WarningTopics } from './warning-topics';
+import { WarningTopics } from './warning-topics';
 
 export const NOTIFIER_ENTRY = path.join(LAMBDAS_DIR, 'notify', 'handler.ts');
 /** Namespace and dimension of the notifier's own metrics (Powertools EMF, lambdas/shared/powertools.ts). */
-export const NOTIFIER_METRICS = { namespace: 'ChatbotContingency', dimensionsMap: { service: 'notifier' } } as const;
+export const NOTIFIER_METRICS = { namespace: METRICS_NAMESPACE, dimensionsMap: { service: SERVICES.notifier } } as const;
 
 /** One chat/webhook channel: the secret holds `{"url": …, "signingSecret"?: …}`. */
 export interface WebhookChannel {
@@ -124,8 +125,8 @@ export class Notifier extends Construct {
       roleDescription: 'Alert fan-out',
       timeout: Duration.seconds(60),
       description: 'Warning-level fan-out: formats alerts, sends e-mail/SMS and chat webhooks, repeats emergencies',
-      serviceName: 'notifier',
-      environment: { NOTIFIER_CONFIG: stack.toJsonString(config) },
+      serviceName: notifierConfig.service,
+      environment: functionEnvironment(this, notifierConfig, { settings: config }),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
     this.fn = fn.fn;
@@ -165,7 +166,7 @@ export class Notifier extends Construct {
     const direct = new cwActions.SnsAction(props.topics.direct);
     this.deliveryFailureAlarm = new cw.Alarm(this, 'DeliveryFailures', {
       alarmDescription: 'Alert deliveries are failing\nAlerts are not reaching a channel; check the notifier logs (kind and secret name are logged). This alarm goes to e-mail/SMS directly.',
-      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: DELIVERY_FAILURES_METRIC, statistic: 'Sum', period: Duration.minutes(5) }),
+      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: METRICS.notifier.deliveryFailures, statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -182,7 +183,7 @@ export class Notifier extends Construct {
     const silenceMin = silence.toMinutes();
     this.heartbeatAlarm = new cw.Alarm(this, 'Heartbeat', {
       alarmDescription: 'The alerting path is silent (no notifier heartbeat)\nThe notifier has not run on schedule: alerts may be lost. Check the function, its schedule and its errors.',
-      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: HEARTBEAT_METRIC, statistic: 'Sum', period: Duration.minutes(silenceMin) }),
+      metric: new cw.Metric({ ...NOTIFIER_METRICS, metricName: METRICS.notifier.heartbeat, statistic: 'Sum', period: Duration.minutes(silenceMin) }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cw.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -4,7 +4,7 @@ import { RunbookKey, WarningLevel } from '../config';
 import { Alerting } from './alerting';
 
 // Response levels of plan §5.1, by impact: one definition, shared with the incident handler.
-import { RESPONSE_LEVELS, ResponseLevel } from '../../lambdas/incidents/model';
+import { RESPONSE_LEVELS, ResponseLevel } from '../../contracts';
 export { RESPONSE_LEVELS };
 export type { ResponseLevel };
 

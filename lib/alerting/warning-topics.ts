@@ -6,8 +6,9 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { E164, LEVEL_LABELS, perLevel, WARNING_LEVELS, WarningLevel } from '../config';
 
-/** Message attribute the notifier sets on formatted alerts (lambdas/notify/notify.ts FORMATTED_ATTRIBUTE). */
-export const FORMATTED_ATTRIBUTE = 'contingency_formatted';
+import { FORMATTED_ATTRIBUTE } from '../../contracts';
+/** Message attribute the notifier sets on formatted alerts (contracts/names.ts). */
+export { FORMATTED_ATTRIBUTE };
 
 /** People reached directly by e-mail and SMS. */
 export interface DirectRecipients {

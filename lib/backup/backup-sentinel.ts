@@ -6,7 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SENTINEL_PK } from '../../lambdas/shared/table-keys';
+import { SENTINEL_PK, sentinelConfig } from '../../contracts';
+import { functionEnvironment } from '../shared/function-environment';
 import { ProjectFunction } from '../shared/project-function';
 
 export interface BackupSentinelProps {
@@ -37,10 +38,10 @@ export class BackupSentinel extends Construct {
     }
     this.function = new ProjectFunction(this, 'Writer', {
       handlerDir: 'sentinel',
-      serviceName: 'backup-sentinel',
+      serviceName: sentinelConfig.service,
       description: 'Writes the backup sentinel record that restore tests check',
       timeout: Duration.seconds(10),
-      environment: { TABLE_NAME: props.table.tableName },
+      environment: functionEnvironment(this, sentinelConfig, { tableName: props.table.tableName }),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
     this.function.role.addToPrincipalPolicy(

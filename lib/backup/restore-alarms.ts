@@ -7,6 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LEVEL_TAG } from '../alerting/alerting';
 import { LEVEL_LABELS, WarningLevel } from '../config/levels';
+import { METRICS, restoreWatchConfig, SERVICES } from '../../contracts';
+import { functionEnvironment } from '../shared/function-environment';
 import { ProjectFunction } from '../shared/project-function';
 import { BACKUP_METRICS_NAMESPACE } from './restore-validator';
 
@@ -53,14 +55,14 @@ export class RestoreAlarms extends Construct {
 
     this.watch = new ProjectFunction(this, 'Watch', {
       handlerDir: 'restore-watch',
-      serviceName: 'restore-watch',
+      serviceName: restoreWatchConfig.service,
       description: 'Publishes hours since a chatbot restore test last passed validation',
       timeout: Duration.minutes(1),
-      environment: {
-        RESTORE_TESTING_PLAN_NAME: props.restoreTestingPlanName,
-        RESTORE_TESTING_PLAN_ARN: props.restoreTestingPlanArn,
-        LOOKBACK_DAYS: String(props.maxSilenceDays + 1),
-      },
+      environment: functionEnvironment(this, restoreWatchConfig, {
+        planName: props.restoreTestingPlanName,
+        planArn: props.restoreTestingPlanArn,
+        lookbackDays: props.maxSilenceDays + 1,
+      }),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
     this.watch.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['backup:GetRestoreTestingPlan'], resources: [props.restoreTestingPlanArn] }));
@@ -82,8 +84,8 @@ export class RestoreAlarms extends Construct {
       alarmDescription: `[${this.level}] ${label.en} / ${label.zh}: a chatbot restore test failed validation in ${Stack.of(this).region}. See the restore-validator logs and the restore job's validation message in AWS Backup.`,
       metric: new cloudwatch.Metric({
         namespace: BACKUP_METRICS_NAMESPACE,
-        metricName: 'RestoreValidationFailed',
-        dimensionsMap: { service: 'restore-validator' },
+        metricName: METRICS.restoreValidator.failed,
+        dimensionsMap: { service: SERVICES.restoreValidator },
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.hours(1),
       }),
@@ -96,8 +98,8 @@ export class RestoreAlarms extends Construct {
       alarmDescription: `[${this.level}] ${label.en} / ${label.zh}: no chatbot restore test has passed validation for more than ${props.maxSilenceDays} days in ${Stack.of(this).region} (or the restore watch stopped reporting).`,
       metric: new cloudwatch.Metric({
         namespace: BACKUP_METRICS_NAMESPACE,
-        metricName: 'HoursSinceRestoreTestSucceeded',
-        dimensionsMap: { service: 'restore-watch' },
+        metricName: METRICS.restoreWatch.hoursSinceSuccess,
+        dimensionsMap: { service: SERVICES.restoreWatch },
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.hours(1),
       }),

@@ -6,6 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, restoreValidatorConfig } from '../../contracts';
+import { functionEnvironment } from '../shared/function-environment';
 import { ProjectFunction } from '../shared/project-function';
 
 export interface RestoreValidatorProps {
@@ -24,7 +26,7 @@ export interface RestoreValidatorProps {
 }
 
 /** Name of the metric namespace the backup functions publish to (Powertools, EMF). */
-export const BACKUP_METRICS_NAMESPACE = 'ChatbotContingency';
+export const BACKUP_METRICS_NAMESPACE = METRICS_NAMESPACE;
 
 /**
  * Proves each restore test brought the data back. Triggered by the restore job's state change
@@ -46,14 +48,14 @@ export class RestoreValidator extends Construct {
 
     this.function = new ProjectFunction(this, 'Validator', {
       handlerDir: 'restore-validator',
-      serviceName: 'restore-validator',
+      serviceName: restoreValidatorConfig.service,
       description: 'Validates restore-test copies of the chatbot table and reports to AWS Backup',
       timeout: Duration.minutes(10),
-      environment: {
-        SOURCE_TABLE_NAME: props.sourceTable.tableName,
-        ITEM_COUNT_TOLERANCE_PERCENT: String(tolerance),
-        SENTINEL_INTERVAL_MINUTES: String(interval),
-      },
+      environment: functionEnvironment(this, restoreValidatorConfig, {
+        sourceTable: props.sourceTable.tableName,
+        itemCountTolerancePercent: tolerance,
+        sentinelIntervalMinutes: interval,
+      }),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
     const role = this.function.role;

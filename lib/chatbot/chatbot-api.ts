@@ -8,8 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { BotPhrases, HandoffContacts } from '../../lambdas/chatbot/bot';
-import { BUILTIN_WORDS } from '../../lambdas/shared/languages';
+import { BotPhrases, BUILTIN_WORDS, chatbotConfig, HandoffContacts } from '../../contracts';
+import { functionEnvironment } from '../shared/function-environment';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 
 export { CHATBOT_RUNTIME } from '../shared/project-function';
@@ -109,16 +109,16 @@ export class ChatbotApi extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       description: `Customer-service chatbot (${props.deploymentRole})`,
-      serviceName: 'chatbot',
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        DEPLOYMENT_ROLE: props.deploymentRole,
-        HEALTH_TOKEN: props.healthToken ?? 'CHATBOT_HEALTHY',
-        MATCH_THRESHOLD: String(props.matchThreshold ?? 0.3),
-        CONVERSATION_TTL_HOURS: String(props.conversationTtlHours ?? 24),
-        HANDOFF_CONTACTS: JSON.stringify(props.contacts),
-        BOT_PHRASES: JSON.stringify(props.phrases ?? DEFAULT_BOT_PHRASES),
-      },
+      serviceName: chatbotConfig.service,
+      environment: functionEnvironment(this, chatbotConfig, {
+        tableName: props.table.tableName,
+        role: props.deploymentRole,
+        healthToken: props.healthToken ?? 'CHATBOT_HEALTHY',
+        threshold: props.matchThreshold ?? 0.3,
+        ttlHours: props.conversationTtlHours ?? 24,
+        contacts: props.contacts,
+        phrases: props.phrases ?? DEFAULT_BOT_PHRASES,
+      }),
     });
     this.fn = fn;
     props.table.grantReadWriteData(this.fn);

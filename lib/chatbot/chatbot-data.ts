@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TTL_ATTRIBUTE } from '../../lambdas/shared/table-keys';
+import { TTL_ATTRIBUTE } from '../../contracts';
 
 /** Tag key put on every table that AWS Backup must protect; later backup selections select on it. */
 export const BACKUP_TAG_KEY = 'contingency:backup';

@@ -5,7 +5,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import { Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { KMS_GRANT_WILDCARDS } from './chatbot-api';
-import { KEYS } from '../../lambdas/shared/table-keys';
+import { KEYS } from '../../contracts';
 import type { FaqEntry } from '../config/schema';
 
 export interface KnowledgeBaseSeedProps {

@@ -10,7 +10,7 @@ import {
   WORD_KEYS,
   wordTexts,
   Words,
-} from '../../lambdas/shared/languages';
+} from '../../contracts/languages';
 
 /**
  * The plan's `languages:` rules, applied after the schema: tags are canonical BCP 47, every text is

@@ -2,8 +2,7 @@ import { AUDIENCE_NAMES, Plan } from './schema';
 import { WARNING_LEVELS } from './levels';
 import { PlanIssue } from './errors';
 import { PITR_LAG_MINUTES, planFailoverChain, planFailoverTiming, worstCaseChainSeconds, worstCaseFailoverSeconds } from './objectives';
-import { placeholdersOf, TEMPLATE_PLACEHOLDERS } from '../../lambdas/incidents/templates';
-import { COMPONENT_RANK, RESPONSE_LEVELS } from '../../lambdas/incidents/model';
+import { COMPONENT_RANK, placeholdersOf, RESPONSE_LEVELS, TEMPLATE_PLACEHOLDERS } from '../../contracts';
 
 /** Largest knowledge base the bot stores in one DynamoDB item (limit 400 KB, kept with headroom). */
 export const MAX_KNOWLEDGE_BASE_BYTES = 350 * 1024;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { COMPONENT_STATES, WEBHOOK_KINDS } from '../../contracts';
 import { WARNING_LEVELS, WarningLevel } from './levels';
-import { WORD_KEYS } from '../../lambdas/shared/languages';
+import { WORD_KEYS } from '../../contracts/languages';
 import { resolveLanguages } from './languages';
 
 /**
@@ -48,7 +49,7 @@ function leveled(description: string, defaults: Record<WarningLevel, number>, op
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
-const webhookKinds = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook'] as const;
+const webhookKinds = WEBHOOK_KINDS;
 
 const audience = z
   .object({
@@ -166,11 +167,11 @@ const faqEntry = z
   .catchall(faqText)
   .describe('One FAQ entry: id, handoff, and one {questions, answer} block per plan language, keyed by its tag (e.g. en: {...})');
 
-const componentState = z.enum(['operational', 'degraded', 'outage']);
+const componentState = z.enum(COMPONENT_STATES);
 
 /**
  * One response level's automatic status-page text and what it means for the chatbot component.
- * Texts left out take the built-in text of each plan language (lambdas/shared/languages.ts).
+ * Texts left out take the built-in text of each plan language (contracts/languages.ts).
  */
 function levelTemplate(chatbot: 'operational' | 'degraded' | 'outage') {
   return z

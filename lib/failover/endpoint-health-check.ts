@@ -4,7 +4,9 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 
 /** Tag on each health check naming the endpoint it probes; the timing model and the operator CLI read it. */
-export const ENDPOINT_TAG_KEY = 'contingency:endpoint';
+import { ENDPOINT_TAG_KEY } from '../../contracts';
+/** Tag on each endpoint health check naming its endpoint (contracts/names.ts). */
+export { ENDPOINT_TAG_KEY };
 
 export interface EndpointHealthCheckProps {
   /** Endpoint name for tags, descriptions and the timing model, e.g. 'primary'. */

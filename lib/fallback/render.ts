@@ -5,7 +5,7 @@
  * reads to switch itself to human mode. Pure functions: no AWS, no file system, so the output is
  * tested directly (and in a real browser) and can never drift from the plan.
  */
-import type { Texts, WordKey, Words } from '../../lambdas/shared/languages';
+import type { Texts, WordKey, Words } from '../../contracts/languages';
 
 /** Fixed path of the hand-off document; chat widgets fetch it when the chatbot API fails. */
 export const HANDOFF_DOCUMENT_PATH = '/handoff.json';

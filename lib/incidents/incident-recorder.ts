@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,10 +13,18 @@ import { Construct } from 'constructs';
 import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { bucketObjectsFinding } from '../site/static-site';
-import { FAILOVER_DETAIL_TYPE, FAILOVER_EVENT_SOURCE } from '../../lambdas/incidents/events';
-import { RESPONSE_LEVELS, ResponseLevel } from '../../lambdas/incidents/model';
-import { INCIDENT_KEYS, PublishConfig, STATUS_OBJECT_KEY } from '../../lambdas/incidents/store';
-import type { MessageTemplates } from '../../lambdas/incidents/templates';
+import {
+  FAILOVER_DETAIL_TYPE,
+  FAILOVER_EVENT_SOURCE,
+  INCIDENT_KEYS,
+  IncidentPublisherInput as PublishConfig,
+  incidentsConfig,
+  MessageTemplatesInput as MessageTemplates,
+  RESPONSE_LEVELS,
+  ResponseLevel,
+  STATUS_OBJECT_KEY,
+} from '../../contracts';
+import { functionEnvironment } from '../shared/function-environment';
 
 export const INCIDENT_HANDLER_ENTRY = path.join(LAMBDAS_DIR, 'incidents', 'handler.ts');
 
@@ -94,7 +102,6 @@ export class IncidentRecorder extends Construct {
     }
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
-    const stack = Stack.of(this);
     const publishConfig: PublishConfig | undefined = p && {
       statusBucket: p.statusBucket.bucketName,
       reportBucket: p.reportBucket.bucketName,
@@ -114,13 +121,13 @@ export class IncidentRecorder extends Construct {
       timeout: Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       description: p ? 'Records incidents and publishes the status page, notices and reports' : 'Records response-alarm state changes in the incident log',
-      serviceName: 'incidents',
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        RETENTION_DAYS: String(retentionDays),
-        ALARM_LEVELS: stack.toJsonString(alarms.map((a) => ({ arn: a.alarm.alarmArn, level: a.level }))),
-        ...(publishConfig ? { PUBLISH_CONFIG: stack.toJsonString(publishConfig) } : {}),
-      },
+      serviceName: incidentsConfig.service,
+      environment: functionEnvironment(this, incidentsConfig, {
+        tableName: props.table.tableName,
+        retentionDays,
+        alarmLevels: alarms.map((a) => ({ arn: a.alarm.alarmArn, level: a.level })),
+        ...(publishConfig ? { publish: publishConfig } : {}),
+      }),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
     this.fn = fn.fn;

@@ -1,7 +1,6 @@
 import type { Plan } from '../config';
-import type { MessageTemplates } from '../../lambdas/incidents/templates';
-import { RESPONSE_LEVELS } from '../../lambdas/incidents/model';
-import type { Texts, WordKey, Words } from '../../lambdas/shared/languages';
+import { MessageTemplatesInput as MessageTemplates, RESPONSE_LEVELS } from '../../contracts';
+import type { Texts, WordKey, Words } from '../../contracts/languages';
 
 /** Texts of the page that come from the plan (baked into index.html at synth). */
 export interface StatusPageTexts {

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StaticSite } from '../site';
-import { STATUS_OBJECT_KEY, STATUS_MAX_AGE_SECONDS } from '../../lambdas/incidents/store';
+import { STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
 import { renderStatusSite, StatusPageTexts } from './status-page-content';
 
 export interface StatusPageProps {

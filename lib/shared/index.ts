@@ -1,1 +1,2 @@
 export * from './project-function';
+export * from './function-environment';

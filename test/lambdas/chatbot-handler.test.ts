@@ -12,6 +12,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 
 const env = {
   AWS_REGION: 'ap-southeast-1',
+  TABLE_NAME: 'tbl',
   DEPLOYMENT_ROLE: 'primary',
   HEALTH_TOKEN: 'CHATBOT_HEALTHY',
   MATCH_THRESHOLD: '0.3',

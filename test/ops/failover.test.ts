@@ -1,6 +1,6 @@
 import { ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client, UpdateHealthCheckCommand, GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
-import { desiredInversion, expectedTarget, FoundHealthCheck, runSwitch, switchCommands } from '../../lib/failover/operator';
+import { desiredInversion, expectedTarget, FoundHealthCheck, runSwitch, switchCommands } from '../../ops/failover';
 import { parseArgs } from '../../scripts/failover';
 
 const healthy: FoundHealthCheck[] = [

@@ -6,20 +6,21 @@ import {
   UpdateHealthCheckCommand,
   UpdateHealthCheckCommandInput,
 } from '@aws-sdk/client-route-53';
-import { ENDPOINT_TAG_KEY } from './endpoint-health-check';
+import { ENDPOINT_TAG_KEY, PLAN_TAG_KEY } from '../contracts';
 
 /**
  * The operator's manual switch (drills, maintenance): Route 53 `Inverted` health checks. Inverting
  * the primary's check makes a healthy primary count as unhealthy, so DNS fails over to the standby
  * exactly as in a real outage; inverting both sends customers to the human-agent fallback.
- * `fail-back` clears every inversion. Pure planning here; `scripts/failover.ts` is the CLI.
+ * `fail-back` clears every inversion. Runtime code (ops/ never imports aws-cdk-lib): importable
+ * functions for the operator CLI (`scripts/failover.ts`).
  */
 export const SWITCH_ACTIONS = ['fail-over', 'to-fallback', 'fail-back'] as const;
 export type SwitchAction = (typeof SWITCH_ACTIONS)[number];
 export type Endpoint = 'primary' | 'standby';
 
-/** Tag every resource of a plan carries (lib/app.ts); the CLI finds the plan's checks by it. */
-export const PLAN_TAG_KEY = 'contingency:plan';
+/** Tag every resource of a plan carries (lib/app.ts, contracts/names.ts); the CLI finds the plan's checks by it. */
+export { PLAN_TAG_KEY };
 
 export interface FoundHealthCheck {
   readonly endpoint: Endpoint;

@@ -1,0 +1,135 @@
+import * as z from 'zod/mini';
+import { defineFunctionConfig } from './function-config';
+import { COMPONENT_STATES, DEPLOYMENT_ROLES, RESPONSE_LEVELS, WEBHOOK_KINDS } from './levels';
+import { SERVICES } from './names';
+
+/**
+ * One configuration contract per function. The construct in lib/ that deploys a function builds its
+ * environment with `<contract>.toEnvironment(…)` (through lib/shared/function-environment.ts); the
+ * handler parses it with `<contract>.fromEnvironment(process.env)` at cold start. Variable names
+ * and values are unchanged from before the contracts existed, so deployed templates are the same.
+ */
+
+const nonEmpty = z.string().check(z.minLength(1, 'must not be empty'));
+/** A text in every plan language, keyed by BCP 47 tag (contracts/languages.ts `Texts`). */
+const texts = z.record(z.string(), z.string());
+const perWarningLevel = <S extends z.ZodMiniType>(s: S) => z.object({ general: s, important: s, emergency: s });
+const perResponseLevel = <S extends z.ZodMiniType>(s: S) => z.object({ general: s, severe: s, emergency: s });
+
+/** Who customers are handed to when the bot cannot help (plan §7.1). */
+export const handoffContactsSchema = z.object({
+  teamName: texts,
+  phone: z.string(),
+  chatUrl: z.string(),
+  email: z.optional(z.string()),
+  hours: texts,
+});
+export type HandoffContacts = z.output<typeof handoffContactsSchema>;
+
+/** The plan's languages (first = default) and the bot's hand-off phrases in each. */
+export const botPhrasesSchema = z.object({
+  languages: z.array(nonEmpty).check(z.minLength(1, 'must list at least one language')),
+  noMatch: texts,
+  degraded: texts,
+});
+export type BotPhrases = z.output<typeof botPhrasesSchema>;
+
+/** The customer-service chatbot (lambdas/chatbot, lib/chatbot/chatbot-api.ts). */
+export const chatbotConfig = defineFunctionConfig(SERVICES.chatbot, {
+  region: { env: 'AWS_REGION', codec: 'text', schema: nonEmpty, runtime: true },
+  tableName: { env: 'TABLE_NAME', codec: 'text', schema: nonEmpty },
+  role: { env: 'DEPLOYMENT_ROLE', codec: 'text', schema: z.enum(DEPLOYMENT_ROLES) },
+  healthToken: { env: 'HEALTH_TOKEN', codec: 'text', schema: z.string().check(z.regex(/^[A-Za-z0-9_-]{6,64}$/, 'must be 6-64 letters, digits, _ or -')) },
+  threshold: { env: 'MATCH_THRESHOLD', codec: 'number', schema: z.number().check(z.gte(0, 'must be between 0 and 1'), z.lte(1, 'must be between 0 and 1')) },
+  ttlHours: { env: 'CONVERSATION_TTL_HOURS', codec: 'number', schema: z.int('must be a whole number of hours').check(z.gte(1, 'must be at least 1 hour')) },
+  contacts: { env: 'HANDOFF_CONTACTS', codec: 'json', schema: handoffContactsSchema },
+  phrases: { env: 'BOT_PHRASES', codec: 'json', schema: botPhrasesSchema },
+});
+
+export const webhookChannelSchema = z.object({ kind: z.enum(WEBHOOK_KINDS), secretName: nonEmpty, audience: nonEmpty });
+
+/**
+ * The notifier's settings (lambdas/notify, lib/alerting/notifier.ts), one JSON variable.
+ * Loose: fields the notifier gains are passed through to it, not dropped.
+ */
+export const notifierSettingsSchema = z.looseObject({
+  planName: nonEmpty,
+  /** Region code the notifier (and the alarms it serves) runs in. */
+  region: nonEmpty,
+  timeZone: nonEmpty,
+  topics: perWarningLevel(nonEmpty),
+  webhooks: perWarningLevel(z.array(webhookChannelSchema)),
+  contacts: z.array(z.string()),
+  logGroups: z.array(z.string()),
+  healthRunbook: z.string(),
+  ackPrefix: nonEmpty,
+  deliveryTimeoutSeconds: z.number().check(z.gt(0, 'must be positive')),
+  deliveryAttempts: z.int('must be a whole number').check(z.gte(1, 'must be at least 1')),
+});
+export const notifierConfig = defineFunctionConfig(SERVICES.notifier, {
+  settings: { env: 'NOTIFIER_CONFIG', codec: 'json', schema: notifierSettingsSchema },
+});
+
+/** Which response-level alarm has which level (the incident recorder's ALARM_LEVELS). */
+export const alarmLevelsSchema = z.array(z.object({ arn: nonEmpty, level: z.enum(RESPONSE_LEVELS) }));
+
+export const messageTemplatesSchema = z.object({
+  /** The plan's languages, the default first: every text below has each of them. */
+  languages: z.array(nonEmpty).check(z.minLength(1, 'must list at least one language')),
+  /** Name of each response level per language (for {level}). */
+  levelNames: perResponseLevel(texts),
+  levels: perResponseLevel(z.object({ chatbot: z.enum(COMPONENT_STATES), title: texts, message: texts })),
+  recovering: texts,
+  resolved: texts,
+  noEta: texts,
+  contacts: z.object({ team: texts, phone: z.string(), chatUrl: z.string() }),
+  timeZone: nonEmpty,
+});
+
+/**
+ * The incident publisher's settings (PUBLISH_CONFIG, only in the publishing region). Loose: fields
+ * the publisher gains are passed through to it, not dropped.
+ */
+export const incidentPublisherSchema = z.looseObject({
+  statusBucket: nonEmpty,
+  reportBucket: nonEmpty,
+  noticeTopicArn: nonEmpty,
+  confirmationMinutes: z.number().check(z.gte(1, 'must be at least 1')),
+  lookbackDays: z.number().check(z.gte(1, 'must be at least 1')),
+  historyLength: z.int('must be a whole number').check(z.gte(1, 'must be at least 1')),
+  noticeMaxAgeMinutes: z.number().check(z.gte(0, 'must not be negative')),
+  planName: nonEmpty,
+  pageUrl: z.optional(z.string()),
+  templates: messageTemplatesSchema,
+});
+
+/**
+ * The incident function (lambdas/incidents, lib/incidents/incident-recorder.ts): the recorder in
+ * every region, plus the publisher where PUBLISH_CONFIG is set.
+ */
+export const incidentsConfig = defineFunctionConfig(SERVICES.incidents, {
+  tableName: { env: 'TABLE_NAME', codec: 'text', schema: nonEmpty },
+  retentionDays: { env: 'RETENTION_DAYS', codec: 'number', schema: z.int('must be a whole number of days').check(z.gte(1, 'must be at least 1 day')) },
+  alarmLevels: { env: 'ALARM_LEVELS', codec: 'json', schema: alarmLevelsSchema },
+  publish: { env: 'PUBLISH_CONFIG', codec: 'json', schema: incidentPublisherSchema, optional: true },
+});
+
+/** The restore-test validator (lambdas/restore-validator, lib/backup/restore-validator.ts). */
+export const restoreValidatorConfig = defineFunctionConfig(SERVICES.restoreValidator, {
+  sourceTable: { env: 'SOURCE_TABLE_NAME', codec: 'text', schema: nonEmpty },
+  itemCountTolerancePercent: { env: 'ITEM_COUNT_TOLERANCE_PERCENT', codec: 'number', schema: z.number().check(z.gte(0, 'must be between 0 and 100'), z.lte(100, 'must be between 0 and 100')) },
+  sentinelIntervalMinutes: { env: 'SENTINEL_INTERVAL_MINUTES', codec: 'number', schema: z.int('must be whole minutes').check(z.gte(1, 'must be between 1 and 60'), z.lte(60, 'must be between 1 and 60')) },
+});
+
+/** The backup sentinel writer (lambdas/sentinel, lib/backup/backup-sentinel.ts). */
+export const sentinelConfig = defineFunctionConfig(SERVICES.sentinel, {
+  region: { env: 'AWS_REGION', codec: 'text', schema: nonEmpty, runtime: true },
+  tableName: { env: 'TABLE_NAME', codec: 'text', schema: nonEmpty },
+});
+
+/** The restore-test silence watch (lambdas/restore-watch, lib/backup/restore-alarms.ts). */
+export const restoreWatchConfig = defineFunctionConfig(SERVICES.restoreWatch, {
+  planName: { env: 'RESTORE_TESTING_PLAN_NAME', codec: 'text', schema: nonEmpty },
+  planArn: { env: 'RESTORE_TESTING_PLAN_ARN', codec: 'text', schema: nonEmpty },
+  lookbackDays: { env: 'LOOKBACK_DAYS', codec: 'number', schema: z.int('must be whole days').check(z.gte(2, 'must be at least 2 days')) },
+});

@@ -1,0 +1,48 @@
+/**
+ * Vocabularies shared by the plan schema (lib/config), the constructs (lib/) and the functions
+ * (lambdas/). Severity is data: everything per level is a `Record<Level, …>`, never copies of code.
+ */
+
+/** The plan's three warning levels (§4.2.3): general 一般, important 重要, emergency 緊急. */
+export const WARNING_LEVELS = ['general', 'important', 'emergency'] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
+
+/** Display names used in messages, the plan document and the dashboard. */
+export const LEVEL_LABELS: Record<WarningLevel, { zh: string; en: string }> = {
+  general: { zh: '一般預警', en: 'General warning' },
+  important: { zh: '重要預警', en: 'Important warning' },
+  emergency: { zh: '緊急預警', en: 'Emergency warning' },
+};
+
+/** Rank used to order levels: a higher rank is a stricter response. */
+export const LEVEL_RANK: Record<WarningLevel, number> = { general: 0, important: 1, emergency: 2 };
+
+/** Builds a per-level record from a function of the level. */
+export function perLevel<T>(fn: (level: WarningLevel) => T): Record<WarningLevel, T> {
+  return { general: fn('general'), important: fn('important'), emergency: fn('emergency') };
+}
+
+/** The plan's response levels (§5.1, by impact) — not the §4.2.3 warning levels. */
+export const RESPONSE_LEVELS = ['general', 'severe', 'emergency'] as const;
+export type ResponseLevel = (typeof RESPONSE_LEVELS)[number];
+/** Higher rank = wider impact. */
+export const RESPONSE_RANK: Record<ResponseLevel, number> = { general: 0, severe: 1, emergency: 2 };
+export const RESPONSE_LABELS: Record<ResponseLevel, { zh: string; en: string }> = {
+  general: { zh: '一般事件', en: 'General incident' },
+  severe: { zh: '嚴重事件', en: 'Severe incident' },
+  emergency: { zh: '緊急事件', en: 'Emergency incident' },
+};
+
+/** Chat platforms the notifier can post to (plan `audiences.*.webhooks[].kind`). */
+export const WEBHOOK_KINDS = ['slack', 'teams', 'dingtalk', 'feishu', 'wecom', 'webhook'] as const;
+export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
+
+/** Where a chatbot deployment stands in the failover pair. */
+export const DEPLOYMENT_ROLES = ['primary', 'standby'] as const;
+export type DeploymentRole = (typeof DEPLOYMENT_ROLES)[number];
+
+/** States of a status-page component (chatbot, agents). */
+export const COMPONENT_STATES = ['operational', 'degraded', 'outage'] as const;
+export type ComponentState = (typeof COMPONENT_STATES)[number];
+/** Higher rank = worse. */
+export const COMPONENT_RANK: Record<ComponentState, number> = { operational: 0, degraded: 1, outage: 2 };

@@ -1,0 +1,56 @@
+/**
+ * Names that cross the lib/ ↔ lambdas/ boundary: metric namespace and names, custom events, SNS
+ * message attributes and resource tags. A construct alarms on or routes by exactly what a function
+ * emits because both read the name from here.
+ */
+
+/** CloudWatch namespace of every metric the project's functions publish (Powertools EMF) and of its log metric filters. */
+export const METRICS_NAMESPACE = 'ChatbotContingency';
+
+/** Powertools service name of each function: its log `service` field and its metrics' `service` dimension. */
+export const SERVICES = {
+  chatbot: 'chatbot',
+  notifier: 'notifier',
+  incidents: 'incidents',
+  restoreValidator: 'restore-validator',
+  restoreWatch: 'restore-watch',
+  sentinel: 'backup-sentinel',
+} as const;
+export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
+
+/** Metric names, per emitting service. */
+export const METRICS = {
+  chatbot: {
+    answered: 'Answered',
+    handedOff: 'HandedOff',
+    /** A /chat request answered although conversation storage failed or timed out. */
+    storageFailures: 'ConversationStorageFailures',
+  },
+  notifier: { deliveryFailures: 'DeliveryFailures', heartbeat: 'NotifierHeartbeat' },
+  incidents: { recorded: 'IncidentEventsRecorded', duplicate: 'IncidentEventsDuplicate', noticesSent: 'CustomerNoticesSent' },
+  restoreValidator: {
+    succeeded: 'RestoreValidationSucceeded',
+    failed: 'RestoreValidationFailed',
+    durationMinutes: 'RestoreDurationMinutes',
+    dataAgeMinutes: 'RestoreDataAgeMinutes',
+  },
+  restoreWatch: { hoursSinceSuccess: 'HoursSinceRestoreTestSucceeded' },
+  sentinel: { written: 'SentinelWritten' },
+  /** Log metric filters on the chatbot API's access logs and function logs. */
+  logs: { apiThrottled: 'ApiThrottled', unhandledErrors: 'UnhandledErrors' },
+} as const;
+
+/** The custom event a failover (seen by health checks or run in a drill) is reported with. */
+export const FAILOVER_EVENT_SOURCE = 'contingency.failover';
+export const FAILOVER_DETAIL_TYPE = 'Failover Observed';
+
+/**
+ * SNS message attribute the notifier sets on the formatted alerts it republishes to a level topic:
+ * people's subscriptions receive only messages with it, the notifier only messages without it.
+ */
+export const FORMATTED_ATTRIBUTE = 'contingency_formatted';
+
+/** Tag every resource of a plan carries; the operator commands find the plan's resources by it. */
+export const PLAN_TAG_KEY = 'contingency:plan';
+/** Tag on each endpoint health check naming its endpoint (primary, standby). */
+export const ENDPOINT_TAG_KEY = 'contingency:endpoint';

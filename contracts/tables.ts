@@ -1,0 +1,31 @@
+/**
+ * Table layouts shared by the constructs that create the tables and the functions that read and
+ * write them. Both tables are single-table designs with string keys `pk` (partition) and `sk` (sort).
+ */
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+
+/** Partition key holding every backup sentinel record in the chatbot table. */
+export const SENTINEL_PK = 'SENTINEL';
+
+/** Keys of the chatbot's global table. */
+export const KEYS = {
+  knowledgeBase: { pk: 'KB', sk: 'CURRENT' },
+  regionControl: (region: string) => ({ pk: 'CONTROL', sk: `REGION#${region}` }),
+  conversation: (conversationId: string) => `CONV#${conversationId}`,
+  turn: (isoTime: string, seq: number) => `TURN#${isoTime}#${String(seq).padStart(3, '0')}`,
+  /** Backup sentinel, one per writing region: restore tests check the newest one came back intact. */
+  sentinel: (region: string) => ({ pk: SENTINEL_PK, sk: `REGION#${region}` }),
+} as const;
+
+/** Name of the TTL attribute (epoch seconds) on conversation turns in the chatbot table. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** Incident table: partition keys of the append-only log, notice claims and report claims. */
+export const INCIDENT_KEYS = { eventPk: 'EVENT', noticePk: 'NOTICE', reportPk: 'REPORT' } as const;
+/** TTL attribute of incident-log entries and claims (epoch seconds). */
+export const INCIDENT_TTL_ATTRIBUTE = 'expiresAt';
+
+/** Object key of the status document in the status bucket, and how long browsers may cache it. */
+export const STATUS_OBJECT_KEY = 'status.json';
+export const STATUS_MAX_AGE_SECONDS = 10;
