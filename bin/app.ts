@@ -13,7 +13,11 @@ const debug = String(app.node.tryGetContext('debug')) === 'true';
 const outcome = synthOrReport(
   app,
   // The failover timing, computed from the synthesized templates, is printed to stderr at synth.
-  () => buildApp(app, loadPlan(planPath), { log: (line) => console.error(line) }),
+  () => {
+    const loaded = loadPlan(planPath);
+    for (const w of loaded.warnings ?? []) console.error(`warning: ${w}`);
+    buildApp(app, loaded, { log: (line) => console.error(line) });
+  },
   { debug },
 );
 if (!outcome.ok) {

@@ -11,19 +11,28 @@ import { SERVICES } from './names';
  */
 
 const nonEmpty = z.string().check(z.minLength(1, 'must not be empty'));
-const bilingual = z.object({ zh: z.string(), en: z.string() });
+/** A text in every plan language, keyed by BCP 47 tag (contracts/languages.ts `Texts`). */
+const texts = z.record(z.string(), z.string());
 const perWarningLevel = <S extends z.ZodMiniType>(s: S) => z.object({ general: s, important: s, emergency: s });
 const perResponseLevel = <S extends z.ZodMiniType>(s: S) => z.object({ general: s, severe: s, emergency: s });
 
 /** Who customers are handed to when the bot cannot help (plan §7.1). */
 export const handoffContactsSchema = z.object({
-  teamName: bilingual,
+  teamName: texts,
   phone: z.string(),
   chatUrl: z.string(),
   email: z.optional(z.string()),
-  hours: bilingual,
+  hours: texts,
 });
 export type HandoffContacts = z.output<typeof handoffContactsSchema>;
+
+/** The plan's languages (first = default) and the bot's hand-off phrases in each. */
+export const botPhrasesSchema = z.object({
+  languages: z.array(nonEmpty).check(z.minLength(1, 'must list at least one language')),
+  noMatch: texts,
+  degraded: texts,
+});
+export type BotPhrases = z.output<typeof botPhrasesSchema>;
 
 /** The customer-service chatbot (lambdas/chatbot, lib/chatbot/chatbot-api.ts). */
 export const chatbotConfig = defineFunctionConfig(SERVICES.chatbot, {
@@ -34,6 +43,7 @@ export const chatbotConfig = defineFunctionConfig(SERVICES.chatbot, {
   threshold: { env: 'MATCH_THRESHOLD', codec: 'number', schema: z.number().check(z.gte(0, 'must be between 0 and 1'), z.lte(1, 'must be between 0 and 1')) },
   ttlHours: { env: 'CONVERSATION_TTL_HOURS', codec: 'number', schema: z.int('must be a whole number of hours').check(z.gte(1, 'must be at least 1 hour')) },
   contacts: { env: 'HANDOFF_CONTACTS', codec: 'json', schema: handoffContactsSchema },
+  phrases: { env: 'BOT_PHRASES', codec: 'json', schema: botPhrasesSchema },
 });
 
 export const webhookChannelSchema = z.object({ kind: z.enum(WEBHOOK_KINDS), secretName: nonEmpty, audience: nonEmpty });
@@ -79,11 +89,15 @@ export const notifierConfig = defineFunctionConfig(SERVICES.notifier, {
 export const alarmLevelsSchema = z.array(z.object({ arn: nonEmpty, level: z.enum(RESPONSE_LEVELS) }));
 
 export const messageTemplatesSchema = z.object({
-  levels: perResponseLevel(z.object({ chatbot: z.enum(COMPONENT_STATES), title: bilingual, message: bilingual })),
-  recovering: bilingual,
-  resolved: bilingual,
-  noEta: bilingual,
-  contacts: z.object({ team: bilingual, phone: z.string(), chatUrl: z.string() }),
+  /** The plan's languages, the default first: every text below has each of them. */
+  languages: z.array(nonEmpty).check(z.minLength(1, 'must list at least one language')),
+  /** Name of each response level per language (for {level}). */
+  levelNames: perResponseLevel(texts),
+  levels: perResponseLevel(z.object({ chatbot: z.enum(COMPONENT_STATES), title: texts, message: texts })),
+  recovering: texts,
+  resolved: texts,
+  noEta: texts,
+  contacts: z.object({ team: texts, phone: z.string(), chatUrl: z.string() }),
   timeZone: nonEmpty,
 });
 

@@ -9,3 +9,4 @@ export * from './names';
 export * from './function-config';
 export * from './functions';
 export * from './templates';
+export * from './languages';

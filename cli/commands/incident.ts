@@ -8,6 +8,7 @@ import { COMPONENT_STATES, ComponentState, IncidentEvent, UPDATE_STATUSES, Updat
 import type { Plan } from '../../lib/config/schema';
 import { AwsOptions, CliError, clientConfig, Io, loadPlanOption, UsageError, withAws, withExecute } from '../common';
 import { PHYSICAL_NAMES } from '../../contracts';
+import { parseLanguageTexts } from '../../lib/config/languages';
 
 /**
  * `contingency incident show|update|resolve` (plan §5.2, §7.2, §8.1): add an update to the current
@@ -27,8 +28,8 @@ export interface IncidentOptions extends AwsOptions {
   readonly reportBucket?: string;
   readonly topicArn?: string;
   readonly status?: string;
-  readonly zh?: string;
-  readonly en?: string;
+  /** `<language>=<text>`, once per plan language. */
+  readonly text?: string[];
   readonly eta?: string;
   readonly chatbot?: string;
   readonly agents?: string;
@@ -61,8 +62,11 @@ function common(cmd: Command): Command {
 
 function texts(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--zh <text>', 'the message in Chinese'))
-    .addOption(new Option('--en <text>', 'the message in English'))
+    .addOption(
+      new Option('--text <language=text>', 'the message in one plan language, e.g. --text zh-Hant="…" --text en="…"; once per language of the plan').argParser(
+        (value: string, previous: string[] = []) => [...previous, value],
+      ),
+    )
     .addOption(new Option('--author <name>', 'who writes it (shown in the timeline)'));
 }
 
@@ -87,21 +91,22 @@ export function register(program: Command, io: Io): void {
 }
 
 /** Builds the entry an update or resolve appends; throws a UsageError listing every bad option. */
-export function buildEntry(action: 'update' | 'resolve', o: IncidentOptions, now: Date): IncidentEvent {
+export function buildEntry(action: 'update' | 'resolve', o: IncidentOptions, now: Date, languages: readonly string[]): IncidentEvent {
   const nowIso = now.toISOString();
+  const message = parseLanguageTexts(o.text ?? [], languages, action === 'update');
   if (action === 'resolve') {
-    if (Boolean(o.zh) !== Boolean(o.en)) throw new UsageError('--zh and --en go together: give both or neither');
+    if (message.errors.length) throw new UsageError(message.errors.join('; '));
     return {
       kind: 'resolve',
       id: `resolve#${randomUUID()}`,
       time: nowIso,
-      ...(o.zh && o.en ? { message: { zh: o.zh, en: o.en } } : {}),
+      ...(message.texts ? { message: message.texts } : {}),
       ...(o.author ? { author: o.author } : {}),
     };
   }
   const errors: string[] = [];
   if (!o.status || !(UPDATE_STATUSES as readonly string[]).includes(o.status)) errors.push(`--status must be one of ${UPDATE_STATUSES.join(', ')}, got ${o.status ?? 'nothing'}`);
-  if (!o.zh || !o.en) errors.push('--zh and --en are both required: customers read both languages, and every channel must say the same');
+  errors.push(...message.errors);
   for (const c of ['chatbot', 'agents'] as const) {
     if (o[c] !== undefined && !(COMPONENT_STATES as readonly string[]).includes(o[c]!)) errors.push(`--${c} must be one of ${COMPONENT_STATES.join(', ')}, got ${o[c]}`);
   }
@@ -120,7 +125,7 @@ export function buildEntry(action: 'update' | 'resolve', o: IncidentOptions, now
     id: `update#${randomUUID()}`,
     time: nowIso,
     status: o.status as UpdateStatus,
-    message: { zh: o.zh!, en: o.en! },
+    message: message.texts!,
     ...(eta ? { eta } : {}),
     ...(Object.keys(components).length ? { components } : {}),
     ...(o.author ? { author: o.author } : {}),
@@ -131,7 +136,7 @@ export function buildEntry(action: 'update' | 'resolve', o: IncidentOptions, now
 export async function runIncident(action: IncidentAction, o: IncidentOptions, makeClients?: (region: string) => CliClients, now: Date = new Date()): Promise<string> {
   const { plan } = loadPlanOption(o);
   const table = o.table ?? incidentTable(plan);
-  const entry = action === 'show' ? undefined : buildEntry(action, o, now);
+  const entry = action === 'show' ? undefined : buildEntry(action, o, now, plan.languages);
   if (entry && !o.execute) {
     return [
       `would append to ${table}: ${JSON.stringify(entry)}`,

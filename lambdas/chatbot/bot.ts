@@ -1,12 +1,21 @@
-import { bestMatch, detectLang, KnowledgeEntry, Lang } from './matcher';
+import { bestMatch, chineseScript, detectLang, KnowledgeEntry, Lang } from './matcher';
+import { textIn, Texts } from '../../contracts/languages';
 
 /** Human-agent contacts, from the plan's `handoff` section. Public information, not a secret. */
 export interface HandoffContacts {
-  readonly teamName: { readonly zh: string; readonly en: string };
+  readonly teamName: Texts;
   readonly phone: string;
   readonly chatUrl: string;
   readonly email?: string;
-  readonly hours: { readonly zh: string; readonly en: string };
+  readonly hours: Texts;
+}
+
+/** What the bot says in each plan language when it hands off (the plan's words bot.noMatch, bot.degraded). */
+export interface BotPhrases {
+  /** The plan's languages; the first is the default. */
+  readonly languages: readonly Lang[];
+  readonly noMatch: Texts;
+  readonly degraded: Texts;
 }
 
 /** One stored conversation turn, newest last. */
@@ -46,18 +55,8 @@ export interface RespondInput {
   readonly degraded: boolean;
   readonly threshold: number;
   readonly contacts: HandoffContacts;
+  readonly phrases: BotPhrases;
 }
-
-const HANDOFF_TEXT: Record<Exclude<HandoffReason, 'requested' | 'storage-unavailable'>, Record<Lang, string>> = {
-  'no-match': {
-    zh: '抱歉,我暫時未能回答這個問題,現為您轉接人工客服。',
-    en: "Sorry, I can't answer that one. Let me pass you to a human agent.",
-  },
-  degraded: {
-    zh: '抱歉,智能客服正處於應急狀態,請聯絡人工客服,我們會盡快為您處理。',
-    en: 'Sorry, the assistant is running in contingency mode. Please contact a human agent, who will help you right away.',
-  },
-};
 
 /**
  * A reply for when the conversation could not be read or stored: the answer stays (it came from the
@@ -69,22 +68,35 @@ export function withStorageHandoff(reply: BotReply, contacts: HandoffContacts): 
   return { ...reply, handoff: true, handoffReason: 'storage-unavailable', contacts: contactsFor(contacts, reply.lang) };
 }
 
-/** The reply when something unexpected failed: the degraded hand-off text with the contacts. */
-export function failureReply(lang: Lang, contacts: HandoffContacts): BotReply {
-  return { lang, answer: HANDOFF_TEXT.degraded[lang], score: 0, handoff: true, handoffReason: 'degraded', contacts: contactsFor(contacts, lang) };
+/** The reply when something unexpected failed: the plan's degraded hand-off words with the contacts. */
+export function failureReply(lang: Lang, contacts: HandoffContacts, phrases: BotPhrases): BotReply {
+  return { lang, answer: textIn(phrases.degraded, lang), score: 0, handoff: true, handoffReason: 'degraded', contacts: contactsFor(contacts, lang) };
 }
 
 function contactsFor(c: HandoffContacts, lang: Lang): NonNullable<BotReply['contacts']> {
-  return { team: c.teamName[lang], phone: c.phone, chatUrl: c.chatUrl, ...(c.email ? { email: c.email } : {}), hours: c.hours[lang] };
+  return { team: textIn(c.teamName, lang), phone: c.phone, chatUrl: c.chatUrl, ...(c.email ? { email: c.email } : {}), hours: textIn(c.hours, lang) };
 }
 
-/** Picks the reply language: explicit, else the message's own, else the conversation's, else zh. */
-export function replyLang(input: Pick<RespondInput, 'lang' | 'message' | 'history'>): Lang {
-  if (input.lang) return input.lang;
-  const detected = detectLang(input.message);
+/**
+ * Picks the reply language among the plan's: explicit, else the message's own (by its script),
+ * else the conversation's, else the plan's first (default) language.
+ */
+export function replyLang(input: Pick<RespondInput, 'lang' | 'message' | 'history'>, languages: readonly Lang[]): Lang {
+  if (input.lang && languages.includes(input.lang)) return input.lang;
+  const lastCustomer = [...input.history].reverse().find((t) => t.role === 'customer' && languages.includes(t.lang));
+  const detected = detectLang(input.message, languages);
+  // Han text that does not say Traditional or Simplified keeps the conversation's Chinese.
+  if (detected && lastCustomer && lastCustomer.lang !== detected && sameScriptFamily(lastCustomer.lang, detected) && !distinctive(input.message)) return lastCustomer.lang;
   if (detected) return detected;
-  const lastCustomer = [...input.history].reverse().find((t) => t.role === 'customer');
-  return lastCustomer?.lang ?? 'zh';
+  return lastCustomer?.lang ?? languages[0];
+}
+
+const chinese = (l: Lang) => l === 'zh' || l.startsWith('zh-');
+function sameScriptFamily(a: Lang, b: Lang): boolean {
+  return chinese(a) && chinese(b);
+}
+function distinctive(text: string): boolean {
+  return chineseScript(text) !== undefined;
 }
 
 /**
@@ -92,22 +104,22 @@ export function replyLang(input: Pick<RespondInput, 'lang' | 'message' | 'histor
  * if the entry says so); otherwise → hand off with the human-agent contacts.
  */
 export function respond(input: RespondInput): BotReply {
-  const lang = replyLang(input);
+  const lang = replyLang(input, input.phrases.languages);
   if (input.degraded) {
-    return { lang, answer: HANDOFF_TEXT.degraded[lang], score: 0, handoff: true, handoffReason: 'degraded', contacts: contactsFor(input.contacts, lang) };
+    return { lang, answer: textIn(input.phrases.degraded, lang), score: 0, handoff: true, handoffReason: 'degraded', contacts: contactsFor(input.contacts, lang) };
   }
   const match = bestMatch(input.message, input.knowledgeBase);
   if (!match || match.score < input.threshold) {
     return {
       lang,
-      answer: HANDOFF_TEXT['no-match'][lang],
+      answer: textIn(input.phrases.noMatch, lang),
       score: match?.score ?? 0,
       handoff: true,
       handoffReason: 'no-match',
       contacts: contactsFor(input.contacts, lang),
     };
   }
-  const base = { lang, answer: match.entry[lang].answer, faqId: match.entry.id, score: match.score };
+  const base = { lang, answer: (match.entry.texts[lang] ?? Object.values(match.entry.texts)[0]).answer, faqId: match.entry.id, score: match.score };
   if (match.entry.handoff) return { ...base, handoff: true, handoffReason: 'requested', contacts: contactsFor(input.contacts, lang) };
   return { ...base, handoff: false };
 }

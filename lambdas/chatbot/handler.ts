@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
 import { chatbotConfig, METRICS } from '../../contracts';
-import { failureReply, HandoffContacts, replyLang, respond, withStorageHandoff } from './bot';
+import { BotPhrases, failureReply, HandoffContacts, replyLang, respond, withStorageHandoff } from './bot';
 import { CheckResult, evaluateHealth, timedCheck } from './health';
 import { withDeadline } from './deadline';
 import { ChatStore, KnowledgeBaseRecord, RegionControl, STORE_DEADLINE_MS } from './store';
@@ -22,6 +22,8 @@ export interface ChatbotConfig {
   readonly threshold: number;
   readonly ttlHours: number;
   readonly contacts: HandoffContacts;
+  /** The plan's languages and hand-off phrases in each. */
+  readonly phrases: BotPhrases;
   /** How long a loaded knowledge base is reused before it is read again. */
   readonly kbCacheMs: number;
   readonly healthDeadlineMs: number;
@@ -69,8 +71,9 @@ interface ChatRequest {
 }
 
 /** Validates a /chat body; returns the parsed request or a 400 with the rule that failed. */
-export function parseChatRequest(body: string | undefined, isBase64: boolean | undefined): ChatRequest | { error: string } {
-  if (!body) return { error: 'body is required: {"message": "...", "conversationId"?: "...", "lang"?: "zh"|"en"}' };
+export function parseChatRequest(body: string | undefined, isBase64: boolean | undefined, languages: readonly Lang[]): ChatRequest | { error: string } {
+  const langs = languages.map((l) => `"${l}"`).join('|');
+  if (!body) return { error: `body is required: {"message": "...", "conversationId"?: "...", "lang"?: ${langs}}` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(isBase64 ? Buffer.from(body, 'base64').toString('utf8') : body);
@@ -86,7 +89,9 @@ export function parseChatRequest(body: string | undefined, isBase64: boolean | u
   if (p.conversationId !== undefined && (typeof p.conversationId !== 'string' || !CONVERSATION_ID.test(p.conversationId))) {
     return { error: 'conversationId must be 8-64 letters, digits or dashes (as returned by a previous reply)' };
   }
-  if (p.lang !== undefined && p.lang !== 'zh' && p.lang !== 'en') return { error: 'lang must be "zh" or "en"' };
+  if (p.lang !== undefined && (typeof p.lang !== 'string' || !languages.includes(p.lang))) {
+    return { error: `lang must be one of the plan's languages: ${languages.map((l) => `"${l}"`).join(', ')}` };
+  }
   return { message: p.message, ...(p.conversationId ? { conversationId: p.conversationId as string } : {}), ...(p.lang ? { lang: p.lang as Lang } : {}) };
 }
 
@@ -180,6 +185,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
       degraded: control.degraded || !kb,
       threshold: config.threshold,
       contacts: config.contacts,
+      phrases: config.phrases,
     });
     // Phase 2: store the turn under its number (only when the conversation could be read and numbered).
     let storageError: { failed: string; error: unknown } | undefined;
@@ -230,7 +236,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     try {
       if (route === 'GET /health') return await health();
       if (route === 'POST /chat') {
-        const parsed = parseChatRequest(event.body, event.isBase64Encoded);
+        const parsed = parseChatRequest(event.body, event.isBase64Encoded, config.phrases.languages);
         if ('error' in parsed) return json(400, { error: parsed.error });
         req = parsed;
         return await chat(req);
@@ -238,8 +244,9 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
       return json(404, { error: `no route ${route}; use POST /chat or GET /health` });
     } catch (e) {
       logger.error('request failed', { route, error: failure(e) });
-      const lang: Lang = req ? replyLang({ message: req.message, history: [], ...(req.lang ? { lang: req.lang } : {}) }) : 'zh';
-      return json(500, { error: 'internal error', region: config.region, ...failureReply(lang, config.contacts) });
+      const languages = config.phrases.languages;
+      const lang: Lang = req ? replyLang({ message: req.message, history: [], ...(req.lang ? { lang: req.lang } : {}) }, languages) : languages[0];
+      return json(500, { error: 'internal error', region: config.region, ...failureReply(lang, config.contacts, config.phrases) });
     } finally {
       metrics.publishStoredMetrics();
     }

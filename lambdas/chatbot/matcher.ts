@@ -1,16 +1,20 @@
 /**
- * FAQ matching for the reference bot: pure functions, no AWS. Bilingual (zh/en) and tolerant of
- * small wording changes: Chinese is compared on characters and character bigrams (after folding
- * common simplified characters to traditional), English on stemmed words plus character trigrams
- * (which survive typos). Similarity is the Dice coefficient of the two feature sets.
+ * FAQ matching for the reference bot: pure functions, no AWS. Speaks the plan's languages and is
+ * tolerant of small wording changes. Chinese (Traditional or Simplified) is folded to one canonical
+ * script (Simplified, with OpenCC's dictionary) and compared on characters and character bigrams;
+ * Latin-script words on stems plus character trigrams (which survive typos); any other script
+ * (Japanese, Korean, Thai, Cyrillic, …) on the words Intl.Segmenter finds plus character bigrams.
+ * Similarity is the Dice coefficient of the two feature sets.
  */
+import { Converter, Locale as OpenCcLocale } from 'opencc-js/t2cn';
 
-export type Lang = 'zh' | 'en';
+/** A BCP 47 language tag of the plan (e.g. 'en', 'zh-Hant', 'zh-Hans', 'ja'). */
+export type Lang = string;
 
 export interface KnowledgeEntry {
   readonly id: string;
-  readonly zh: { readonly questions: readonly string[]; readonly answer: string };
-  readonly en: { readonly questions: readonly string[]; readonly answer: string };
+  /** One block per plan language. */
+  readonly texts: Readonly<Record<Lang, { readonly questions: readonly string[]; readonly answer: string }>>;
   readonly handoff?: boolean;
 }
 
@@ -23,41 +27,97 @@ export interface MatchResult {
 
 const HAN = /\p{Script=Han}/u;
 
-/** Common simplified characters folded to the traditional forms the knowledge base is written in. */
-const SIMPLIFIED_TO_TRADITIONAL: Record<string, string> = Object.fromEntries(
-  [
-    '么麼', '们們', '时時', '间間', '码碼', '记記', '设設', '这這', '点點', '联聯', '络絡', '务務', '单單', '货貨',
-    '发發', '变變', '费費', '讯訊', '据據', '号號', '账賬', '户戶', '启啟', '动動', '帮幫', '问問', '题題', '关關',
-    '开開', '买買', '卖賣', '订訂', '运運', '递遞', '达達', '钱錢', '银銀', '说說', '话話', '请請', '谢謝', '吗嗎',
-    '还還', '没沒', '办辦', '为為', '个個', '过過', '后後', '会會', '对對', '线線', '营營', '业業', '态態', '邮郵',
-    '转轉', '员員', '隐隱', '资資', '护護', '录錄', '让讓', '处處', '种種', '样樣', '该該', '几幾', '钟鐘', '网網',
-    '页頁', '统統', '断斷', '复復', '换換', '实實', '从從', '应應', '续續', '与與', '无無', '难難', '错錯', '误誤',
-    '导導', '气氣', '长長', '东東',
-  ].map((pair) => [pair[0], pair[1]]),
-);
+/** Traditional → Simplified (OpenCC), the one script Chinese text is compared in. */
+const toSimplified = Converter({ from: 't', to: 'cn' });
 
-const ZH_STOP = new Set('的了嗎呢吧啊呀是我你您們他她它在有和就也都很請麼要可以能這那如何怎樣什'.split(''));
+/** Characters only Traditional (keys) or only Simplified (values) writes, from OpenCC's table. */
+const { traditionalOnly, simplifiedOnly } = (() => {
+  const t = new Set<string>();
+  const s = new Set<string>();
+  const walk = (d: unknown): void => {
+    if (Array.isArray(d)) return d.forEach(walk);
+    for (const pair of String(d).split('|')) {
+      const [k, v] = pair.split(' ');
+      if (k && v && Array.from(k).length === 1 && Array.from(v).length === 1 && k !== v) {
+        t.add(k);
+        s.add(v);
+      }
+    }
+  };
+  walk(OpenCcLocale.to.cn);
+  for (const c of t) s.delete(c);
+  return { traditionalOnly: t, simplifiedOnly: s };
+})();
+
+const ZH_STOP = new Set(toSimplified('的了嗎呢吧啊呀是我你您們他她它在有和就也都很請麼要可以能這那如何怎樣什').split(''));
 /** Question-word bigrams that say nothing about the topic. */
-const ZH_STOP_BIGRAMS = new Set(['如何', '怎樣', '怎麼', '什麼', '可以', '請問', '你們', '我的', '是不', '不是']);
+const ZH_STOP_BIGRAMS = new Set(['如何', '怎樣', '怎麼', '什麼', '可以', '請問', '你們', '我的', '是不', '不是'].map(toSimplified));
 const EN_STOP = new Set(
   'a an the is are was were be been to of in on at for from by with and or but do does did i me my we our you your it its this that can could would will shall should please how what when where which who why there here have has had am not any about'.split(
     ' ',
   ),
 );
 
-/** NFKC, lower case, simplified → traditional, punctuation and symbols to spaces. */
+/** NFKC, lower case, Chinese folded to Simplified, punctuation and symbols to spaces. */
 export function normalize(text: string): string {
-  const folded = Array.from(text.normalize('NFKC').toLowerCase())
-    .map((ch) => SIMPLIFIED_TO_TRADITIONAL[ch] ?? ch)
-    .join('');
+  const lower = text.normalize('NFKC').toLowerCase();
+  const folded = HAN.test(lower) ? toSimplified(lower) : lower;
   return folded.replace(/[\p{P}\p{S}]+/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** Chinese when any Han character is present, otherwise English. */
-export function detectLang(text: string): Lang | undefined {
-  if (HAN.test(text)) return 'zh';
-  if (/[a-z]/i.test(text)) return 'en';
-  return undefined;
+/** The script a language is written in (ISO 15924), e.g. en → Latn, zh-Hant → Hant, ja → Jpan. */
+export function scriptOf(lang: Lang): string | undefined {
+  try {
+    return new Intl.Locale(lang).maximize().script;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which Chinese script a text is written in, when its characters say so. */
+export function chineseScript(text: string): 'Hant' | 'Hans' | undefined {
+  let t = 0;
+  let s = 0;
+  for (const c of text) {
+    if (traditionalOnly.has(c)) t++;
+    else if (simplifiedOnly.has(c)) s++;
+  }
+  return t > s ? 'Hant' : s > t ? 'Hans' : undefined;
+}
+
+const SCRIPT_TESTS: [string, RegExp][] = [
+  ['Jpan', /[\p{Script=Hiragana}\p{Script=Katakana}]/u],
+  ['Kore', /\p{Script=Hangul}/u],
+  ['Han', HAN],
+  ['Cyrl', /\p{Script=Cyrillic}/u],
+  ['Arab', /\p{Script=Arabic}/u],
+  ['Hebr', /\p{Script=Hebrew}/u],
+  ['Grek', /\p{Script=Greek}/u],
+  ['Thai', /\p{Script=Thai}/u],
+  ['Deva', /\p{Script=Devanagari}/u],
+  ['Latn', /\p{Script=Latin}/u],
+];
+
+/**
+ * The plan language a message is written in, from its script: kana → the plan's Japanese, Han →
+ * its Chinese (Traditional or Simplified by the characters used, when it has both), Latin → its
+ * first Latin-script language, and so on. Undefined when the script says nothing (digits, "???")
+ * or no plan language uses it.
+ */
+export function detectLang(text: string, languages: readonly Lang[]): Lang | undefined {
+  const scripts = new Map(languages.map((l) => [l, scriptOf(l)]));
+  const written = SCRIPT_TESTS.find(([, re]) => re.test(text))?.[0];
+  if (!written) return undefined;
+  const withScript = (...want: string[]) => languages.filter((l) => want.includes(scripts.get(l) ?? ''));
+  if (written === 'Han') {
+    const chinese = withScript('Hant', 'Hans');
+    if (chinese.length > 1) {
+      const script = chineseScript(text);
+      return (script && chinese.find((l) => scripts.get(l) === script)) || chinese[0];
+    }
+    return chinese[0] ?? withScript('Jpan', 'Kore')[0];
+  }
+  return withScript(written)[0];
 }
 
 function stem(word: string): string {
@@ -66,6 +126,10 @@ function stem(word: string): string {
   }
   return word;
 }
+
+/** A letter of a script other than Han and basic Latin. */
+const OTHER_SCRIPT = /[^\p{Script=Han}\p{Script=Common}\p{Script=Inherited}a-z]/u;
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
 
 /** The feature set a text is compared on. */
 export function features(text: string): Set<string> {
@@ -78,6 +142,19 @@ export function features(text: string): Set<string> {
       if (!ZH_STOP.has(c)) out.add(`c:${c}`);
       if (i + 1 < chars.length && !ZH_STOP_BIGRAMS.has(c + chars[i + 1])) out.add(`b:${c}${chars[i + 1]}`);
     });
+  }
+  // Other scripts (kana, Hangul, Thai, Cyrillic, …): the words Intl.Segmenter finds and character
+  // bigrams inside each, so a reworded or inflected question still shares features.
+  if (OTHER_SCRIPT.test(norm)) {
+    for (const seg of segmenter.segment(norm)) {
+      if (!seg.isWordLike || !OTHER_SCRIPT.test(seg.segment)) continue;
+      const chars = Array.from(seg.segment.replace(/[\p{Script=Han}a-z0-9]+/gu, ''));
+      out.add(`g:${seg.segment}`);
+      chars.forEach((c, i) => {
+        out.add(`u:${c}`);
+        if (i + 1 < chars.length) out.add(`n:${c}${chars[i + 1]}`);
+      });
+    }
   }
   // Latin words → stems and character trigrams of the stems.
   for (const raw of norm.match(/[a-z0-9]+/g) ?? []) {
@@ -98,18 +175,28 @@ export function similarity(a: Set<string>, b: Set<string>): number {
   return (2 * shared) / (a.size + b.size);
 }
 
+/** Feature sets of a knowledge base's questions, computed once per loaded knowledge base. */
+const questionFeatures = new WeakMap<readonly KnowledgeEntry[], { entry: KnowledgeEntry; question: string; features: Set<string> }[]>();
+
+function indexed(entries: readonly KnowledgeEntry[]) {
+  let index = questionFeatures.get(entries);
+  if (!index) {
+    index = entries.flatMap((entry) => Object.values(entry.texts).flatMap((t) => t.questions.map((question) => ({ entry, question, features: features(question) }))));
+    questionFeatures.set(entries, index);
+  }
+  return index;
+}
+
 /**
- * Finds the best entry for a message. Questions in both languages are considered (a customer may
+ * Finds the best entry for a message. Questions in every language are considered (a customer may
  * mix them); the caller decides the answer language. Returns undefined when nothing shares a feature.
  */
 export function bestMatch(message: string, entries: readonly KnowledgeEntry[]): MatchResult | undefined {
   const query = features(message);
   let best: MatchResult | undefined;
-  for (const entry of entries) {
-    for (const question of [...entry.zh.questions, ...entry.en.questions]) {
-      const score = similarity(query, features(question));
-      if (score > 0 && (!best || score > best.score)) best = { entry, score, question };
-    }
+  for (const q of indexed(entries)) {
+    const score = similarity(query, q.features);
+    if (score > 0 && (!best || score > best.score)) best = { entry: q.entry, score, question: q.question };
   }
   return best;
 }

@@ -1,3 +1,5 @@
+import type { Texts } from '../../contracts/languages';
+
 /**
  * The incident model shared by the recorder, the publisher, the operator CLI and the CDK constructs.
  * Response levels are the plan's §5.1 levels (by impact), not the §4.2.3 warning levels.
@@ -12,10 +14,8 @@ export type ComponentId = (typeof COMPONENT_IDS)[number];
 export const UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
 
-export interface Bilingual {
-  readonly zh: string;
-  readonly en: string;
-}
+/** A text in every plan language, keyed by language tag (the name is historical: any number of languages). */
+export type Bilingual = Texts;
 
 /** One immutable entry of the incident log. The log is append-only: (time, id) is its key. */
 export type IncidentEvent =

@@ -1,3 +1,4 @@
+import { allTexts } from '../../contracts/languages';
 import type { Incident } from './model';
 import { RESPONSE_LABELS } from './model';
 import { formatTime } from './templates';
@@ -66,7 +67,7 @@ export function renderReport(incident: Incident, opts: { timeZone: string; planN
     '',
     '## Updates published',
     '',
-    ...incident.updates.map((u) => `- ${u.time} [${u.status}${u.automatic ? ', automatic' : ''}]${u.eta ? ` ETA ${u.eta}` : ''}: ${cell(u.message.en)} / ${cell(u.message.zh)}`),
+    ...incident.updates.map((u) => `- ${u.time} [${u.status}${u.automatic ? ', automatic' : ''}]${u.eta ? ` ETA ${u.eta}` : ''}: ${cell(allTexts(u.message))}`),
     '',
     '## Improvements (to fill in at the review)',
     '',

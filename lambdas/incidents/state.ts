@@ -12,7 +12,8 @@ import {
   ResponseLevel,
   TimelineEntry,
 } from './model';
-import { MessageTemplates, renderBilingual } from './templates';
+import { MessageTemplates, renderTexts } from './templates';
+import { textIn } from '../../contracts/languages';
 
 /**
  * The incident state machine, as a pure fold over the append-only incident log (plan §5.2):
@@ -83,8 +84,8 @@ function componentsOf(d: Draft, t: MessageTemplates): Record<ComponentId, Compon
   return base;
 }
 
-function autoUpdate(d: Draft, id: string, time: string, status: OperatorUpdate['status'], template: { zh: string; en: string }, t: MessageTemplates): OperatorUpdate {
-  return { id, time, status, message: renderBilingual(template, d, t), ...(d.eta ? { eta: d.eta } : {}), automatic: true };
+function autoUpdate(d: Draft, id: string, time: string, status: OperatorUpdate['status'], template: Readonly<Record<string, string>>, t: MessageTemplates): OperatorUpdate {
+  return { id, time, status, message: renderTexts(template, d, t), ...(d.eta ? { eta: d.eta } : {}), automatic: true };
 }
 
 function freeze(d: Draft, t: MessageTemplates): Incident {
@@ -234,7 +235,7 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
         if (!cur) break; // no open incident: the CLI refuses this; a stray one changes nothing
         if (e.eta) cur.eta = e.eta;
         Object.assign(cur.overrides, e.components ?? {});
-        line(e.time, 'update', `operator update (${e.status})${e.author ? ` by ${e.author}` : ''}: ${e.message.en}`);
+        line(e.time, 'update', `operator update (${e.status})${e.author ? ` by ${e.author}` : ''}: ${textIn(e.message, 'en')}`);
         // "resolved" is the incident's one final update: it closes with the operator's words.
         if (e.status === 'resolved') close(e.time, 'operator', 'resolved by an operator', e.message);
         else cur.updates.push({ id: e.id, time: e.time, status: e.status, message: e.message, ...(cur.eta ? { eta: cur.eta } : {}), automatic: false });

@@ -1,3 +1,4 @@
+import { textIn, Texts } from '../../contracts/languages';
 import { COMPONENT_IDS, COMPONENT_RANK, ComponentId, ComponentState, Incident, OperatorUpdate, ResponseLevel } from './model';
 import { currentIncident, RESOLVED_UPDATE_ID } from './state';
 import type { MessageTemplates } from './templates';
@@ -17,7 +18,7 @@ export interface StatusDocument {
     readonly id: string;
     readonly level: ResponseLevel;
     readonly phase: Incident['phase'];
-    readonly title: { zh: string; en: string };
+    readonly title: Texts;
     readonly startedAt: string;
     readonly eta: string | null;
     readonly regions: string[];
@@ -27,7 +28,7 @@ export interface StatusDocument {
     readonly updates: Pick<OperatorUpdate, 'time' | 'status' | 'message' | 'eta'>[];
   };
   /** Closed incidents, newest first. */
-  readonly history: { readonly id: string; readonly level: ResponseLevel; readonly title: { zh: string; en: string }; readonly startedAt: string; readonly closedAt: string }[];
+  readonly history: { readonly id: string; readonly level: ResponseLevel; readonly title: Texts; readonly startedAt: string; readonly closedAt: string }[];
 }
 
 /** Builds the status document from the folded incidents; the same updates feed the notices. */
@@ -97,14 +98,16 @@ export function pendingNotices(
   const told = [...(opts.claimed ?? opts.sent)];
   for (const i of incidents) {
     const title = opts.templates.levels[i.level].title;
+    const langs = opts.templates.languages;
     const make = (u: OperatorUpdate): Notice => ({
       key: `${i.id}#${u.id}`,
       incidentId: i.id,
       updateId: u.id,
       updateTime: u.time,
       final: u.id === RESOLVED_UPDATE_ID,
-      subject: `[${u.status}] ${title.zh} / ${title.en}`.slice(0, 99),
-      body: [u.message.zh, '', u.message.en, '', `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n'),
+      // Every plan language, the default first: the same texts the status page shows.
+      subject: `[${u.status}] ${[...new Set(langs.map((l) => textIn(title, l)))].join(' / ')}`.slice(0, 99),
+      body: [...[...new Set(langs.map((l) => textIn(u.message, l)))].flatMap((m) => [m, '']), `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n'),
     });
     const announced = told.some((k) => k.startsWith(`${i.id}#`));
     if (i.phase === 'closed') {

@@ -1,6 +1,6 @@
 import type { Bilingual, ComponentState, Incident, ResponseLevel } from './model';
-import { RESPONSE_LABELS } from './model';
 import { zonedTime } from '../shared/time';
+import { textIn } from '../../contracts/languages';
 
 import type { TemplateVar } from '../../contracts';
 export { placeholdersOf, TEMPLATE_PLACEHOLDERS } from '../../contracts';
@@ -8,6 +8,10 @@ export type { TemplateVar } from '../../contracts';
 
 /** The message templates and page texts the plan's `incidents` section provides. */
 export interface MessageTemplates {
+  /** The plan's languages, the default first: every text below has each of them. */
+  readonly languages: readonly string[];
+  /** Name of each response level per language (for {level}). */
+  readonly levelNames: Record<ResponseLevel, Bilingual>;
   readonly levels: Record<ResponseLevel, { readonly chatbot: ComponentState; readonly title: Bilingual; readonly message: Bilingual }>;
   readonly recovering: Bilingual;
   readonly resolved: Bilingual;
@@ -26,19 +30,19 @@ export function formatTime(iso: string, timeZone: string): string {
   return zonedTime(iso, timeZone);
 }
 
-function vars(incident: Pick<Incident, 'currentLevel' | 'openedAt' | 'scope' | 'eta'>, t: MessageTemplates, lang: 'zh' | 'en'): Record<TemplateVar, string> {
+function vars(incident: Pick<Incident, 'currentLevel' | 'openedAt' | 'scope' | 'eta'>, t: MessageTemplates, lang: string): Record<TemplateVar, string> {
   return {
-    level: RESPONSE_LABELS[incident.currentLevel][lang],
+    level: textIn(t.levelNames[incident.currentLevel], lang),
     start: formatTime(incident.openedAt, t.timeZone),
     scope: incident.scope.regions.join(', '),
-    eta: incident.eta ? formatTime(incident.eta, t.timeZone) : t.noEta[lang],
-    team: t.contacts.team[lang],
+    eta: incident.eta ? formatTime(incident.eta, t.timeZone) : textIn(t.noEta, lang),
+    team: textIn(t.contacts.team, lang),
     phone: t.contacts.phone,
     chatUrl: t.contacts.chatUrl,
   };
 }
 
-/** Renders a bilingual template for an incident. */
-export function renderBilingual(template: Bilingual, incident: Pick<Incident, 'currentLevel' | 'openedAt' | 'scope' | 'eta'>, t: MessageTemplates): Bilingual {
-  return { zh: renderTemplate(template.zh, vars(incident, t, 'zh')), en: renderTemplate(template.en, vars(incident, t, 'en')) };
+/** Renders a template for an incident in every plan language. */
+export function renderTexts(template: Bilingual, incident: Pick<Incident, 'currentLevel' | 'openedAt' | 'scope' | 'eta'>, t: MessageTemplates): Bilingual {
+  return Object.fromEntries(t.languages.map((lang) => [lang, renderTemplate(textIn(template, lang), vars(incident, t, lang))]));
 }

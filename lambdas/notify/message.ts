@@ -7,9 +7,41 @@
 import { createHash } from 'crypto';
 import { LEVEL_LABELS as LABELS, WARNING_LEVELS as LEVELS, WarningLevel as Level, WebhookKind } from '../../contracts';
 import { zonedTime } from '../shared/time';
+import { BUILTIN_WORDS, Words } from '../../contracts/languages';
 
 export { LABELS, LEVELS };
 export type { Level };
+
+/** The fixed words of an alert in one language (the plan's words alert.* and warning.*). */
+export interface AlertWords {
+  readonly level: string;
+  readonly cause: string;
+  readonly measures: string;
+  readonly time: string;
+  readonly contacts: string;
+  readonly acknowledge: string;
+  readonly ref: string;
+  readonly malformed: string;
+  readonly levels: Readonly<Record<Level, string>>;
+}
+
+/** An alert's words from a language's fixed words. */
+export function alertWords(w: Words): AlertWords {
+  return {
+    level: w['alert.level'],
+    cause: w['alert.cause'],
+    measures: w['alert.measures'],
+    time: w['alert.time'],
+    contacts: w['alert.contacts'],
+    acknowledge: w['alert.acknowledge'],
+    ref: w['alert.ref'],
+    malformed: w['alert.malformed'],
+    levels: { general: w['warning.general'], important: w['warning.important'], emergency: w['warning.emergency'] },
+  };
+}
+
+/** Words when the config names none: the default plan languages, zh-Hant and en. */
+export const DEFAULT_ALERT_WORDS: Readonly<Record<string, AlertWords>> = { 'zh-Hant': alertWords(BUILTIN_WORDS['zh-Hant']), en: alertWords(BUILTIN_WORDS.en) };
 
 /** What a notifier in one region knows, from its environment (set by the Notifier construct). */
 export interface NotifierConfig {
@@ -36,6 +68,11 @@ export interface NotifierConfig {
   readonly outcomeTable?: string;
   /** Voice calls for emergencies. @default none */
   readonly voice?: import('./voice').VoiceConfig;
+  /**
+   * Fixed words of alerts per plan language, in the plan's order (the first is the default).
+   * @default DEFAULT_ALERT_WORDS (zh-Hant, en)
+   */
+  readonly words?: Readonly<Record<string, AlertWords>>;
 }
 
 export type WebhookKindName = WebhookKind;
@@ -67,6 +104,8 @@ export interface Alert {
   readonly contacts: string[];
   /** Set when this is a repeat of an unacknowledged emergency. */
   readonly repeat?: { readonly since: string; readonly ackCommand: string };
+  /** Fixed words per plan language. @default DEFAULT_ALERT_WORDS */
+  readonly words?: Readonly<Record<string, AlertWords>>;
   /**
    * What was wrong with the event this alert was built from (a time that is not a date, a
    * description that is not text, a Health event without detail): shown in the message, so a
@@ -106,6 +145,7 @@ export function alertFromTest(level: Level, m: TestAlertMessage, cfg: NotifierCo
     time: { iso: time, local: localTime(time, cfg.timeZone) },
     contacts: cfg.contacts,
     test: { id: t.id, ...(t.audience ? { audience: t.audience } : {}) },
+    ...(cfg.words ? { words: cfg.words } : {}),
   };
 }
 
@@ -270,6 +310,7 @@ export function alertFromAlarm(level: Level, m: CloudWatchAlarmMessage, cfg: Not
     time: { iso, local: localTime(iso, cfg.timeZone) },
     contacts: cfg.contacts,
     ...(problems.length ? { problems } : {}),
+    ...(cfg.words ? { words: cfg.words } : {}),
   };
 }
 
@@ -309,6 +350,7 @@ export function alertFromHealthEvent(level: Level, e: HealthEventMessage, cfg: N
     time: { iso, local: localTime(iso, cfg.timeZone) },
     contacts: cfg.contacts,
     ...(problems.length ? { problems } : {}),
+    ...(cfg.words ? { words: cfg.words } : {}),
   };
 }
 
@@ -341,32 +383,50 @@ export function headline(a: Alert): string {
   return ascii.length > 99 ? `${ascii.slice(0, 96)}...` : ascii;
 }
 
+/**
+ * The fixed words of an alert in the plan's languages. The headline lists the level in plan order;
+ * field names put English first when the plan has it (operators search tickets and logs by them).
+ */
+function wordsOf(a: Alert): { headline: string; field: (k: Exclude<keyof AlertWords, 'levels'>) => string; level: string } {
+  const byLang = Object.values(a.words ?? DEFAULT_ALERT_WORDS);
+  const en = a.words ? a.words.en : DEFAULT_ALERT_WORDS.en;
+  const fieldOrder = en ? [en, ...byLang.filter((w) => w !== en)] : byLang;
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  return {
+    headline: uniq(byLang.map((w) => w.levels[a.level])).join(' '),
+    field: (k) => uniq(fieldOrder.map((w) => w[k])).join(' '),
+    level: uniq(fieldOrder.map((w) => w.levels[a.level])).join(' / '),
+  };
+}
+
 /** The full message, the same on every channel (§4.3.3: level, cause, measures, time, contacts). */
 export function renderText(a: Alert): string {
-  const label = LABELS[a.level];
+  const w = wordsOf(a);
   const lines = [
-    `${label.zh} ${label.en} — ${a.state}${a.repeat ? ` (repeat, unacknowledged since ${a.repeat.since})` : ''}`,
+    `${w.headline} — ${a.state}${a.repeat ? ` (repeat, unacknowledged since ${a.repeat.since})` : ''}`,
     a.title,
     '',
-    `Level 級別: ${label.en} / ${label.zh}`,
-    `Cause 原因: ${a.cause.alarm} in ${a.cause.region}`,
+    `${w.field('level')}: ${w.level}`,
+    `${w.field('cause')}: ${a.cause.alarm} in ${a.cause.region}`,
     ...(a.cause.metric ? [`  metric: ${a.cause.metric}`] : []),
     ...(a.cause.value !== undefined || a.cause.threshold ? [`  value ${a.cause.value ?? 'n/a'} vs threshold ${a.cause.threshold ?? 'n/a'}`] : []),
     ...(a.cause.reason ? [`  ${a.cause.reason}`] : []),
-    `Measures 措施: ${a.measures.runbook}`,
+    `${w.field('measures')}: ${a.measures.runbook}`,
     `  console: ${a.measures.consoleUrl}`,
     ...(a.measures.logsUrl ? [`  logs: ${a.measures.logsUrl}`] : []),
-    `Time 時間: ${a.time.local}`,
-    `Contacts 聯絡: ${a.contacts.join('; ') || 'see the plan'}`,
-    `Ref 編號: ${a.id}`,
-    ...(a.repeat ? [`Acknowledge 確認: ${a.repeat.ackCommand}`] : []),
-    ...(a.problems?.length ? [`Malformed event 事件格式有誤: ${a.problems.join('; ')}`] : []),
+    `${w.field('time')}: ${a.time.local}`,
+    `${w.field('contacts')}: ${a.contacts.join('; ') || 'see the plan'}`,
+    `${w.field('ref')}: ${a.id}`,
+    ...(a.repeat ? [`${w.field('acknowledge')}: ${a.repeat.ackCommand}`] : []),
+    ...(a.problems?.length ? [`${w.field('malformed')}: ${a.problems.join('; ')}`] : []),
   ];
   return lines.join('\n');
 }
 
 /** The short form for SMS: level, state, title, region, local time. */
 export function renderSms(a: Alert): string {
-  const s = `${LABELS[a.level].zh} ${a.level.toUpperCase()} ${a.state}: ${a.title} (${a.cause.region}) ${a.time.local}`;
+  // The level in the plan's default (first) language.
+  const first = Object.values(a.words ?? DEFAULT_ALERT_WORDS)[0];
+  const s = `${first.levels[a.level]} ${a.level.toUpperCase()} ${a.state}: ${a.title} (${a.cause.region}) ${a.time.local}`;
   return s.length > 300 ? `${s.slice(0, 297)}...` : s;
 }

@@ -5,8 +5,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUDIENCE_NAMES, LEVEL_LABELS, perLevel, Plan, RunbookKey, WarningLevel } from '../config';
+import { AUDIENCE_NAMES, perLevel, Plan, RunbookKey, WarningLevel } from '../config';
 import { runbookText } from './catalogue';
+import { alertWords } from '../../lambdas/notify/message';
 import { Notifier, WebhookChannel } from './notifier';
 import { NOTIFIER_LOG_OUTPUT_ID, topicOutputId } from './outputs';
 import { DirectRecipients, eventBridgePublisher, WarningTopics } from './warning-topics';
@@ -49,7 +50,10 @@ export function alertContacts(plan: Plan): string[] {
 
 /** Alarm description the notifier reads: first line the title, the rest the runbook (measures). */
 export function alarmDescription(plan: Plan, level: WarningLevel, title: string, key: RunbookKey): string {
-  const text = `[${LEVEL_LABELS[level].en} ${LEVEL_LABELS[level].zh}] ${title}\n${runbookText(plan, key)}`;
+  // The level in every plan language, English first when the plan has it (as in the alert's field names).
+  const langs = plan.languages.includes('en') ? ['en', ...plan.languages.filter((l) => l !== 'en')] : plan.languages;
+  const label = [...new Set(langs.map((l) => plan.words[l][`warning.${level}`]))].join(' ');
+  const text = `[${label}] ${title}\n${runbookText(plan, key)}`;
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 3)}...` : text;
 }
 
@@ -90,6 +94,7 @@ export class Alerting extends Construct {
       timeZone: plan.timeZone,
       webhooks: webhooksByLevel(plan),
       contacts: alertContacts(plan),
+      words: Object.fromEntries(plan.languages.map((l) => [l, alertWords(plan.words[l])])),
       logGroups: props.logGroups ?? [],
       healthRunbook: runbookText(plan, 'aws-health'),
       repeatEvery: Duration.minutes(plan.alerting.emergencyRepeatMinutes),

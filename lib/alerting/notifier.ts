@@ -16,6 +16,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FORMATTED_ATTRIBUTE, METRICS, METRICS_NAMESPACE, notifierConfig, OUTCOME_TTL_ATTRIBUTE, SERVICES } from '../../contracts';
 import { functionEnvironment } from '../shared/function-environment';
+import type { AlertWords } from '../../lambdas/notify/message';
 import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { perLevel, WARNING_LEVELS, WarningLevel, WebhookKind } from '../config';
@@ -43,6 +44,8 @@ export interface NotifierProps {
   readonly webhooks?: Record<WarningLevel, readonly WebhookChannel[]>;
   /** Contacts named in every alert. @default [] */
   readonly contacts?: readonly string[];
+  /** Fixed words of alerts per plan language, the default language first. @default zh-Hant and en built-in words */
+  readonly words?: Readonly<Record<string, AlertWords>>;
   /** Log groups behind the "logs" link of each alert. @default [] (no logs link) */
   readonly logGroups?: readonly logs.ILogGroup[];
   /** Measures shown for AWS Health events. */
@@ -170,6 +173,7 @@ export class Notifier extends Construct {
       tickRuleArn,
       outcomeTable: this.outcomeTable.tableName,
       ...(voice ? { voice } : {}),
+      ...(props.words ? { words: props.words } : {}),
     };
 
     // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).

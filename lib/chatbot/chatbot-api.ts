@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { chatbotConfig, HandoffContacts } from '../../contracts';
+import { BotPhrases, BUILTIN_WORDS, chatbotConfig, HandoffContacts } from '../../contracts';
 import { HEALTH_THROTTLE_DEFAULTS } from '../config/schema';
 import { functionEnvironment } from '../shared/function-environment';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
@@ -27,6 +27,13 @@ export const REFERENCE_BOT_ENTRY = path.join(LAMBDAS_DIR, 'chatbot', 'handler.ts
 /** Human-agent contacts the bot hands off to (the plan's `handoff` section); the handler's own type. */
 export type HandoffContactsProps = HandoffContacts;
 
+/** The bot's phrases when none are given: English, the built-in words. */
+export const DEFAULT_BOT_PHRASES: BotPhrases = {
+  languages: ['en'],
+  noMatch: { en: BUILTIN_WORDS.en['bot.noMatch'] },
+  degraded: { en: BUILTIN_WORDS.en['bot.degraded'] },
+};
+
 export interface ChatbotApiProps {
   /** The chatbot table (or this region's replica of it). */
   readonly table: dynamodb.ITableV2;
@@ -34,6 +41,11 @@ export interface ChatbotApiProps {
   readonly deploymentRole: 'primary' | 'standby';
   /** Human-agent contacts the bot hands off to. */
   readonly contacts: HandoffContactsProps;
+  /**
+   * The languages the bot speaks (first = default) and its hand-off phrases in each.
+   * @default English only, with the built-in phrases
+   */
+  readonly phrases?: BotPhrases;
   /** Handler entry file. @default REFERENCE_BOT_ENTRY (the reference FAQ bot) */
   readonly entry?: string;
   /** @default 512 */
@@ -117,6 +129,7 @@ export class ChatbotApi extends Construct {
         threshold: props.matchThreshold ?? 0.3,
         ttlHours: props.conversationTtlHours ?? 24,
         contacts: props.contacts,
+        phrases: props.phrases ?? DEFAULT_BOT_PHRASES,
       }),
     });
     this.fn = fn;

@@ -8,3 +8,4 @@ export * from './json-schema';
 export * from './reference';
 export * from './checks';
 export * from './entry';
+export * from './languages';

@@ -8,6 +8,7 @@ import { formatPath, PlanIssue, PlanValidationError } from './errors';
 import { didYouMean } from './checks';
 import { planJsonSchema } from './json-schema';
 import { entryProblems } from './entry';
+import { migrateLegacyChinese } from './languages';
 
 /** The complete example plan used when no `-c plan=PATH` is given. */
 export const EXAMPLE_PLAN_PATH = path.join(__dirname, '..', '..', 'plans', 'example.yaml');
@@ -17,6 +18,8 @@ export interface LoadedPlan {
   readonly plan: Plan;
   readonly source: string;
   readonly dir: string;
+  /** Deprecations found while reading (e.g. the old `zh` text key); the CLI prints them. */
+  readonly warnings?: readonly string[];
 }
 
 interface SchemaNode {
@@ -171,7 +174,11 @@ function crossFieldIssuesDespite(raw: unknown, first: RawIssue[]): PlanIssue[] {
  * cross-field rules, and throws one PlanValidationError listing every problem of both: schema
  * errors do not hide cross-field ones. `dir` resolves `chatbot.entry`.
  */
-export function parsePlan(input: unknown, source = '<inline plan>', dir = process.cwd()): Plan {
+export function parsePlan(original: unknown, source = '<inline plan>', dir = process.cwd(), warnings?: string[]): Plan {
+  // Old plans wrote Chinese texts under `zh`: read as zh-Hant, with a deprecation warning.
+  const migrated = migrateLegacyChinese(original);
+  warnings?.push(...migrated.warnings);
+  const input = migrated.input;
   const result = planSchema.safeParse(input);
   const issues: PlanIssue[] = [];
   if (result.success) {
@@ -242,5 +249,7 @@ export function loadPlan(file: string = EXAMPLE_PLAN_PATH): LoadedPlan {
     throw new PlanValidationError(source, [{ path: '', message: 'must be a YAML mapping with name, regions, dns, handoff, audiences and knowledgeBase' }]);
   }
   const dir = path.dirname(source);
-  return { plan: parsePlan(raw, source, dir), source, dir };
+  const warnings: string[] = [];
+  const plan = parsePlan(raw, source, dir, warnings);
+  return { plan, source, dir, ...(warnings.length ? { warnings } : {}) };
 }

@@ -295,13 +295,9 @@ export const ALERTING_RULES: readonly PlanRule[] = [
 
 /** Rules of the `incidents` section: templates only use known placeholders, stricter levels never look better. */
 export const INCIDENT_RULES: readonly PlanRule[] = [
-  ...RESPONSE_LEVELS.flatMap((level) =>
-    (['zh', 'en'] as const).map((lang) => placeholderRule(`incidents.templates.${level}.message.${lang}`, (plan) => plan.incidents.templates[level].message[lang])),
-  ),
-  ...(['zh', 'en'] as const).flatMap((lang) => [
-    placeholderRule(`incidents.recoveringMessage.${lang}`, (plan) => plan.incidents.recoveringMessage[lang]),
-    placeholderRule(`incidents.resolvedMessage.${lang}`, (plan) => plan.incidents.resolvedMessage[lang]),
-  ]),
+  ...RESPONSE_LEVELS.map((level) => placeholderRule(`incidents.templates.${level}.message`, (plan) => plan.incidents.templates[level].message)),
+  placeholderRule('incidents.recoveringMessage', (plan) => plan.incidents.recoveringMessage),
+  placeholderRule('incidents.resolvedMessage', (plan) => plan.incidents.resolvedMessage),
   ...RESPONSE_LEVELS.slice(1).map((higher, i) =>
     rule(`component-order-${higher}`, (plan, add) => {
       const lower = RESPONSE_LEVELS[i];
@@ -328,11 +324,14 @@ export const INCIDENT_RULES: readonly PlanRule[] = [
   }),
 ];
 
-function placeholderRule(path: string, textOf: (plan: Plan) => string): PlanRule {
+function placeholderRule(path: string, textsOf: (plan: Plan) => Readonly<Record<string, string>>): PlanRule {
   return rule(`placeholders-${path}`, (plan, add) => {
     const known: readonly string[] = TEMPLATE_PLACEHOLDERS;
-    const unknown = placeholdersOf(textOf(plan)).filter((p) => !known.includes(p));
-    if (unknown.length) add(path, `uses unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')}; use only ${known.map((k) => `{${k}}`).join(' ')}`);
+    // One text per plan language (a missing language is the languages rule's problem, not this one's).
+    for (const lang of plan.languages) {
+      const unknown = placeholdersOf(textsOf(plan)[lang] ?? '').filter((p) => !known.includes(p));
+      if (unknown.length) add(`${path}.${lang}`, `uses unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')}; use only ${known.map((k) => `{${k}}`).join(' ')}`);
+    }
   });
 }
 

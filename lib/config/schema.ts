@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { COMPONENT_STATES, WEBHOOK_KINDS } from '../../contracts';
 import { WARNING_LEVELS, WarningLevel } from './levels';
 import { blankProblems, cronProblems, dnsNameProblems, phoneProblems, regionProblems, tagProblems } from './checks';
+import { WORD_KEYS } from '../../contracts/languages';
+import { resolveLanguages } from './languages';
 
 /**
  * The plan file schema: the single source of truth for what a contingency plan contains.
@@ -25,12 +27,22 @@ const dnsName = (example: string) =>
 /** Text customers or agents read: not only whitespace. */
 const text = () => checked(z.string().min(1), blankProblems);
 
-const bilingual = z
-  .object({
-    zh: z.string().min(1).describe('Chinese text'),
-    en: z.string().min(1).describe('English text'),
-  })
-  .strict();
+/**
+ * A text customers or operators read: a map from each of the plan's `languages` to the text in it,
+ * e.g. `{en: "Chat assistant"}` or `{zh-Hant: "智能客服", en: "Chat assistant"}`. Which keys it must
+ * have depends on `languages`, so that rule is checked after the schema (lib/config/languages.ts).
+ */
+const texts = z
+  .record(z.string(), text())
+  .describe('Text per plan language: one key for each tag of `languages`, exactly');
+
+/** Languages: BCP 47 tags in canonical form; the first is the default. */
+export const DEFAULT_LANGUAGES = ['zh-Hant', 'en'];
+
+const faqText = z
+  .object({ questions: z.array(text()).min(1), answer: text() })
+  .strict()
+  .describe('Questions customers ask and the answer, in one language');
 
 const levelEnum = z.enum(WARNING_LEVELS);
 
@@ -200,23 +212,25 @@ const alertingSchema = z
 const faqEntry = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be lower-case letters, digits and dashes, such as "opening-hours"' }),
-    zh: z.object({ questions: z.array(text()).min(1), answer: text() }).strict(),
-    en: z.object({ questions: z.array(text()).min(1), answer: text() }).strict(),
     handoff: z.boolean().default(false).describe('Answer, then hand the customer to a human agent (e.g. "talk to a person")'),
   })
-  .strict();
+  .catchall(faqText)
+  .describe('One FAQ entry: id, handoff, and one {questions, answer} block per plan language, keyed by its tag (e.g. en: {...})');
 
 const componentState = z.enum(COMPONENT_STATES);
 
-/** One response level's automatic status-page text and what it means for the chatbot component. */
-function levelTemplate(chatbot: 'operational' | 'degraded' | 'outage', title: { zh: string; en: string }, message: { zh: string; en: string }) {
+/**
+ * One response level's automatic status-page text and what it means for the chatbot component.
+ * Texts left out take the built-in text of each plan language (contracts/languages.ts).
+ */
+function levelTemplate(chatbot: 'operational' | 'degraded' | 'outage') {
   return z
     .object({
       chatbot: componentState.default(chatbot).describe('State the status page shows for the chatbot while an incident is at this level'),
-      title: bilingual.default(title).describe('Incident title on the status page and in notice subjects'),
-      message: bilingual
-        .default(message)
-        .describe('First automatic update and customer notice; placeholders {level} {start} {scope} {eta} {team} {phone} {chatUrl}'),
+      title: texts.optional().describe('Incident title on the status page and in notice subjects; default: built-in text'),
+      message: texts
+        .optional()
+        .describe('First automatic update and customer notice; placeholders {level} {start} {scope} {eta} {team} {phone} {chatUrl}; default: built-in text'),
     })
     .strict()
     .prefault({});
@@ -242,51 +256,23 @@ const incidents = z
       .describe('Updates older than this are never sent as customer notices (a first deployment does not replay history)'),
     templates: z
       .object({
-        general: levelTemplate(
-          'operational',
-          { zh: '部分客戶使用智能客服時遇到問題', en: 'Some customers have trouble using the chat assistant' },
-          {
-            zh: '我們發現部分客戶在 {start} 起使用智能客服時遇到問題,正在處理。如需協助,請致電 {phone} 或使用 {chatUrl} 聯絡{team}。預計恢復時間:{eta}。',
-            en: 'Since {start} some customers have had trouble with the chat assistant; we are working on it. For help call {phone} or chat with {team} at {chatUrl}. Expected recovery: {eta}.',
-          },
-        ),
-        severe: levelTemplate(
-          'degraded',
-          { zh: '智能客服服務部分中斷', en: 'Chat assistant partially unavailable' },
-          {
-            zh: '智能客服自 {start} 起部分中斷(影響範圍:{scope}),應急預案已啟動,我們深表歉意。請致電 {phone} 或使用 {chatUrl} 聯絡{team}。預計恢復時間:{eta}。',
-            en: 'The chat assistant has been partly unavailable since {start} (scope: {scope}). Our contingency plan is running; we apologise. Please call {phone} or chat with {team} at {chatUrl}. Expected recovery: {eta}.',
-          },
-        ),
-        emergency: levelTemplate(
-          'outage',
-          { zh: '智能客服服務中斷', en: 'Chat assistant unavailable' },
-          {
-            zh: '智能客服自 {start} 起中斷,應急預案已啟動,我們深表歉意。{team}仍可為您服務:請致電 {phone} 或使用 {chatUrl}。預計恢復時間:{eta}。',
-            en: 'The chat assistant has been unavailable since {start}. Our contingency plan is running; we apologise. {team} can still help you: call {phone} or use {chatUrl}. Expected recovery: {eta}.',
-          },
-        ),
+        general: levelTemplate('operational'),
+        severe: levelTemplate('degraded'),
+        emergency: levelTemplate('outage'),
       })
       .strict()
       .prefault({})
-      .describe('Automatic messages per response level (§5.1: general, severe, emergency), zh and en'),
-    recoveringMessage: bilingual
-      .default({
-        zh: '服務已恢復,我們正在觀察以確認穩定。如仍遇到問題,請致電 {phone}。',
-        en: 'Service has recovered and we are monitoring to confirm it is stable. If you still have trouble, call {phone}.',
-      })
-      .describe('Automatic update when every response alarm is OK again (placeholders as in templates)'),
-    resolvedMessage: bilingual
-      .default({ zh: '事件已解決,服務運作正常。感謝您的耐心。', en: 'The incident is resolved and service is operating normally. Thank you for your patience.' })
-      .describe('Automatic update when the incident closes'),
-    noEta: bilingual.default({ zh: '正在評估', en: 'being assessed' }).describe('Text for {eta} while no expected recovery time is set'),
+      .describe('Automatic messages per response level (§5.1: general, severe, emergency), in every plan language'),
+    recoveringMessage: texts.optional().describe('Automatic update when every response alarm is OK again (placeholders as in templates); default: built-in text'),
+    resolvedMessage: texts.optional().describe('Automatic update when the incident closes; default: built-in text'),
+    noEta: texts.optional().describe('Text for {eta} while no expected recovery time is set; default: built-in text'),
     statusPage: z
       .object({
-        title: bilingual.default({ zh: '服務狀態', en: 'Service status' }).describe('Heading of the status page'),
+        title: texts.optional().describe('Heading of the status page; default: built-in text'),
         components: z
           .object({
-            chatbot: bilingual.default({ zh: '智能客服', en: 'Chat assistant' }).describe('Name of the chatbot component'),
-            agents: bilingual.default({ zh: '人工客服', en: 'Human agents' }).describe('Name of the human-agent component'),
+            chatbot: texts.optional().describe('Name of the chatbot component; default: built-in text'),
+            agents: texts.optional().describe('Name of the human-agent component; default: built-in text'),
           })
           .strict()
           .prefault({}),
@@ -299,7 +285,8 @@ const incidents = z
   .prefault({})
   .describe('Incidents, customer notices and the status page (§5.2, §7.2, §8.1, §10.3)');
 
-export const planSchema = z
+/** The plan as the schema reads it, before the text maps are checked against `languages`. */
+export const planObjectSchema = z
   .object({
     name: z
       .string()
@@ -307,7 +294,18 @@ export const planSchema = z
         message: 'must be 3-25 lower-case letters, digits or dashes, starting with a letter, such as "acme-chat"',
       })
       .describe('Plan name: prefixes stack names and the few physical names that must be shared across regions'),
-    title: bilingual.optional().describe('Plan title for documents and pages'),
+    title: texts.optional().describe('Plan title for documents and pages (heading of the fallback page); default: built-in "Customer service"'),
+    languages: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(DEFAULT_LANGUAGES)
+      .describe(
+        'Languages customers and operators are spoken to in: BCP 47 tags in canonical form (e.g. en, zh-Hant, zh-Hans, ja); the first is the default. Built-in words exist for zh-Hant, zh-Hans and en (and their regional forms); any other language needs every key of `texts.<tag>`',
+      ),
+    texts: z
+      .record(z.string(), z.partialRecord(z.enum(WORD_KEYS), z.string().min(1)))
+      .default({})
+      .describe('Fixed words per language (labels, headings, hand-off phrases, alert words), keyed by language tag then word key; built-in languages may override some, any other language must give them all'),
     account: z
       .string()
       .regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' })
@@ -441,20 +439,20 @@ export const planSchema = z
           .max(60)
           .default(1)
           .describe('Minutes a health check must stay unhealthy before its CloudWatch alarm (us-east-1) fires'),
-        fallbackNotice: bilingual
+        fallbackNotice: texts
           .optional()
-          .describe('Short notice at the top of the human-agent fallback page; default: a bilingual "the assistant is unavailable, please contact our agents"'),
+          .describe('Short notice at the top of the human-agent fallback page; default: built-in "the assistant is unavailable, please contact our agents" (word page.notice)'),
       })
       .strict()
       .prefault({})
       .describe('Route 53 health checks and failover records'),
     handoff: z
       .object({
-        teamName: bilingual.describe('Name of the human customer-service team'),
+        teamName: texts.describe('Name of the human customer-service team, per language'),
         phone: checked(z.string(), phoneProblems).describe('Hotline customers can call, international form with the country code (e.g. "+852 3100 0000"); checked with libphonenumber'),
         chatUrl: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).describe('Online chat with human agents'),
         email: z.email().optional(),
-        hours: bilingual.describe('Opening hours, in words'),
+        hours: texts.describe('Opening hours, in words, per language'),
       })
       .strict()
       .describe('Human-agent customer service the bot hands off to (§7.1)'),
@@ -566,7 +564,7 @@ export const planSchema = z
     knowledgeBase: z
       .array(faqEntry)
       .min(1)
-      .describe('The FAQ the reference bot answers from, in zh and en'),
+      .describe('The FAQ the reference bot answers from, in every plan language'),
     incidents,
     tags: z
       .record(z.string(), z.string())
@@ -580,12 +578,15 @@ export const planSchema = z
   })
   .strict();
 
+/** The plan schema: the object above, then every text resolved over `languages` (missing/extra languages are issues). */
+export const planSchema = planObjectSchema.transform(resolveLanguages);
+
 /** A plan as written (defaults not yet applied). */
 export type PlanInput = z.input<typeof planSchema>;
 /** A plan after validation, with every default applied. */
 export type Plan = z.output<typeof planSchema>;
 export type Audience = z.output<typeof audience>;
 export type AudienceName = keyof Plan['audiences'];
-export type FaqEntry = z.output<typeof faqEntry>;
+export type { FaqEntry } from './languages';
 export type WebhookKind = (typeof webhookKinds)[number];
 export const AUDIENCE_NAMES: readonly AudienceName[] = ['opsOnCall', 'customerService', 'management', 'partners'];

@@ -1,15 +1,21 @@
 /**
- * The human-agent fallback site's content (plan §7.1), generated from the plan at synth: a bilingual
- * zh/en page with the agents' contacts and opening hours, and a JSON hand-off document a chat widget
+ * The human-agent fallback site's content (plan §7.1), generated from the plan at synth: a page with
+ * the agents' contacts and opening hours in every plan language (one section each, the default
+ * language first), and a JSON hand-off document a chat widget
  * reads to switch itself to human mode. Pure functions: no AWS, no file system, so the output is
  * tested directly (and in a real browser) and can never drift from the plan.
  */
+import type { Texts, WordKey, Words } from '../../contracts/languages';
 
 /** Fixed path of the hand-off document; chat widgets fetch it when the chatbot API fails. */
 export const HANDOFF_DOCUMENT_PATH = '/handoff.json';
 
-/** Version of the hand-off document's shape; bump it on an incompatible change. */
-export const HANDOFF_DOCUMENT_VERSION = 1;
+/**
+ * Version of the hand-off document's shape; bump it on an incompatible change.
+ * 2: texts are keyed by the plan's language tags (e.g. zh-Hant, en) and `languages` lists them
+ * (1 had fixed `zh`/`en` keys).
+ */
+export const HANDOFF_DOCUMENT_VERSION = 2;
 
 /**
  * Content-Security-Policy of the fallback site: no scripts at all, styles and icon from the site
@@ -18,30 +24,22 @@ export const HANDOFF_DOCUMENT_VERSION = 1;
 export const FALLBACK_CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export interface Bilingual {
-  readonly zh: string;
-  readonly en: string;
-}
-
-/** What the fallback content is made of: the plan's `handoff` section, its title and notice. */
+/** What the fallback content is made of: the plan's languages, `handoff` section, title and notice. */
 export interface FallbackContentInput {
-  readonly teamName: Bilingual;
+  /** Languages of the page, the default first; every text below has each of them. */
+  readonly languages: readonly string[];
+  /** Fixed words (labels) per language; the plan's `words`. */
+  readonly words: Readonly<Record<string, Words>>;
+  readonly teamName: Texts;
   readonly phone: string;
   readonly chatUrl: string;
   readonly email?: string;
-  readonly hours: Bilingual;
-  /** Plan title shown as the page heading. @default a bilingual "Customer service" */
-  readonly title?: Bilingual;
-  /** Notice at the top of the page. @default DEFAULT_FALLBACK_NOTICE */
-  readonly notice?: Bilingual;
+  readonly hours: Texts;
+  /** Plan title shown as the page heading. @default the word page.title ("Customer service") */
+  readonly title?: Texts;
+  /** Notice at the top of the page. @default the word page.notice */
+  readonly notice?: Texts;
 }
-
-export const DEFAULT_FALLBACK_NOTICE: Bilingual = {
-  zh: '智能客服暫時無法使用。請透過以下方式聯絡我們的人工客服，我們會盡快為您服務。',
-  en: 'Our chat assistant is temporarily unavailable. Please contact our customer-service agents below; we will help you as soon as we can.',
-};
-
-const DEFAULT_TITLE: Bilingual = { zh: '客戶服務', en: 'Customer service' };
 
 /** The hand-off document a chat widget reads (`HANDOFF_DOCUMENT_PATH`). */
 export interface HandoffDocument {
@@ -49,12 +47,22 @@ export interface HandoffDocument {
   /** Always 'human': whoever serves this document tells the widget to stop using the bot. */
   readonly mode: 'human';
   readonly reason: 'chatbot-unavailable';
-  readonly notice: Bilingual;
-  readonly team: Bilingual;
+  /** The plan's languages (BCP 47), the default first: the keys of every text below. */
+  readonly languages: readonly string[];
+  readonly notice: Texts;
+  readonly team: Texts;
   readonly phone: string;
   readonly chatUrl: string;
   readonly email?: string;
-  readonly hours: Bilingual;
+  readonly hours: Texts;
+}
+
+function noticeOf(input: FallbackContentInput): Texts {
+  return input.notice ?? pick(input, 'page.notice');
+}
+
+function pick(input: FallbackContentInput, key: WordKey): Texts {
+  return Object.fromEntries(input.languages.map((l) => [l, input.words[l][key]]));
 }
 
 /** Escapes text for an HTML text node or a double-quoted attribute. */
@@ -72,7 +80,8 @@ export function renderHandoffDocument(input: FallbackContentInput): HandoffDocum
     version: HANDOFF_DOCUMENT_VERSION,
     mode: 'human',
     reason: 'chatbot-unavailable',
-    notice: input.notice ?? DEFAULT_FALLBACK_NOTICE,
+    languages: [...input.languages],
+    notice: noticeOf(input),
     team: input.teamName,
     phone: input.phone,
     chatUrl: input.chatUrl,
@@ -81,47 +90,42 @@ export function renderHandoffDocument(input: FallbackContentInput): HandoffDocum
   };
 }
 
-const LABELS = {
-  zh: { lang: 'zh-Hant', phone: '電話', chat: '網上即時對話', email: '電郵', hours: '服務時間', startChat: '與客服對話' },
-  en: { lang: 'en', phone: 'Phone', chat: 'Online chat', email: 'E-mail', hours: 'Opening hours', startChat: 'Chat with an agent' },
-} as const;
-
-function section(lang: 'zh' | 'en', input: FallbackContentInput): string {
-  const l = LABELS[lang];
+function section(lang: string, input: FallbackContentInput): string {
+  const w = input.words[lang];
   const e = escapeHtml;
-  const notice = (input.notice ?? DEFAULT_FALLBACK_NOTICE)[lang];
   const rows = [
-    `<dt>${l.phone}</dt><dd><a class="phone" href="${e(telHref(input.phone))}">${e(input.phone)}</a></dd>`,
-    `<dt>${l.chat}</dt><dd><a class="chat" href="${e(input.chatUrl)}" rel="noopener">${l.startChat}</a></dd>`,
-    ...(input.email ? [`<dt>${l.email}</dt><dd><a class="email" href="mailto:${e(input.email)}">${e(input.email)}</a></dd>`] : []),
-    `<dt>${l.hours}</dt><dd class="hours">${e(input.hours[lang])}</dd>`,
+    `<dt>${e(w['page.phone'])}</dt><dd><a class="phone" href="${e(telHref(input.phone))}">${e(input.phone)}</a></dd>`,
+    `<dt>${e(w['page.chat'])}</dt><dd><a class="chat" href="${e(input.chatUrl)}" rel="noopener">${e(w['page.startChat'])}</a></dd>`,
+    ...(input.email ? [`<dt>${e(w['page.email'])}</dt><dd><a class="email" href="mailto:${e(input.email)}">${e(input.email)}</a></dd>`] : []),
+    `<dt>${e(w['page.hours'])}</dt><dd class="hours">${e(input.hours[lang])}</dd>`,
   ];
   return [
-    `<section lang="${l.lang}" id="contacts-${lang}">`,
+    `<section lang="${e(lang)}" id="contacts-${e(lang)}">`,
     `<h2>${e(input.teamName[lang])}</h2>`,
-    `<p class="notice">${e(notice)}</p>`,
+    `<p class="notice">${e(noticeOf(input)[lang])}</p>`,
     `<dl>${rows.join('')}</dl>`,
     `</section>`,
   ].join('\n');
 }
 
 export function renderFallbackPage(input: FallbackContentInput): string {
-  const title = input.title ?? DEFAULT_TITLE;
+  const title = input.title ?? pick(input, 'page.title');
+  const [first] = input.languages;
+  const titles = [...new Set(input.languages.map((l) => title[l]))];
   return [
     '<!doctype html>',
-    '<html lang="zh-Hant">',
+    `<html lang="${escapeHtml(first)}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title.zh)} | ${escapeHtml(title.en)}</title>`,
+    `<title>${titles.map(escapeHtml).join(' | ')}</title>`,
     '<link rel="stylesheet" href="/fallback.css">',
     '<link rel="icon" href="/favicon.svg" type="image/svg+xml">',
     '</head>',
     '<body>',
     '<main>',
-    `<h1><span lang="zh-Hant">${escapeHtml(title.zh)}</span> <span lang="en">${escapeHtml(title.en)}</span></h1>`,
-    section('zh', input),
-    section('en', input),
+    `<h1>${input.languages.map((l) => `<span lang="${escapeHtml(l)}">${escapeHtml(title[l])}</span>`).join(' ')}</h1>`,
+    ...input.languages.map((l) => section(l, input)),
     '</main>',
     '</body>',
     '</html>',

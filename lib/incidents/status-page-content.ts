@@ -1,11 +1,18 @@
 import type { Plan } from '../config';
-import { MessageTemplatesInput as MessageTemplates, RESPONSE_LABELS } from '../../contracts';
+import { MessageTemplatesInput as MessageTemplates, RESPONSE_LEVELS } from '../../contracts';
+import type { Texts, WordKey, Words } from '../../contracts/languages';
 
 /** Texts of the page that come from the plan (baked into index.html at synth). */
 export interface StatusPageTexts {
-  readonly title: { zh: string; en: string };
-  readonly components: { chatbot: { zh: string; en: string }; agents: { zh: string; en: string } };
-  readonly contacts: { team: { zh: string; en: string }; phone: string; chatUrl: string; hours: { zh: string; en: string } };
+  /** The plan's languages, the default first. A language switch is shown only when there are several. */
+  readonly languages: readonly string[];
+  /** Fixed words (labels, states, headings) per language. */
+  readonly words: Readonly<Record<string, Words>>;
+  readonly title: Texts;
+  readonly components: { chatbot: Texts; agents: Texts };
+  readonly contacts: { team: Texts; phone: string; chatUrl: string; hours: Texts };
+  /** Text for a missing expected recovery time. */
+  readonly noEta: Texts;
   /** Status JSON older than this is flagged as possibly out of date. */
   readonly staleAfterSeconds: number;
 }
@@ -14,7 +21,9 @@ export interface StatusPageTexts {
 export function incidentTemplates(plan: Plan): MessageTemplates {
   const inc = plan.incidents;
   return {
+    languages: [...plan.languages],
     levels: inc.templates,
+    levelNames: Object.fromEntries(RESPONSE_LEVELS.map((l) => [l, Object.fromEntries(plan.languages.map((lang) => [lang, plan.words[lang][`response.${l}`]]))])) as MessageTemplates['levelNames'],
     recovering: inc.recoveringMessage,
     resolved: inc.resolvedMessage,
     noEta: inc.noEta,
@@ -25,125 +34,118 @@ export function incidentTemplates(plan: Plan): MessageTemplates {
 
 export function statusPageTexts(plan: Plan): StatusPageTexts {
   return {
+    languages: [...plan.languages],
+    words: plan.words,
     title: plan.incidents.statusPage.title,
     components: plan.incidents.statusPage.components,
     contacts: { team: plan.handoff.teamName, phone: plan.handoff.phone, chatUrl: plan.handoff.chatUrl, hours: plan.handoff.hours },
+    noEta: plan.incidents.noEta,
     staleAfterSeconds: 600,
   };
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const UI = {
-  zh: {
-    loading: '正在載入狀態…',
-    unavailable: '狀態資料暫時無法載入。以下聯絡方式仍然有效;請稍後重新整理本頁。',
-    stale: '狀態資料可能已過時,最後更新:',
-    updated: '最後更新:',
-    operational: '正常運作',
-    degraded: '部分受影響',
-    outage: '服務中斷',
-    overall: { operational: '所有服務運作正常', degraded: '部分服務受影響', outage: '服務中斷' },
-    current: '目前事件',
-    started: '開始時間',
-    eta: '預計恢復時間',
-    noEta: '正在評估',
-    updates: '最新進展',
-    history: '近期事件',
-    noHistory: '近期沒有事件。',
-    contact: '聯絡人工客服',
-    phone: '電話',
-    chat: '線上人工客服',
-    hours: '服務時間',
-    investigating: '調查中',
-    identified: '已確定原因',
-    monitoring: '觀察中',
-    resolved: '已解決',
-    recovering: '已恢復,確認中',
-  },
-  en: {
-    loading: 'Loading status…',
-    unavailable: 'Status information cannot be loaded right now. The contacts below still work; please refresh this page later.',
-    stale: 'Status information may be out of date. Last updated:',
-    updated: 'Last updated:',
-    operational: 'Operational',
-    degraded: 'Degraded',
-    outage: 'Outage',
-    overall: { operational: 'All systems operational', degraded: 'Some services are affected', outage: 'Service outage' },
-    current: 'Current incident',
-    started: 'Started',
-    eta: 'Expected recovery',
-    noEta: 'being assessed',
-    updates: 'Updates',
-    history: 'Recent incidents',
-    noHistory: 'No recent incidents.',
-    contact: 'Contact a human agent',
-    phone: 'Phone',
-    chat: 'Live chat with an agent',
-    hours: 'Hours',
-    investigating: 'Investigating',
-    identified: 'Identified',
-    monitoring: 'Monitoring',
-    resolved: 'Resolved',
-    recovering: 'Recovered, confirming',
-  },
-};
+/** The words app.js needs, per language, under the short names it uses. */
+const UI_KEYS = {
+  loading: 'status.loading',
+  unavailable: 'status.unavailable',
+  stale: 'status.stale',
+  updated: 'status.updated',
+  operational: 'status.operational',
+  degraded: 'status.degraded',
+  outage: 'status.outage',
+  current: 'status.current',
+  started: 'status.started',
+  eta: 'status.eta',
+  updates: 'status.updates',
+  history: 'status.history',
+  noHistory: 'status.noHistory',
+  contact: 'status.contact',
+  phone: 'page.phone',
+  chat: 'status.chat',
+  hours: 'page.hours',
+  investigating: 'status.investigating',
+  identified: 'status.identified',
+  monitoring: 'status.monitoring',
+  resolved: 'status.resolved',
+  recovering: 'status.recovering',
+} as const satisfies Record<string, WordKey>;
+
+function uiWords(w: Words) {
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(UI_KEYS).map(([k, key]) => [k, w[key]]));
+  out.overall = { operational: w['status.overall.operational'], degraded: w['status.overall.degraded'], outage: w['status.overall.outage'] };
+  return out;
+}
 
 /**
  * The static status page: index.html (texts and contacts baked in, readable without JavaScript or
- * status.json), app.js (fetches status.json, renders it in zh or en) and style.css. No inline
- * script or style, so the site's Content-Security-Policy can forbid both.
+ * status.json), app.js (fetches status.json, renders it in the reader's language) and style.css. No
+ * inline script or style, so the site's Content-Security-Policy can forbid both. Every text is in
+ * each plan language; the reader's language is `?lang=`, else the browser's best match, else the
+ * plan's first. The language buttons appear only when the plan has more than one language.
  */
 export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Record<string, string> {
-  const both = (b: { zh: string; en: string }) => `<span lang="zh-Hant" data-l="zh">${esc(b.zh)}</span><span lang="en" data-l="en">${esc(b.en)}</span>`;
-  const ui = (k: 'loading' | 'contact' | 'phone' | 'chat' | 'hours') => both({ zh: UI.zh[k], en: UI.en[k] });
-  const config = { texts, ui: UI, levels: RESPONSE_LABELS, timeZone };
+  const langs = texts.languages;
+  const all = (t: Texts) => langs.map((l) => `<span lang="${esc(l)}" data-l="${esc(l)}">${esc(t[l])}</span>`).join('');
+  const ui = (k: keyof typeof UI_KEYS) => all(Object.fromEntries(langs.map((l) => [l, texts.words[l][UI_KEYS[k]]])));
+  const config = {
+    languages: langs,
+    texts: { title: texts.title, noEta: texts.noEta, staleAfterSeconds: texts.staleAfterSeconds },
+    ui: Object.fromEntries(langs.map((l) => [l, uiWords(texts.words[l])])),
+    levels: Object.fromEntries(RESPONSE_LEVELS.map((level) => [level, Object.fromEntries(langs.map((l) => [l, texts.words[l][`response.${level}`]]))])),
+    timeZone,
+  };
+  const nav =
+    langs.length > 1
+      ? `\n  <nav aria-label="language">${langs.map((l) => `<button type="button" data-lang="${esc(l)}" lang="${esc(l)}">${esc(texts.words[l].languageName)}</button>`).join('')}</nav>`
+      : '';
   const html = `<!doctype html>
-<html lang="zh-Hant">
+<html lang="${esc(langs[0])}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(texts.title.zh)} · ${esc(texts.title.en)}</title>
+<title>${[...new Set(langs.map((l) => texts.title[l]))].map(esc).join(' · ')}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="style.css">
 <script id="page-config" type="application/json">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
 <script src="app.js" defer></script>
 </head>
-<body class="lang-zh">
+<body data-lang="${esc(langs[0])}">
 <header>
-  <h1 id="title">${both(texts.title)}</h1>
-  <nav aria-label="language"><button type="button" id="btn-zh" lang="zh-Hant">中文</button><button type="button" id="btn-en" lang="en">English</button></nav>
+  <h1 id="title">${all(texts.title)}</h1>${nav}
 </header>
 <main>
   <section id="overall" class="banner state-unknown" role="status" aria-live="polite">${ui('loading')}</section>
   <section id="components" aria-label="components">
-    <div class="component" data-component="chatbot"><span class="name">${both(texts.components.chatbot)}</span><span class="state">–</span></div>
-    <div class="component" data-component="agents"><span class="name">${both(texts.components.agents)}</span><span class="state">–</span></div>
+    <div class="component" data-component="chatbot"><span class="name">${all(texts.components.chatbot)}</span><span class="state">–</span></div>
+    <div class="component" data-component="agents"><span class="name">${all(texts.components.agents)}</span><span class="state">–</span></div>
   </section>
   <section id="current" hidden></section>
   <section id="history" hidden></section>
   <section id="contact">
     <h2>${ui('contact')}</h2>
-    <p>${both(texts.contacts.team)}</p>
+    <p>${all(texts.contacts.team)}</p>
     <p>${ui('phone')}: <a href="tel:${esc(texts.contacts.phone.replace(/\s+/g, ''))}">${esc(texts.contacts.phone)}</a></p>
     <p><a href="${esc(texts.contacts.chatUrl)}">${ui('chat')}</a></p>
-    <p>${ui('hours')}: ${both(texts.contacts.hours)}</p>
+    <p>${ui('hours')}: ${all(texts.contacts.hours)}</p>
   </section>
   <p id="updated"></p>
 </main>
 </body>
 </html>
 `;
-  return { 'index.html': html, 'app.js': APP_JS, 'style.css': STYLE_CSS };
+  // Only the reader's language is shown: hide every other language's spans.
+  const langCss = langs.map((l) => `body:not([data-lang="${l}"]) [data-l="${l}"]{display:none}`).join('\n');
+  return { 'index.html': html, 'app.js': APP_JS, 'style.css': `${STYLE_CSS}${langCss}\n` };
 }
 
-const STYLE_CSS = `:root{font-family:system-ui,-apple-system,"Noto Sans CJK TC","Microsoft JhengHei",sans-serif;color:#1a1a1a;background:#f6f7f9}
+const STYLE_CSS = `:root{font-family:system-ui,-apple-system,"Noto Sans CJK TC","Noto Sans CJK SC","Noto Sans CJK JP","Microsoft JhengHei",sans-serif;color:#1a1a1a;background:#f6f7f9}
 body{margin:0 auto;max-width:760px;padding:1rem}
 header{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
 h1{font-size:1.6rem;margin:.5rem 0}
 nav button{margin-left:.25rem;padding:.3rem .7rem;border:1px solid #888;background:#fff;border-radius:4px;cursor:pointer}
 nav button[aria-pressed=true]{background:#1a1a1a;color:#fff}
-body.lang-zh [data-l=en],body.lang-en [data-l=zh]{display:none}
 .banner{padding:1rem;border-radius:6px;font-weight:600;margin:1rem 0;background:#ddd}
 .state-operational{background:#d7f5dd;color:#0b4d1a}.state-degraded{background:#fff1c2;color:#5c4300}.state-outage{background:#ffd6d6;color:#7a0000}.state-unavailable{background:#e4e8ef;color:#1a1a1a}
 .component{display:flex;justify-content:space-between;padding:.7rem 1rem;background:#fff;border:1px solid #e0e0e0;margin-top:-1px}
@@ -158,9 +160,27 @@ const APP_JS = `(function () {
   'use strict';
   var cfg = JSON.parse(document.getElementById('page-config').textContent);
   var params = new URLSearchParams(location.search);
-  var lang = params.get('lang') === 'en' || params.get('lang') === 'zh' ? params.get('lang') : ((navigator.language || '').toLowerCase().indexOf('zh') === 0 ? 'zh' : 'en');
+  var langs = cfg.languages;
+  // The reader's language: ?lang=, else the browser's first language the plan has (same language
+  // and script: zh-TW reads zh-Hant, zh-CN reads zh-Hans), else the plan's first.
+  function key(tag) {
+    try { var m = new Intl.Locale(tag).maximize(); return m.language + '-' + m.script; } catch (e) { return String(tag).toLowerCase(); }
+  }
+  function pickLang() {
+    var asked = params.get('lang');
+    if (asked && langs.indexOf(asked) >= 0) return asked;
+    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''];
+    for (var i = 0; i < wanted.length; i++) {
+      for (var j = 0; j < langs.length; j++) if (langs[j].toLowerCase() === String(wanted[i]).toLowerCase()) return langs[j];
+      for (var k = 0; k < langs.length; k++) if (key(langs[k]) === key(wanted[i])) return langs[k];
+    }
+    return langs[0];
+  }
+  var lang = pickLang();
   var doc = null, failed = false;
   function t(k) { return cfg.ui[lang][k]; }
+  // A text of status.json in the reader's language; an older entry without it shows its first text.
+  function tx(m) { if (!m) return ''; if (m[lang] !== undefined) return m[lang]; var ks = Object.keys(m); return ks.length ? m[ks[0]] : ''; }
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -169,15 +189,14 @@ const APP_JS = `(function () {
   }
   function fmt(iso) {
     try {
-      return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-HK' : 'en-GB', { timeZone: cfg.timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) + ' (' + cfg.timeZone + ')';
+      return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { timeZone: cfg.timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) + ' (' + cfg.timeZone + ')';
     } catch (e) { return iso; }
   }
   function render() {
-    document.body.className = 'lang-' + lang;
-    document.documentElement.lang = lang === 'zh' ? 'zh-Hant' : 'en';
+    document.body.setAttribute('data-lang', lang);
+    document.documentElement.lang = lang;
     document.title = cfg.texts.title[lang];
-    document.getElementById('btn-zh').setAttribute('aria-pressed', String(lang === 'zh'));
-    document.getElementById('btn-en').setAttribute('aria-pressed', String(lang === 'en'));
+    Array.prototype.forEach.call(document.querySelectorAll('nav button[data-lang]'), function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-lang') === lang)); });
     var overall = document.getElementById('overall');
     var cur = document.getElementById('current');
     var hist = document.getElementById('history');
@@ -202,13 +221,13 @@ const APP_JS = `(function () {
     if (doc.current) {
       var i = doc.current;
       cur.hidden = false;
-      cur.appendChild(el('h2', {}, [t('current') + ': ' + i.title[lang]]));
+      cur.appendChild(el('h2', {}, [t('current') + ': ' + tx(i.title)]));
       cur.appendChild(el('p', { class: 'muted' }, [cfg.levels[i.level][lang] + (i.phase === 'recovering' ? ' · ' + t('recovering') : '')]));
       cur.appendChild(el('p', {}, [t('started') + ': ' + fmt(i.startedAt)]));
-      cur.appendChild(el('p', { id: 'eta' }, [t('eta') + ': ' + (i.eta ? fmt(i.eta) : t('noEta'))]));
+      cur.appendChild(el('p', { id: 'eta' }, [t('eta') + ': ' + (i.eta ? fmt(i.eta) : cfg.texts.noEta[lang])]));
       cur.appendChild(el('h2', {}, [t('updates')]));
       i.updates.forEach(function (u) {
-        cur.appendChild(el('div', { class: 'update' }, [el('strong', {}, [t(u.status) + ' ']), el('time', { datetime: u.time }, [fmt(u.time)]), el('p', {}, [u.message[lang]])]));
+        cur.appendChild(el('div', { class: 'update' }, [el('strong', {}, [t(u.status) + ' ']), el('time', { datetime: u.time }, [fmt(u.time)]), el('p', {}, [tx(u.message)])]));
       });
     } else { cur.hidden = true; }
     hist.textContent = '';
@@ -216,7 +235,7 @@ const APP_JS = `(function () {
     hist.appendChild(el('h2', {}, [t('history')]));
     if (!doc.history.length) hist.appendChild(el('p', { class: 'muted' }, [t('noHistory')]));
     doc.history.forEach(function (h) {
-      hist.appendChild(el('p', {}, [h.title[lang] + ' — ' + fmt(h.startedAt) + ' → ' + fmt(h.closedAt)]));
+      hist.appendChild(el('p', {}, [tx(h.title) + ' — ' + fmt(h.startedAt) + ' → ' + fmt(h.closedAt)]));
     });
     var age = (Date.now() - Date.parse(doc.generatedAt)) / 1000;
     updated.className = age > cfg.texts.staleAfterSeconds ? 'stale' : 'muted';
@@ -229,8 +248,9 @@ const APP_JS = `(function () {
       .then(function (d) { if (!d || d.version !== 1 || !d.components) throw new Error('unexpected status document'); doc = d; failed = false; render(); })
       .catch(function () { failed = doc === null; render(); });
   }
-  document.getElementById('btn-zh').addEventListener('click', function () { setLang('zh'); });
-  document.getElementById('btn-en').addEventListener('click', function () { setLang('en'); });
+  Array.prototype.forEach.call(document.querySelectorAll('nav button[data-lang]'), function (b) {
+    b.addEventListener('click', function () { setLang(b.getAttribute('data-lang')); });
+  });
   render();
   load();
   setInterval(load, 30000);

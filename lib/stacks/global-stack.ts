@@ -65,7 +65,7 @@ export class GlobalStack extends ContingencyStack {
     this.fallback = new FallbackSite(this, 'Fallback', {
       domainName: plan.dns.name,
       zone: this.hostedZone,
-      content: { ...plan.handoff, ...(plan.title ? { title: plan.title } : {}), ...(plan.failover.fallbackNotice ? { notice: plan.failover.fallbackNotice } : {}) },
+      content: { languages: plan.languages, words: plan.words, ...plan.handoff, ...(plan.title ? { title: plan.title } : {}), ...(plan.failover.fallbackNotice ? { notice: plan.failover.fallbackNotice } : {}) },
       logRetention: plan.chatbot.logRetentionDays,
     });
     this.alerting = new Alerting(this, 'Alerting', { plan: props.plan, healthServices: GLOBAL_HEALTH_SERVICES });

@@ -9,7 +9,7 @@ import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
 import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
 import { ChatbotApi, ChatbotDataKey, ChatbotRollout, ChatbotTable, KnowledgeBaseSeed, ROLLOUT_CONFIGS } from '../chatbot';
-import type { Plan, RunbookKey } from '../config';
+import { botPhrases, type Plan, type RunbookKey } from '../config';
 import { DROPPED_EVENTS_LEVEL } from '../shared';
 import { RegionalEndpoint } from '../failover';
 import { IncidentRecorder, ResponseAlarm, responseAlarmsOf } from '../incidents';
@@ -98,6 +98,7 @@ export class RegionalStack extends ContingencyStack {
       table: this.table,
       deploymentRole: role,
       contacts: plan.handoff,
+      phrases: botPhrases(plan),
       ...(plan.chatbot.entry ? { entry: path.resolve(props.planDir, plan.chatbot.entry) } : {}),
       memoryMb: plan.chatbot.memoryMb,
       timeout: Duration.seconds(plan.chatbot.timeoutSeconds),

@@ -44,13 +44,13 @@ beforeEach(async () => {
   ({ topicArn, queueUrl } = await env.reset());
 });
 
-test('update: the same zh/en text and ETA on the status page and in the notice', async () => {
+test('update: the same text in every plan language and ETA on the status page and in the notice', async () => {
   await openIncident();
   const eta = new Date(Date.now() + 90 * 60_000);
-  const out = await runIncident('update', { ...where(), status: 'identified', zh: '已找到原因,正在修復', en: 'Cause found, fix under way', eta: eta.toISOString(), agents: 'degraded' }, clients);
+  const out = await runIncident('update', { ...where(), status: 'identified', text: ['zh-Hant=已找到原因,正在修復', 'en=Cause found, fix under way'], eta: eta.toISOString(), agents: 'degraded' }, clients);
   expect(out).toMatch(/^updated INC-/);
   const doc = await statusDoc();
-  expect(doc.current.updates[0]).toMatchObject({ status: 'identified', message: { zh: '已找到原因,正在修復', en: 'Cause found, fix under way' }, eta: eta.toISOString() });
+  expect(doc.current.updates[0]).toMatchObject({ status: 'identified', message: { 'zh-Hant': '已找到原因,正在修復', en: 'Cause found, fix under way' }, eta: eta.toISOString() });
   expect(doc.current.eta).toBe(eta.toISOString());
   expect(doc.components).toEqual([
     { id: 'chatbot', state: 'degraded' },
@@ -76,19 +76,19 @@ test('resolve: closes at once, the page shows it in history, the report is writt
 });
 
 test('refuses without an open incident, and names every bad option', async () => {
-  await expect(runIncident('update', { ...where(), status: 'identified', zh: 'x', en: 'y' }, clients)).rejects.toThrow(/no open incident/);
+  await expect(runIncident('update', { ...where(), status: 'identified', text: ['zh-Hant=x', 'en=y'] }, clients)).rejects.toThrow(/no open incident/);
   await openIncident();
-  await expect(runIncident('update', { ...where(), status: 'fixed', zh: 'x', chatbot: 'broken', eta: 'soon' }, clients)).rejects.toThrow(
-    /--status must be one of investigating, identified, monitoring, resolved[\s\S]*--zh and --en are both required[\s\S]*--chatbot must be one of[\s\S]*--eta must be/,
+  await expect(runIncident('update', { ...where(), status: 'fixed', text: ['zh-Hant=x', 'fr=y'], chatbot: 'broken', eta: 'soon' }, clients)).rejects.toThrow(
+    /--status must be one of investigating, identified, monitoring, resolved[\s\S]*"fr" is not a plan language; the plan's languages are zh-Hant, en[\s\S]*--text is needed once per plan language \(zh-Hant, en\); missing en[\s\S]*--chatbot must be one of[\s\S]*--eta must be/,
   );
-  await expect(runIncident('update', { status: 'identified', zh: 'x', en: 'y', execute: true }, clients)).rejects.toThrow(/missing --bucket, --report-bucket, --topic-arn/);
+  await expect(runIncident('update', { status: 'identified', text: ['zh-Hant=x', 'en=y'], execute: true }, clients)).rejects.toThrow(/missing --bucket, --report-bucket, --topic-arn/);
   expect(parseEta('+90m', new Date('2026-11-23T08:00:00Z'))).toBe('2026-11-23T09:30:00.000Z');
   expect(() => parseEta('2020-01-01T00:00:00Z', new Date('2026-11-23T08:00:00Z'))).toThrow(/must be in the future/);
 });
 
 test('through the real binary: a dry run changes nothing and needs no credentials; --execute publishes; exit codes', async () => {
   await openIncident();
-  const args = ['incident', 'update', '--status', 'monitoring', '--zh', '觀察中', '--en', 'Monitoring'];
+  const args = ['incident', 'update', '--status', 'monitoring', '--text', 'zh-Hant=觀察中', '--text', 'en=Monitoring'];
   const dry = await runCli(args, cleanEnv());
   expect(dry.stderr).toBe('');
   expect(dry.code).toBe(0);
@@ -103,7 +103,7 @@ test('through the real binary: a dry run changes nothing and needs no credential
   const bad = await runCli(['incident', 'explode'], cleanEnv());
   expect(bad.code).toBe(2);
   expect(bad.stderr.trim()).toBe("contingency: unknown command 'explode'");
-  const wrong = await runCli(['incident', 'update', '--status', 'fixed', '--zh', 'x', '--en', 'y'], cleanEnv());
+  const wrong = await runCli(['incident', 'update', '--status', 'fixed', '--text', 'zh-Hant=x', '--text', 'en=y'], cleanEnv());
   expect(wrong.code).toBe(2);
   expect(wrong.stderr.trim()).toBe('contingency: --status must be one of investigating, identified, monitoring, resolved, got fixed');
 });

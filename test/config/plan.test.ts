@@ -138,7 +138,7 @@ describe('cross-field rules', () => {
   });
   test('knowledge base must fit in one table item', () => {
     const kb = examplePlanInput().knowledgeBase;
-    const huge = { ...kb[0], zh: { questions: ['q'], answer: '長'.repeat(130_000) } };
+    const huge = { ...kb[0], 'zh-Hant': { questions: ['q'], answer: '長'.repeat(130_000) } };
     expectIssue(patchedInput({ knowledgeBase: [huge] }), 'knowledgeBase', /bytes; at most 358400/);
   });
   test('a custom bot entry must exist', () =>

@@ -84,7 +84,8 @@ describe('handler side: one clear line naming the variable', () => {
     HEALTH_TOKEN: 'CHATBOT_HEALTHY',
     MATCH_THRESHOLD: '0.3',
     CONVERSATION_TTL_HOURS: '24',
-    HANDOFF_CONTACTS: JSON.stringify({ teamName: { zh: '客服', en: 'Support' }, phone: '+852 1', chatUrl: 'https://x', hours: { zh: '全天', en: '24/7' } }),
+    HANDOFF_CONTACTS: JSON.stringify({ teamName: { 'zh-Hant': '客服', en: 'Support' }, phone: '+852 1', chatUrl: 'https://x', hours: { 'zh-Hant': '全天', en: '24/7' } }),
+    BOT_PHRASES: JSON.stringify({ languages: ['zh-Hant', 'en'], noMatch: { 'zh-Hant': '轉接', en: 'Handing off' }, degraded: { 'zh-Hant': '應急', en: 'Contingency' } }),
   };
   const message = (env: Record<string, string | undefined>) => {
     try {
@@ -104,7 +105,8 @@ describe('handler side: one clear line naming the variable', () => {
     [{ MATCH_THRESHOLD: '5' }, /^chatbot configuration: environment variable MATCH_THRESHOLD must be between 0 and 1, got "5"; /],
     [{ DEPLOYMENT_ROLE: 'secondary' }, /^chatbot configuration: environment variable DEPLOYMENT_ROLE must be one of "primary", "standby", got "secondary"; /],
     [{ HANDOFF_CONTACTS: '{' }, /^chatbot configuration: environment variable HANDOFF_CONTACTS must be JSON, got "\{"; /],
-    [{ HANDOFF_CONTACTS: '{"phone":"1"}' }, /environment variable HANDOFF_CONTACTS is invalid at teamName: must be an object, got /],
+    [{ HANDOFF_CONTACTS: '{"phone":"1"}' }, /environment variable HANDOFF_CONTACTS is invalid at teamName: must be a record, got /],
+    [{ BOT_PHRASES: '{"languages":[],"noMatch":{},"degraded":{}}' }, /environment variable BOT_PHRASES must list at least one language at languages, got /],
   ])('%j', (override, expected) => {
     const m = message({ ...good, ...override });
     expect(m).toMatch(expected);

@@ -16,7 +16,7 @@ const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', json: 'application/json', css: 'text/css', svg: 'image/svg+xml' };
 
 const plan = loadedPlan().plan;
-const files = renderFallbackSite({ ...plan.handoff, title: plan.title!, notice: plan.failover.fallbackNotice! });
+const files = renderFallbackSite({ languages: plan.languages, words: plan.words, ...plan.handoff, title: plan.title!, notice: plan.failover.fallbackNotice! });
 
 let server: http.Server;
 let base: string;
@@ -65,7 +65,7 @@ test('the fallback page shows the agents\' contacts in Chinese and English, load
   const response = await page.goto(`${base}/`, { waitUntil: 'load' });
   expect(response?.status()).toBe(200);
 
-  for (const [lang, langAttr] of [['zh', 'zh-Hant'], ['en', 'en']] as const) {
+  for (const [lang, langAttr] of [['zh-Hant', 'zh-Hant'], ['en', 'en']] as const) {
     const section = page.locator(`section#contacts-${lang}`);
     expect(await section.getAttribute('lang')).toBe(langAttr);
     expect(await section.locator('h2').isVisible()).toBe(true);

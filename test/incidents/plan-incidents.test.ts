@@ -10,7 +10,7 @@ describe('plan: incidents section', () => {
   });
 
   test('rejects an unknown template placeholder', () => {
-    expect(() => loadedPlan({ incidents: { templates: { severe: { message: { zh: '自 {start} 起', en: 'since {startTime}' } } } } as any })).toThrow(
+    expect(() => loadedPlan({ incidents: { templates: { severe: { message: { 'zh-Hant': '自 {start} 起', en: 'since {startTime}' } } } } as any })).toThrow(
       /incidents\.templates\.severe\.message\.en: uses unknown placeholder \{startTime\}; use only \{level\} \{start\}/,
     );
   });

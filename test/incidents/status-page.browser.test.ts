@@ -38,12 +38,12 @@ const STATES: Record<'operational' | 'degraded' | 'outage', () => StatusDocument
   degraded: () =>
     doc([
       alarm(-20, 'ALARM', 'severe'),
-      { kind: 'update', id: 'u1', time: at(-10), status: 'identified', message: { zh: '已確定原因:新加坡區域網絡故障', en: 'Identified: network fault in the Singapore region' }, eta: ETA },
+      { kind: 'update', id: 'u1', time: at(-10), status: 'identified', message: { 'zh-Hant': '已確定原因:新加坡區域網絡故障', en: 'Identified: network fault in the Singapore region' }, eta: ETA },
     ]),
   outage: () =>
     doc([
       alarm(-30, 'ALARM', 'emergency'),
-      { kind: 'update', id: 'u1', time: at(-5), status: 'identified', message: { zh: '正在切換至備用區域', en: 'Switching to the standby region' }, eta: ETA, components: { agents: 'degraded' } },
+      { kind: 'update', id: 'u1', time: at(-5), status: 'identified', message: { 'zh-Hant': '正在切換至備用區域', en: 'Switching to the standby region' }, eta: ETA, components: { agents: 'degraded' } },
     ]),
 };
 
@@ -96,7 +96,7 @@ afterAll(async () => {
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
 });
 
-async function open(lang: 'zh' | 'en', shot: string): Promise<Page> {
+async function open(lang: 'zh-Hant' | 'en', shot: string): Promise<Page> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -110,11 +110,11 @@ async function open(lang: 'zh' | 'en', shot: string): Promise<Page> {
 }
 
 const L = {
-  zh: { overall: { operational: '所有服務運作正常', degraded: '部分服務受影響', outage: '服務中斷' }, state: { operational: '正常運作', degraded: '部分受影響', outage: '服務中斷' }, eta: '預計恢復時間', unavailable: '狀態資料暫時無法載入' },
+  'zh-Hant': { overall: { operational: '所有服務運作正常', degraded: '部分服務受影響', outage: '服務中斷' }, state: { operational: '正常運作', degraded: '部分受影響', outage: '服務中斷' }, eta: '預計恢復時間', unavailable: '狀態資料暫時無法載入' },
   en: { overall: { operational: 'All systems operational', degraded: 'Some services are affected', outage: 'Service outage' }, state: { operational: 'Operational', degraded: 'Degraded', outage: 'Outage' }, eta: 'Expected recovery', unavailable: 'Status information cannot be loaded right now' },
 };
 
-describe.each(['zh', 'en'] as const)('status page in %s', (lang) => {
+describe.each(['zh-Hant', 'en'] as const)('status page in %s', (lang) => {
   test.each(['operational', 'degraded', 'outage'] as const)('%s', async (state) => {
     status = STATES[state]();
     const page = await open(lang, state);
@@ -123,7 +123,7 @@ describe.each(['zh', 'en'] as const)('status page in %s', (lang) => {
     expect(await page.textContent('[data-component="chatbot"] .state')).toBe(L[lang].state[status.components[0].state]);
     expect(await page.textContent('[data-component="agents"] .state')).toBe(L[lang].state[status.components[1].state]);
     expect(await page.isVisible(`#title [data-l="${lang}"]`)).toBe(true);
-    expect(await page.isVisible(`#title [data-l="${lang === 'zh' ? 'en' : 'zh'}"]`)).toBe(false);
+    expect(await page.isVisible(`#title [data-l="${lang === 'zh-Hant' ? 'en' : 'zh-Hant'}"]`)).toBe(false);
     if (state === 'operational') {
       expect(await page.isHidden('#current')).toBe(true);
       expect(await page.textContent('#history')).toContain(plan.incidents.templates.severe.title[lang]);
@@ -153,8 +153,8 @@ describe.each(['zh', 'en'] as const)('status page in %s', (lang) => {
 
 test('the language buttons switch the whole page', async () => {
   status = STATES.outage();
-  const page = await open('zh', 'switch-before');
-  await page.click('#btn-en');
+  const page = await open('zh-Hant', 'switch-before');
+  await page.click('nav button[data-lang="en"]');
   expect(await page.textContent('#overall')).toBe(L.en.overall.outage);
   expect(await page.getAttribute('html', 'lang')).toBe('en');
   expect(page.url()).toContain('lang=en');

@@ -5,6 +5,7 @@ import { ChatStore } from '../../lambdas/chatbot/store';
 import { knowledgeBaseItem } from '../../lib/chatbot';
 import { createPkSkTable, Moto, startMoto } from '../helpers/moto';
 import { loadedPlan } from '../helpers/plan';
+import { botPhrases } from '../../lib/config';
 
 // The chat function under the faults a regional outage brings, against a real DynamoDB API
 // (moto_server on 127.0.0.1): concurrent turns, a table that hangs (moto frozen with SIGSTOP) and a
@@ -24,6 +25,7 @@ const config = (): ChatbotConfig => ({
   contacts: plan.handoff,
   kbCacheMs: 60_000,
   healthDeadlineMs: 1500,
+  phrases: botPhrases(plan),
 });
 
 type Reply = APIGatewayProxyStructuredResultV2 & { json: any; ms: number };

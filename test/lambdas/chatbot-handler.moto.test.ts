@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createHandler, ChatbotConfig } from '../../lambdas/chatbot/handler';
 import { ChatStore } from '../../lambdas/chatbot/store';
 import { knowledgeBaseItem } from '../../lib/chatbot';
+import { botPhrases } from '../../lib/config';
 import { loadedPlan } from '../helpers/plan';
 import { Moto, startMoto, createPkSkTable } from '../helpers/moto';
 
@@ -20,6 +21,7 @@ const config = (region: string, role: string): ChatbotConfig => ({
   threshold: plan.chatbot.matchThreshold,
   ttlHours: plan.chatbot.conversationTtlHours,
   contacts: plan.handoff,
+  phrases: botPhrases(plan),
   kbCacheMs: 0,
   healthDeadlineMs: 5000,
 });
@@ -69,11 +71,11 @@ test('a conversation started in the primary continues in the standby after failo
   const standby = createHandler(new ChatStore(client, TABLE), config('ap-northeast-1', 'standby'));
 
   const first = await call(primary, 'POST', '/chat', { message: '怎樣申請退款?' });
-  expect(first.json).toMatchObject({ faqId: 'refund', lang: 'zh', turn: 1, region: 'ap-southeast-1', handoff: false });
+  expect(first.json).toMatchObject({ faqId: 'refund', lang: 'zh-Hant', turn: 1, region: 'ap-southeast-1', handoff: false });
 
   const second = await call(standby, 'POST', '/chat', { message: '123', conversationId: first.json.conversationId });
   // Language carried over from the conversation; turn count continues across regions.
-  expect(second.json).toMatchObject({ conversationId: first.json.conversationId, turn: 2, lang: 'zh', region: 'ap-northeast-1', handoff: true });
+  expect(second.json).toMatchObject({ conversationId: first.json.conversationId, turn: 2, lang: 'zh-Hant', region: 'ap-northeast-1', handoff: true });
 
   const third = await call(standby, 'POST', '/chat', { message: '付款方法', conversationId: first.json.conversationId });
   expect(third.json).toMatchObject({ turn: 3, faqId: 'payment-methods' });

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { configFromEnv, createHandler, MAX_MESSAGE_CHARS, parseChatRequest, visibleLength } from '../../lambdas/chatbot/handler';
 import { ChatStore } from '../../lambdas/chatbot/store';
+import { botPhrases } from '../../lib/config';
 import { loadedPlan } from '../helpers/plan';
 
 const { plan } = loadedPlan();
@@ -17,6 +18,7 @@ const env = {
   MATCH_THRESHOLD: '0.3',
   CONVERSATION_TTL_HOURS: '24',
   HANDOFF_CONTACTS: JSON.stringify(plan.handoff),
+  BOT_PHRASES: JSON.stringify(botPhrases(plan)),
 };
 
 function event(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
@@ -150,7 +152,7 @@ describe('POST /chat', () => {
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body!);
     expect(body).toMatchObject({ faqId: 'refund', handoff: true, handoffReason: 'storage-unavailable', stored: false, contacts: { phone: plan.handoff.phone } });
-    expect(body.answer).toBe(plan.knowledgeBase.find((e) => e.id === 'refund')!.en.answer);
+    expect(body.answer).toBe(plan.knowledgeBase.find((e) => e.id === 'refund')!.texts.en.answer);
   });
 
   test('a write that hangs is abandoned at its deadline: 200, the answer and the hand-off contacts', async () => {
@@ -205,13 +207,13 @@ describe('malformed events and input', () => {
     const emoji = '😀'.repeat(600); // 1,200 UTF-16 units, 600 characters
     expect(emoji.length).toBe(1200);
     expect(visibleLength(emoji)).toBe(600);
-    expect(parseChatRequest(JSON.stringify({ message: emoji }), false)).toEqual({ message: emoji });
+    expect(parseChatRequest(JSON.stringify({ message: emoji }), false, plan.languages)).toEqual({ message: emoji });
     const family = '👨‍👩‍👧'; // one character of 8 UTF-16 units (ZWJ sequence)
     expect(visibleLength(family)).toBe(1);
     expect(visibleLength('e\u0301')).toBe(1); // e + combining acute accent
-    expect(parseChatRequest(JSON.stringify({ message: family.repeat(MAX_MESSAGE_CHARS) }), false)).toEqual({ message: family.repeat(MAX_MESSAGE_CHARS) });
-    expect(parseChatRequest(JSON.stringify({ message: '字'.repeat(MAX_MESSAGE_CHARS + 1) }), false)).toEqual({ error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got ${MAX_MESSAGE_CHARS + 1}` });
-    expect(parseChatRequest(JSON.stringify({ message: 'x'.repeat(40_000) }), false)).toEqual({ error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got far more` });
+    expect(parseChatRequest(JSON.stringify({ message: family.repeat(MAX_MESSAGE_CHARS) }), false, plan.languages)).toEqual({ message: family.repeat(MAX_MESSAGE_CHARS) });
+    expect(parseChatRequest(JSON.stringify({ message: '字'.repeat(MAX_MESSAGE_CHARS + 1) }), false, plan.languages)).toEqual({ error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got ${MAX_MESSAGE_CHARS + 1}` });
+    expect(parseChatRequest(JSON.stringify({ message: 'x'.repeat(40_000) }), false, plan.languages)).toEqual({ error: `message must be at most ${MAX_MESSAGE_CHARS} characters, got far more` });
   });
 });
 

@@ -2,20 +2,24 @@ import { bestMatch, detectLang, features, normalize, similarity } from '../../la
 import { respond, replyLang, Turn } from '../../lambdas/chatbot/bot';
 import { evaluateHealth, timedCheck } from '../../lambdas/chatbot/health';
 import { parseChatRequest } from '../../lambdas/chatbot/handler';
+import { botPhrases } from '../../lib/config';
 import { loadedPlan } from '../helpers/plan';
 
 const { plan } = loadedPlan();
 const kb = plan.knowledgeBase;
 const threshold = plan.chatbot.matchThreshold;
+const phrases = botPhrases(plan);
+const langs = plan.languages;
 
 describe('matcher', () => {
-  test('normalize folds width, case, punctuation and simplified characters', () => {
-    expect(normalize('ＡＢＣ，忘记密码？')).toBe('abc 忘記密碼');
+  test('normalize folds width, case, punctuation, and Traditional and Simplified Chinese to one script', () => {
+    expect(normalize('ＡＢＣ，忘记密码？')).toBe('abc 忘记密码');
+    expect(normalize('ＡＢＣ，忘記密碼？')).toBe('abc 忘记密码');
   });
-  test('detectLang', () => {
-    expect(detectLang('退款要多久')).toBe('zh');
-    expect(detectLang('refund please')).toBe('en');
-    expect(detectLang('???')).toBeUndefined();
+  test('detectLang picks a plan language by script', () => {
+    expect(detectLang('退款要多久', langs)).toBe('zh-Hant');
+    expect(detectLang('refund please', langs)).toBe('en');
+    expect(detectLang('???', langs)).toBeUndefined();
   });
   test('similarity is 1 for the same text and 0 for nothing shared', () => {
     expect(similarity(features('reset my password'), features('reset my password'))).toBe(1);
@@ -42,34 +46,34 @@ describe('matcher', () => {
 });
 
 describe('bot decisions', () => {
-  const base = { history: [] as Turn[], knowledgeBase: kb, degraded: false, threshold, contacts: plan.handoff };
+  const base = { history: [] as Turn[], knowledgeBase: kb, degraded: false, threshold, contacts: plan.handoff, phrases };
   test('answers a known question in the question\'s language', () => {
     const r = respond({ ...base, message: '怎樣申請退款?' });
-    expect(r).toMatchObject({ lang: 'zh', faqId: 'refund', handoff: false, answer: kb.find((e) => e.id === 'refund')!.zh.answer });
+    expect(r).toMatchObject({ lang: 'zh-Hant', faqId: 'refund', handoff: false, answer: kb.find((e) => e.id === 'refund')!.texts['zh-Hant'].answer });
     expect(r.contacts).toBeUndefined();
   });
   test('hands off with contacts in the customer\'s language when it cannot answer', () => {
     const r = respond({ ...base, message: 'tell me a joke' });
     expect(r).toMatchObject({ handoff: true, handoffReason: 'no-match', lang: 'en' });
-    expect(r.contacts).toEqual({ team: plan.handoff.teamName.en, phone: plan.handoff.phone, chatUrl: plan.handoff.chatUrl, email: plan.handoff.email, hours: plan.handoff.hours.en });
+    expect(r.contacts).toEqual({ team: plan.handoff.teamName['en'], phone: plan.handoff.phone, chatUrl: plan.handoff.chatUrl, email: plan.handoff.email, hours: plan.handoff.hours['en'] });
   });
   test('hands off everything when the region is degraded, even a known question', () => {
     const r = respond({ ...base, degraded: true, message: 'How do I reset my password?' });
     expect(r).toMatchObject({ handoff: true, handoffReason: 'degraded', lang: 'en' });
     expect(r.faqId).toBeUndefined();
-    expect(r.contacts?.hours).toBe(plan.handoff.hours.en);
+    expect(r.contacts?.hours).toBe(plan.handoff.hours['en']);
   });
   test('an entry marked handoff answers and hands off', () => {
     const r = respond({ ...base, message: '我要找真人' });
-    expect(r).toMatchObject({ faqId: 'human-agent', handoff: true, handoffReason: 'requested', lang: 'zh' });
-    expect(r.contacts?.team).toBe(plan.handoff.teamName.zh);
+    expect(r).toMatchObject({ faqId: 'human-agent', handoff: true, handoffReason: 'requested', lang: 'zh-Hant' });
+    expect(r.contacts?.team).toBe(plan.handoff.teamName['zh-Hant']);
   });
-  test('language: explicit, else detected, else from the conversation, else zh', () => {
+  test('language: explicit, else detected, else from the conversation, else the plan\'s first', () => {
     const history: Turn[] = [{ role: 'customer', text: 'refund', lang: 'en' }];
-    expect(replyLang({ lang: 'zh', message: 'refund', history: [] })).toBe('zh');
-    expect(replyLang({ message: '退款', history })).toBe('zh');
-    expect(replyLang({ message: '???', history })).toBe('en');
-    expect(replyLang({ message: '123', history: [] })).toBe('zh');
+    expect(replyLang({ lang: 'zh-Hant', message: 'refund', history: [] }, langs)).toBe('zh-Hant');
+    expect(replyLang({ message: '退款', history }, langs)).toBe('zh-Hant');
+    expect(replyLang({ message: '???', history }, langs)).toBe('en');
+    expect(replyLang({ message: '123', history: [] }, langs)).toBe('zh-Hant');
   });
 });
 
@@ -108,12 +112,13 @@ describe('chat request validation', () => {
     ['{"message": ""}', /non-empty string/],
     [JSON.stringify({ message: 'x'.repeat(1001) }), /at most 1000 characters, got 1001/],
     ['{"message": "hi", "conversationId": "../../etc"}', /conversationId must be/],
-    ['{"message": "hi", "lang": "fr"}', /lang must be "zh" or "en"/],
+    ['{"message": "hi", "lang": "fr"}', /lang must be one of the plan's languages: "zh-Hant", "en"/],
+    ['{"message": "hi", "lang": "zh"}', /lang must be one of the plan's languages/],
   ])('%s → %s', (body, error) => {
-    const r = parseChatRequest(body, false);
+    const r = parseChatRequest(body, false, langs);
     expect('error' in r && r.error).toMatch(error);
   });
   test('accepts base64 bodies', () => {
-    expect(parseChatRequest(Buffer.from('{"message":"hi","lang":"en"}').toString('base64'), true)).toEqual({ message: 'hi', lang: 'en' });
+    expect(parseChatRequest(Buffer.from('{"message":"hi","lang":"en"}').toString('base64'), true, langs)).toEqual({ message: 'hi', lang: 'en' });
   });
 });

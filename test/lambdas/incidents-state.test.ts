@@ -86,7 +86,7 @@ describe('incident state machine', () => {
   test('operator updates set ETA and component states; resolve closes at once', () => {
     const events: IncidentEvent[] = [
       alarm(0, 'a', 'ALARM'),
-      { kind: 'update', id: 'u1', time: at(3), status: 'identified', message: { zh: '已找到原因', en: 'Cause found' }, eta: at(60), components: { agents: 'degraded' } },
+      { kind: 'update', id: 'u1', time: at(3), status: 'identified', message: { 'zh-Hant': '已找到原因', en: 'Cause found' }, eta: at(60), components: { agents: 'degraded' } },
     ];
     const [i] = fold(events, 4);
     expect(i.eta).toBe(at(60));
@@ -97,7 +97,7 @@ describe('incident state machine', () => {
   });
 
   test('a stray OK or update without an incident opens nothing', () => {
-    expect(fold([alarm(0, 'a', 'OK'), { kind: 'update', id: 'u', time: at(1), status: 'monitoring', message: { zh: 'x', en: 'x' } }], 5)).toEqual([]);
+    expect(fold([alarm(0, 'a', 'OK'), { kind: 'update', id: 'u', time: at(1), status: 'monitoring', message: { 'zh-Hant': 'x', en: 'x' } }], 5)).toEqual([]);
   });
 
   test('a failover joins the current incident and is timed', () => {
@@ -123,7 +123,7 @@ describe('status document and notices', () => {
   });
 
   test('current incident: overall is the worst component, updates newest first, ETA carried', () => {
-    const events: IncidentEvent[] = [alarm(0, 'a', 'ALARM', 'emergency'), { kind: 'update', id: 'u1', time: at(3), status: 'identified', message: { zh: '甲', en: 'A' }, eta: at(90) }];
+    const events: IncidentEvent[] = [alarm(0, 'a', 'ALARM', 'emergency'), { kind: 'update', id: 'u1', time: at(3), status: 'identified', message: { 'zh-Hant': '甲', en: 'A' }, eta: at(90) }];
     const doc = buildStatusDocument(fold(events, 4), { now: at(4), historyLength: 5, templates });
     expect(doc.overall).toBe('outage');
     expect(doc.components).toEqual([
@@ -139,7 +139,7 @@ describe('status document and notices', () => {
     const n = pendingNotices(incidents, { now: at(1), maxAgeMs: 60 * MIN, sent: new Set(), templates });
     expect(n).toHaveLength(1);
     expect(n[0].key).toBe(`${incidentId(at(0))}#auto-opened`);
-    expect(n[0].body).toContain(incidents[0].updates[0].message.zh);
+    expect(n[0].body).toContain(incidents[0].updates[0].message['zh-Hant']);
     expect(n[0].body).toContain(incidents[0].updates[0].message.en);
     expect(pendingNotices(incidents, { now: at(1), maxAgeMs: 60 * MIN, sent: new Set([n[0].key]), templates })).toEqual([]);
     expect(pendingNotices(incidents, { now: at(61), maxAgeMs: 60 * MIN, sent: new Set(), templates })).toEqual([]);

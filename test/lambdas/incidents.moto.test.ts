@@ -85,7 +85,7 @@ test('open → status outage with the emergency template, one notice; a duplicat
   expect(await h(alarmEvent('ALARM', 0, 'redelivered'))).toEqual({ appended: false, published: true });
   expect(await queued()).toBe(1);
   const msg = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-  expect(msg.Messages![0].Body).toContain(doc.current.updates[0].message.zh);
+  expect(msg.Messages![0].Body).toContain(doc.current.updates[0].message['zh-Hant']);
 });
 
 test('flap, re-open, close after the confirmation period; report written once with the figures', async () => {

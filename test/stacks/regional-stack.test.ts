@@ -107,7 +107,7 @@ describe('knowledge-base seed', () => {
     const entries = loadedPlan().plan.knowledgeBase;
     expect(knowledgeBaseVersion(entries)).toBe(knowledgeBaseVersion(structuredClone(entries)));
     const edited = structuredClone(entries);
-    edited[0].en.answer += '!';
+    edited[0].texts.en.answer += '!';
     expect(knowledgeBaseVersion(edited)).not.toBe(knowledgeBaseVersion(entries));
   });
   test('seeding may only PutItem on this table', () => {
