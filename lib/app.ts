@@ -63,8 +63,8 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     plan,
     zone: global.hostedZone,
     endpoints: {
-      primary: { target: primary.endpoint.regionalDomainName, probeHost: primary.endpoint.probeHost },
-      standby: { target: standby.endpoint.regionalDomainName, probeHost: standby.endpoint.probeHost },
+      primary: { target: primary.endpoint.regionalDomainName, probeHost: primary.endpoint.probeHost, probePath: primary.endpoint.probePath },
+      standby: { target: standby.endpoint.regionalDomainName, probeHost: standby.endpoint.probeHost, probePath: standby.endpoint.probePath },
     },
     fallbackTarget: global.fallback.distributionDomainName,
     alerting: global.alerting,
