@@ -119,7 +119,7 @@ export class ChatbotFirewall extends Construct {
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      description: `Chatbot API (${Stack.of(this).region}): per-client rate limits and AWS managed rules; /health only rate-limited`,
+      description: `Chatbot API in ${Stack.of(this).region}: per-client rate limits and AWS managed rules, /health only rate-limited`,
       visibilityConfig: visibility(props.metricName),
       rules: [
         perClient(FIREWALL_RULES.healthPerClient, 0, props.healthRequestsPerClient, health),

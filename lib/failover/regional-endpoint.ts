@@ -10,8 +10,8 @@ export interface RegionalEndpointProps {
   readonly api: apigw.IRestApi;
   /** The API's stage the custom domain maps to. */
   readonly stage: apigw.IStage;
-  /** Path Route 53 probes on the API's own host (it includes the stage name there). @default '/<stage>/health' */
-  readonly probePath?: string;
+  /** Path Route 53 probes on the API's own host, e.g. `/live/health` (a REST API's own host puts the stage name first). */
+  readonly probePath: string;
   /** The public name customers use; the same in both regions. */
   readonly domainName: string;
   /** Hosted zone holding `domainName`; the certificate is DNS-validated in it. */
@@ -56,14 +56,20 @@ export class RegionalEndpoint extends Construct {
       endpointType: apigwv2.EndpointType.REGIONAL,
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
     });
-    // Id 'Mapping' keeps the logical id the L2 ApiMapping had (its 'Resource' child adds nothing).
-    this.mapping = new apigwv2.CfnApiMapping(this, 'Mapping', { apiId: props.api.restApiId, domainName: this.domain.name, stage: props.stage.stageName });
+    // At 'Mapping/Resource', where the L2 ApiMapping of the HTTP API had it: the logical id stays, so
+    // moving to the REST API updates the mapping in place (UpdateApiMapping takes a new ApiId) instead
+    // of creating a second mapping on the same domain and path, which API Gateway would refuse.
+    this.mapping = new apigwv2.CfnApiMapping(new Construct(this, 'Mapping'), 'Resource', {
+      apiId: props.api.restApiId,
+      domainName: this.domain.name,
+      stage: props.stage.stageName,
+    });
     this.regionalDomainName = this.domain.regionalDomainName;
     // The API's default endpoint host, "<api id>.execute-api.<region>.<url suffix>", built from the
     // api id (a plain string reference other stacks can read) rather than split out of apiEndpoint
     // in the reading stack, where CloudFormation's Fn::Split cannot take a cross-stack output.
     this.probeHost = Fn.join('.', [props.api.restApiId, 'execute-api', Stack.of(this).region, Aws.URL_SUFFIX]);
-    this.probePath = props.probePath ?? `/${props.stage.stageName}/health`;
+    this.probePath = props.probePath;
     if (!Token.isUnresolved(this.probePath) && !this.probePath.startsWith('/')) throw new Error(`${this.node.path}: probePath must start with "/", got: ${this.probePath}`);
   }
 }

@@ -34,6 +34,8 @@ export interface RegionalStackProps extends StackProps {
    * stack's own response-level composites (always included). @default []
    */
   readonly responseAlarms?: ResponseAlarm[];
+  /** The incident log key of this region (IncidentKeyStack, or the global stack's in us-east-1), which encrypts this region's replica. */
+  readonly incidentKey: kms.IKey;
 }
 
 /**
@@ -139,6 +141,7 @@ export class RegionalStack extends ContingencyStack {
     this.endpoint = new RegionalEndpoint(this, 'Endpoint', {
       api: this.chatbot.api,
       stage: this.chatbot.stage,
+      probePath: HEALTH_PROBE_PATH,
       domainName: plan.dns.name,
       zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: plan.dns.zone.name }),
     });
@@ -184,7 +187,7 @@ export class RegionalStack extends ContingencyStack {
     // This region's replica of the incident global table (created by the global stack), by name:
     // a reference to the global stack would make every stack depend on every other.
     this.incidents = new IncidentRecorder(this, 'Incidents', {
-      table: dynamodb.TableV2.fromTableAttributes(this, 'IncidentLog', { tableName: incidentTableName(plan) }),
+      table: dynamodb.TableV2.fromTableAttributes(this, 'IncidentLog', { tableName: incidentTableName(plan), encryptionKey: props.incidentKey }),
       // This region's response levels open, update and close incidents (plan §5.2).
       responseAlarms: [...responseAlarmsOf(this.responseLevels), ...(props.responseAlarms ?? [])],
       retentionDays: plan.incidents.retentionDays,
