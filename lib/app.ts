@@ -4,13 +4,18 @@ import { PLAN_TAG_KEY } from '../contracts';
 import type { LoadedPlan } from './config';
 import { FailoverTimingCheck } from './failover';
 import { DeployLimitsCheck } from './limits/deploy-limits';
-import { FailoverStack, GlobalStack, RegionalStack } from './stacks';
+import { DeploymentRole, FailoverStack, GlobalStack, IncidentKeyStack, RegionalStack } from './stacks';
 
 export interface ContingencyStacks {
   readonly primary: RegionalStack;
   readonly standby: RegionalStack;
   readonly global: GlobalStack;
   readonly failover: FailoverStack;
+  /**
+   * The incident log key of each chatbot region that is not us-east-1 (us-east-1's is in the global
+   * stack), in stacks of their own that deploy first.
+   */
+  readonly incidentKeys: Partial<Record<DeploymentRole, IncidentKeyStack>>;
 }
 
 export interface BuildOptions {
@@ -28,16 +33,28 @@ export interface BuildOptions {
 export const GLOBAL_REGION = 'us-east-1';
 
 /**
- * Turns a validated plan into stacks. Deploy order: global (zone, fallback site) → standby (its key
- * encrypts the replica the primary creates) → primary → failover (health checks, failover records,
- * health alarms; reads the other three). Data flows one way: plan → constructs → template.
+ * Turns a validated plan into stacks. Deploy order: incident log keys of the chatbot regions →
+ * global (zone, fallback site, incident log with a replica under each of those keys) → standby (its
+ * key encrypts the replica the primary creates) → primary → failover (health checks, failover
+ * records, health alarms; reads the others). Data flows one way: plan → constructs → template.
  */
 export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {}): ContingencyStacks {
   const { plan } = loaded;
   const account = plan.account;
   const env = (region: string) => ({ region, ...(account ? { account } : {}) });
+  const incidentKeys: Partial<Record<DeploymentRole, IncidentKeyStack>> = {};
+  for (const role of ['primary', 'standby'] as const) {
+    const region = plan.regions[role];
+    if (region === GLOBAL_REGION) continue;
+    incidentKeys[role] = new IncidentKeyStack(app, `${plan.name}-incident-key-${role}`, {
+      planName: plan.name,
+      env: env(region),
+      description: `Chatbot contingency plan ${plan.name}: incident log key of the ${role} region (${region})`,
+    });
+  }
   const global = new GlobalStack(app, `${plan.name}-global`, {
     plan,
+    incidentReplicaKeyArns: Object.fromEntries(Object.entries(incidentKeys).map(([role, stack]) => [plan.regions[role as DeploymentRole], stack.key.keyArn])),
     env: env(GLOBAL_REGION),
     description: `Chatbot contingency plan ${plan.name}: hosted zone and human-agent fallback site (${GLOBAL_REGION})`,
   });
@@ -47,6 +64,7 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     planDir: loaded.dir,
     role: 'standby',
     hostedZoneId,
+    incidentKey: incidentKeys.standby?.key ?? global.incidentKey,
     env: env(plan.regions.standby),
     description: `Chatbot contingency plan ${plan.name}: standby deployment (${plan.regions.standby})`,
   });
@@ -55,6 +73,7 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     planDir: loaded.dir,
     role: 'primary',
     hostedZoneId,
+    incidentKey: incidentKeys.primary?.key ?? global.incidentKey,
     standbyKeyArn: standby.dataKey.keyArn,
     env: env(plan.regions.primary),
     description: `Chatbot contingency plan ${plan.name}: primary deployment (${plan.regions.primary})`,
@@ -63,8 +82,8 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     plan,
     zone: global.hostedZone,
     endpoints: {
-      primary: { target: primary.endpoint.regionalDomainName, probeHost: primary.endpoint.probeHost },
-      standby: { target: standby.endpoint.regionalDomainName, probeHost: standby.endpoint.probeHost },
+      primary: { target: primary.endpoint.regionalDomainName, probeHost: primary.endpoint.probeHost, probePath: primary.endpoint.probePath },
+      standby: { target: standby.endpoint.regionalDomainName, probeHost: standby.endpoint.probeHost, probePath: standby.endpoint.probePath },
     },
     fallbackTarget: global.fallback.distributionDomainName,
     alerting: global.alerting,
@@ -77,5 +96,5 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
   // Limits CloudFormation and the services enforce only at deploy time, naming the plan key that drives them.
   if ((options as { limits?: boolean }).limits ?? true) Validations.of(app).addPlugins(new DeployLimitsCheck(plan));
   Validations.of(app).addPlugins(new FailoverTimingCheck({ rtoSeconds: plan.objectives.rtoMinutes * 60, ...(options.log ? { log: options.log } : {}) }));
-  return { primary, standby, global, failover };
+  return { primary, standby, global, failover, incidentKeys };
 }
