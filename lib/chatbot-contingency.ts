@@ -143,9 +143,9 @@ export class ChatbotContingency extends Construct {
     const stacks = [this.global, this.standby, this.primary, this.failover];
     const checks = Validations.of(stage);
     if (props.nag ?? true) checks.addPlugins(new ConstructScopedNag(new AwsSolutionsChecks(this), this));
-    if (props.deployLimits ?? true) checks.addPlugins(new StackScopedValidation(new DeployLimitsCheck(plan), stacks, `ContingencyDeployLimits (${this.node.path})`));
+    if (props.deployLimits ?? true) checks.addPlugins(new StackScopedValidation(new DeployLimitsCheck(plan), stacks));
     this.failoverTiming = new FailoverTimingCheck({ rtoSeconds: plan.objectives.rtoMinutes * 60, ...(props.log ? { log: props.log } : {}) });
-    checks.addPlugins(new StackScopedValidation(this.failoverTiming, stacks, `ContingencyFailoverTiming (${this.node.path})`));
+    checks.addPlugins(new StackScopedValidation(this.failoverTiming, stacks));
 
     // Stack names are physical: two plans (or two deployments of one) must not share one in a region.
     this.node.addValidation({ validate: () => stackNameClashes(this, stacks) });

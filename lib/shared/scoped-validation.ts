@@ -15,10 +15,9 @@ export class StackScopedValidation implements IPolicyValidationPlugin {
   constructor(
     private readonly inner: IPolicyValidationPlugin,
     private readonly stacks: readonly Stack[],
-    /** Shown in the validation report. @default - the inner plugin's name */
-    name?: string,
   ) {
-    this.name = name ?? inner.name;
+    // The inner plugin's own name: CDK derives the namespace of acknowledgement ids from it.
+    this.name = inner.name;
     if (inner.version !== undefined) this.version = inner.version;
     if (inner.ruleIds !== undefined) this.ruleIds = inner.ruleIds;
   }
@@ -57,7 +56,8 @@ export class ConstructScopedNag implements IPolicyValidationPlugin {
     private readonly pack: ScopeValidatingPack,
     private readonly scope: IConstruct,
   ) {
-    this.name = `${pack.name} (${scope.node.path})`;
+    // The pack's own name: CDK derives the namespace of acknowledgement ids from it.
+    this.name = pack.name;
     if (pack.version !== undefined) this.version = pack.version;
     if (pack.ruleIds !== undefined) this.ruleIds = pack.ruleIds;
   }
