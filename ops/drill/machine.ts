@@ -123,7 +123,14 @@ export interface DrillState {
 
 export type Announcement = 'start' | 'abort' | 'end' | 'cancelled';
 export type DrillEffect =
-  | { readonly type: 'announce'; readonly what: Announcement; readonly text: string }
+  | {
+      readonly type: 'announce';
+      readonly what: Announcement;
+      /** English, for logs and the tabletop. */
+      readonly text: string;
+      /** Values for the plan's word templates `drill.<what>` (placeholders {scenario} {primary} {standby} {objective} {max} {condition} {detail} {result} {rto} {failures}). */
+      readonly params: Readonly<Record<string, string>>;
+    }
   | { readonly type: 'inject' }
   | { readonly type: 'fail-back' }
   | { readonly type: 'report'; readonly report: DrillReport };
@@ -171,6 +178,18 @@ export interface DrillReport {
 }
 
 const ms = (iso: string) => Date.parse(iso);
+const params = (s: DrillSettings): Record<string, string> => ({
+  scenario: s.scenario,
+  primary: s.regions.primary,
+  standby: s.regions.standby,
+  objective: String(s.objectiveSeconds),
+  max: String(s.maxDurationSeconds),
+});
+
+/** Fills `{name}` placeholders of a word template; unknown ones stay as written. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m).trim();
+}
 const secondsBetween = (from: string | undefined, to: string | undefined): number | null =>
   from && to ? Math.max(0, Math.round((ms(to) - ms(from)) / 1000)) : null;
 
@@ -280,7 +299,15 @@ function abortStep(state: DrillState, condition: StopCondition, detail: string, 
   const next: DrillState = { ...state, phase: 'waiting-primary', failBackAt: time, abort: { condition, detail, time } };
   return {
     state: next,
-    effects: [{ type: 'fail-back' }, { type: 'announce', what: 'abort', text: `Drill aborted (${condition}): ${detail}. Failing back to the primary ${state.settings.regions.primary} now.` }],
+    effects: [
+      { type: 'fail-back' },
+      {
+        type: 'announce',
+        what: 'abort',
+        text: `Drill aborted (${condition}): ${detail}. Failing back to the primary ${state.settings.regions.primary} now.`,
+        params: { ...params(state.settings), condition, detail },
+      },
+    ],
     waitSeconds: state.settings.pollSeconds,
   };
 }
@@ -292,7 +319,12 @@ function finish(state: DrillState, time: string, extraFailure?: string): Step {
     state: done,
     effects: [
       { type: 'report', report },
-      { type: 'announce', what: 'end', text: `Drill ended: ${report.passed ? 'passed' : 'failed'}; measured RTO ${report.measured.recoverySeconds ?? 'n/a'} s against ${report.objectives.rtoSeconds} s${report.failures.length ? `; ${report.failures.join('; ')}` : ''}.` },
+      {
+        type: 'announce',
+        what: 'end',
+        text: `Drill ended: ${report.passed ? 'passed' : 'failed'}; measured RTO ${report.measured.recoverySeconds ?? 'n/a'} s against ${report.objectives.rtoSeconds} s${report.failures.length ? `; ${report.failures.join('; ')}` : ''}.`,
+        params: { ...params(state.settings), result: report.passed ? 'PASSED' : 'FAILED', rto: String(report.measured.recoverySeconds ?? 'n/a'), failures: report.failures.join('; ') },
+      },
     ],
     waitSeconds: 0,
   };
@@ -310,7 +342,7 @@ export function advance(state: DrillState, o: Observation): Step {
       if (unmet.length) {
         return {
           state: { ...st, phase: 'cancelled', unmet, finishedAt: o.time },
-          effects: [{ type: 'announce', what: 'cancelled', text: `Drill not started: ${unmet.join('; ')}.` }],
+          effects: [{ type: 'announce', what: 'cancelled', text: `Drill not started: ${unmet.join('; ')}.`, params: { ...params(s), detail: unmet.join('; ') } }],
           waitSeconds: 0,
         };
       }
@@ -321,6 +353,7 @@ export function advance(state: DrillState, o: Observation): Step {
             type: 'announce',
             what: 'start',
             text: `DRILL (not a real incident; customers are not told): ${s.scenario}. The primary ${s.regions.primary} is taken out of DNS now; traffic should move to ${s.regions.standby} within ${s.objectiveSeconds} s. It fails back within ${s.maxDurationSeconds} s at most.`,
+            params: params(s),
           },
         ],
         waitSeconds: 0,
@@ -363,7 +396,7 @@ export function abort(state: DrillState, condition: 'operator' | 'runner-error',
   if (state.phase === 'pending' || state.phase === 'announced') {
     return {
       state: { ...state, phase: 'cancelled', unmet: [`${condition}: ${detail}`], finishedAt: time, abort: { condition, detail, time } },
-      effects: [{ type: 'announce', what: 'cancelled', text: `Drill cancelled before injection (${condition}): ${detail}.` }],
+      effects: [{ type: 'announce', what: 'cancelled', text: `Drill cancelled before injection (${condition}): ${detail}.`, params: { ...params(state.settings), detail: `${condition}: ${detail}` } }],
       waitSeconds: 0,
     };
   }
