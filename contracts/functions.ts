@@ -153,3 +153,61 @@ export const restoreWatchConfig = defineFunctionConfig(SERVICES.restoreWatch, {
   planArn: { env: 'RESTORE_TESTING_PLAN_ARN', codec: 'text', schema: nonEmpty },
   lookbackDays: { env: 'LOOKBACK_DAYS', codec: 'number', schema: z.int('must be whole days').check(z.gte(2, 'must be at least 2 days')) },
 });
+
+/** One alarm the drill runner reads, in its region. */
+const regionalAlarm = z.object({ region: nonEmpty, name: nonEmpty });
+
+/** The drill machine's settings (ops/drill/machine.ts DrillSettings). */
+export const drillSettingsSchema = z.object({
+  scenario: nonEmpty,
+  kind: z.enum(['dns-switch', 'fault-injection']),
+  regions: z.object({ primary: nonEmpty, standby: nonEmpty }),
+  window: z.object({ days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])), startHour: z.number(), endHour: z.number(), timeZone: nonEmpty }),
+  objectiveSeconds: z.number().check(z.gt(0, 'must be above 0')),
+  maxDurationSeconds: z.number().check(z.gt(0, 'must be above 0')),
+  holdSeconds: z.number().check(z.gte(0, 'must not be negative')),
+  pollSeconds: z.number().check(z.gt(0, 'must be above 0')),
+});
+
+/** What the drill runner reads and touches (lambdas/drill, lib/drills/drill-runner.ts). */
+export const drillRunnerSchema = z.object({
+  planName: nonEmpty,
+  settings: drillSettingsSchema,
+  /** The public name and the regional hosts it resolves to, per role. */
+  publicName: nonEmpty,
+  targets: z.object({ primary: nonEmpty, standby: nonEmpty }),
+  /** The only health check the runner may invert: the plan's primary. */
+  primaryHealthCheckId: nonEmpty,
+  alarms: z.object({
+    primaryHealth: regionalAlarm,
+    standbyHealth: regionalAlarm,
+    /** Emergency response levels (stop condition). */
+    emergency: z.array(regionalAlarm),
+    /** Regional severe response levels: the emergency burn rate or error rate (stop condition). */
+    burnRate: z.array(regionalAlarm),
+    /** Warning-level alarms whose first ALARM is the detection time of that level. */
+    levels: perWarningLevel(z.array(regionalAlarm)),
+  }),
+  incidentTable: nonEmpty,
+  incidentRetentionDays: z.number().check(z.gte(1, 'must be at least 1 day')),
+  statusBucket: nonEmpty,
+  reportBucket: nonEmpty,
+  announceTopicArn: nonEmpty,
+});
+
+/** The file bundled next to the drill runner with the announcement texts in every plan language. */
+export const DRILL_WORDS_FILE = 'drill-words.json';
+
+export const drillRunnerConfig = defineFunctionConfig(SERVICES.drillRunner, {
+  drill: { env: 'DRILL_CONFIG', codec: 'json', schema: drillRunnerSchema },
+});
+
+/** The failover observer (lambdas/observer, lib/drills/failover-observer.ts), in us-east-1 and the standby region. */
+export const observerConfig = defineFunctionConfig(SERVICES.observer, {
+  region: { env: 'AWS_REGION', codec: 'text', schema: nonEmpty, runtime: true },
+  publicName: { env: 'PUBLIC_NAME', codec: 'text', schema: nonEmpty },
+  primaryRegion: { env: 'PRIMARY_REGION', codec: 'text', schema: nonEmpty },
+  standbyRegion: { env: 'STANDBY_REGION', codec: 'text', schema: nonEmpty },
+  /** Incident table replica in this region: the observer keeps its last reading there. */
+  tableName: { env: 'TABLE_NAME', codec: 'text', schema: nonEmpty },
+});

@@ -63,6 +63,10 @@ export const WORD_KEYS = [
   'alert.acknowledge',
   'alert.ref',
   'alert.malformed',
+  'drill.start',
+  'drill.abort',
+  'drill.end',
+  'drill.cancelled',
 ] as const;
 export type WordKey = (typeof WORD_KEYS)[number];
 export type Words = Readonly<Record<WordKey, string>>;
@@ -132,6 +136,10 @@ const ZH_HANT_WORDS: Words = {
   'alert.acknowledge': '確認',
   'alert.ref': '編號',
   'alert.malformed': '事件格式有誤',
+  'drill.start': '【演練】這不是真實事件,不會通知客戶:{scenario}。主區域 {primary} 現在從 DNS 移除,流量應在 {objective} 秒內轉到 {standby};最多 {max} 秒後切回。',
+  'drill.abort': '【演練】已中止({condition}):{detail}。現在切回主區域 {primary}。',
+  'drill.end': '【演練】結束:{result};實測恢復時間 {rto} 秒,目標 {objective} 秒。{failures}',
+  'drill.cancelled': '【演練】未開始:{detail}。',
 };
 
 const ZH_HANS_WORDS: Words = {
@@ -182,6 +190,10 @@ const ZH_HANS_WORDS: Words = {
   'alert.acknowledge': '确认',
   'alert.ref': '编号',
   'alert.malformed': '事件格式有误',
+  'drill.start': '【演练】这不是真实事件,不会通知客户:{scenario}。主区域 {primary} 现在从 DNS 移除,流量应在 {objective} 秒内转到 {standby};最多 {max} 秒后切回。',
+  'drill.abort': '【演练】已中止({condition}):{detail}。现在切回主区域 {primary}。',
+  'drill.end': '【演练】结束:{result};实测恢复时间 {rto} 秒,目标 {objective} 秒。{failures}',
+  'drill.cancelled': '【演练】未开始:{detail}。',
 };
 
 const EN_WORDS: Words = {
@@ -232,6 +244,10 @@ const EN_WORDS: Words = {
   'alert.acknowledge': 'Acknowledge',
   'alert.ref': 'Ref',
   'alert.malformed': 'Malformed event',
+  'drill.start': 'DRILL (not a real incident; customers are not told): {scenario}. The primary {primary} is taken out of DNS now; traffic should move to {standby} within {objective} s. It fails back within {max} s at most.',
+  'drill.abort': 'DRILL aborted ({condition}): {detail}. Failing back to the primary {primary} now.',
+  'drill.end': 'DRILL ended: {result}; measured recovery time {rto} s against {objective} s. {failures}',
+  'drill.cancelled': 'DRILL not started: {detail}.',
 };
 
 export const BUILTIN_WORDS: Readonly<Record<BuiltinLanguage, Words>> = { 'zh-Hant': ZH_HANT_WORDS, 'zh-Hans': ZH_HANS_WORDS, en: EN_WORDS };

@@ -15,6 +15,8 @@ export const SERVICES = {
   restoreValidator: 'restore-validator',
   restoreWatch: 'restore-watch',
   sentinel: 'backup-sentinel',
+  drillRunner: 'drill-runner',
+  observer: 'failover-observer',
 } as const;
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
@@ -43,6 +45,24 @@ export const METRICS = {
   },
   restoreWatch: { hoursSinceSuccess: 'HoursSinceRestoreTestSucceeded' },
   sentinel: { written: 'SentinelWritten' },
+  /** Per finished drill (dimension-free, us-east-1). */
+  drillRunner: {
+    /** Injection → first standby answer through the public name, seconds (emitted when measured). */
+    measuredRto: 'DrillMeasuredRtoSeconds',
+    /** 1 for a drill that ran and passed. */
+    succeeded: 'DrillSucceeded',
+    /** 1 for a drill that failed, aborted, missed its objective or could not start. */
+    failed: 'DrillFailed',
+  },
+  /** Every minute, from each observer region (dimension `ObserverRegion`). */
+  observer: {
+    /** 1 while the public name is served by the primary, else 0. */
+    servedByPrimary: 'ServedByPrimary',
+    /** 1 while it is served by the standby, else 0. */
+    servedByStandby: 'ServedByStandby',
+    /** 1 while no chatbot region answers it (the human-agent fallback, or nothing). */
+    servedByNone: 'ServedByNone',
+  },
   /** Log metric filters on the chatbot API's access logs and function logs. */
   logs: { apiThrottled: 'ApiThrottled', unhandledErrors: 'UnhandledErrors' },
 } as const;
@@ -50,6 +70,9 @@ export const METRICS = {
 /** The custom event a failover (seen by health checks or run in a drill) is reported with. */
 export const FAILOVER_EVENT_SOURCE = 'contingency.failover';
 export const FAILOVER_DETAIL_TYPE = 'Failover Observed';
+
+/** Object key prefix of drill reports in the report bucket: `drills/<year>/<drill id>.json|.md`. */
+export const DRILL_REPORT_PREFIX = 'drills/';
 
 /**
  * SNS message attribute the notifier sets on the formatted alerts it republishes to a level topic:

@@ -30,7 +30,9 @@ export const KEYS = {
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** Incident table: partition keys of the append-only log, notice claims and report claims. */
-export const INCIDENT_KEYS = { eventPk: 'EVENT', noticePk: 'NOTICE', reportPk: 'REPORT', statePk: 'STATE', registerSk: 'register' } as const;
+export const INCIDENT_KEYS = { eventPk: 'EVENT', noticePk: 'NOTICE', reportPk: 'REPORT', statePk: 'STATE', registerSk: 'register', observerPk: 'OBSERVER' } as const;
+/** The failover observer's last reading, one item per observer region (partition OBSERVER). */
+export const observerKey = (region: string) => ({ pk: INCIDENT_KEYS.observerPk, sk: `REGION#${region}` });
 /** TTL attribute of incident-log entries and claims (epoch seconds). */
 export const INCIDENT_TTL_ATTRIBUTE = 'expiresAt';
 

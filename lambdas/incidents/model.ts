@@ -51,7 +51,13 @@ export type IncidentEvent =
       readonly author?: string;
     }
   | { readonly kind: 'resolve'; readonly id: string; readonly time: string; readonly message?: Bilingual; readonly author?: string }
-  | { readonly kind: 'notice'; readonly id: string; readonly time: string; readonly key: string; readonly subject: string };
+  | { readonly kind: 'notice'; readonly id: string; readonly time: string; readonly key: string; readonly subject: string }
+  /**
+   * A live drill started or ended (written by the drill runner). An incident that opens while a
+   * drill runs is a drill incident: recorded and reported, never on the status page or in customer
+   * notices, unless it reaches the emergency response level (then it is real).
+   */
+  | { readonly kind: 'drill'; readonly id: string; readonly time: string; readonly phase: 'start' | 'end'; readonly drill: string };
 
 /**
  * What the publisher has told the world about an incident, kept in the incident register (one
@@ -116,6 +122,8 @@ export interface Incident {
   /** 'confirmed' (recovery held for the confirmation period) or 'operator' (resolved by hand). */
   readonly closedBy?: 'confirmed' | 'operator';
   readonly reopenCount: number;
+  /** Set when the incident opened during a live drill (its id) and never reached the emergency level: not public. */
+  readonly drill?: string;
   /** The incident this one follows: it opened within the confirmation period after that one was closed. */
   readonly previousId?: string;
   readonly eta?: string;

@@ -32,6 +32,7 @@ export function renderReport(incident: Incident, opts: { timeZone: string; planN
   const lines = [
     `# Post-incident report ${incident.id}`,
     '',
+    ...(incident.drill ? [`**Drill incident** (live drill ${incident.drill}): recorded for the drill report, not published to customers.`, ''] : []),
     `Plan: ${opts.planName} · Level reached: ${incident.level} (${RESPONSE_LABELS[incident.level].zh} / ${RESPONSE_LABELS[incident.level].en})`,
     '',
     '## Summary',

@@ -104,6 +104,7 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
   const registeredIds = new Set(register.map((r) => r.id));
   const done: Incident[] = [];
   const alarmState = new Map<string, { state: string; level: ResponseLevel; region: string }>();
+  const activeDrills = new Set<string>();
   let cur: Draft | undefined;
 
   const ordered = orderEvents(events);
@@ -153,6 +154,7 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
       cause,
       scope: { regions: region ? [region] : [], alarms: [] },
       reopenCount: 0,
+      ...(activeDrills.size ? { drill: [...activeDrills][0] } : {}),
       ...(prev?.closedAt && ms(time) - ms(prev.closedAt) < opts.confirmationMs ? { previousId: prev.id } : {}),
       components: { chatbot: 'operational', agents: 'operational' },
       updates: [],
@@ -197,6 +199,10 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
           addScope(d, e.region, e.alarm);
           d.currentLevel = [...d.activeAlarms.values()].map((a) => a.level).reduce(maxLevel);
           d.level = maxLevel(d.level, d.currentLevel);
+          if (d.drill && d.level === 'emergency') {
+            line(e.time, 'alarm', `emergency response level during drill ${d.drill}: treated as a real incident from now on`);
+            delete d.drill;
+          }
           if (RESPONSE_RANK[d.currentLevel] > RESPONSE_RANK[before]) {
             line(e.time, 'alarm', `response level raised to ${d.currentLevel}`);
             d.updates.push(autoUpdate(d, `auto-level-${d.currentLevel}-${e.time}`, e.time, 'investigating', t.levels[d.currentLevel].message, t));
@@ -244,6 +250,12 @@ export function foldIncidents(events: readonly IncidentEvent[], opts: FoldOption
       case 'resolve': {
         if (!cur) break;
         close(e.time, 'operator', `resolved by an operator${e.author ? ` (${e.author})` : ''}`, e.message);
+        break;
+      }
+      case 'drill': {
+        if (e.phase === 'start') activeDrills.add(e.drill);
+        else activeDrills.delete(e.drill);
+        line(e.time, 'drill', `drill ${e.drill} ${e.phase === 'start' ? 'started' : 'ended'}`);
         break;
       }
       case 'notice':

@@ -393,7 +393,9 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
   const noticesSent: string[] = [];
   const noticesDeferred: string[] = [];
   const failures: string[] = [];
-  const notices = pendingNotices(incidents, {
+  // Drill incidents are recorded and reported, never shown to customers.
+  const publicIncidents = incidents.filter((i) => !i.drill);
+  const notices = pendingNotices(publicIncidents, {
     now,
     maxAgeMs: cfg.noticeMaxAgeMinutes * 60_000,
     sent: loaded.ledger.sent,
@@ -436,7 +438,7 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
   }
   if (extra.length) incidents = fold([...loaded.events, ...extra], register);
 
-  const status = buildStatusDocument(incidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq });
+  const status = buildStatusDocument(publicIncidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq });
   const statusWritten = await writeStatusNewestWins(deps.s3, cfg.statusBucket, status);
 
   const reportsWritten: string[] = [];

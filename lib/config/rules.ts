@@ -347,8 +347,57 @@ function placeholderRule(path: string, textsOf: (plan: Plan) => Readonly<Record<
   });
 }
 
+/** Live drills (§9.2): the window fits a drill, the objective can be measured, the audiences exist. */
+export const DRILL_RULES: readonly PlanRule[] = [
+  rule('drill-window-order', (plan, add) => {
+    const w = plan.drills.window;
+    if (w.endHour <= w.startHour) add('drills.window.endHour', `must be after drills.window.startHour (${w.startHour}), got ${w.endHour}; e.g. startHour 10, endHour 16`);
+  }),
+  rule('drill-window-room', (plan, add) => {
+    const w = plan.drills.window;
+    // Injection may last maxDuration, then the wait for the primary as long again.
+    const needMinutes = 2 * plan.drills.maxDurationMinutes;
+    if (w.endHour > w.startHour && (w.endHour - w.startHour) * 60 < needMinutes) {
+      add('drills.window', `${w.startHour}:00-${w.endHour}:00 is ${(w.endHour - w.startHour) * 60} min; a drill needs up to ${needMinutes} min (2 × drills.maxDurationMinutes ${plan.drills.maxDurationMinutes}); widen the window or shorten the drill`);
+    }
+  }),
+  rule('drill-time-zone', (plan, add) => {
+    const tz = plan.drills.window.timeZone;
+    if (tz === undefined) return;
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+    } catch {
+      add('drills.window.timeZone', `"${tz}" is not an IANA time zone; use one such as "Asia/Hong_Kong", or leave it out to use timeZone`);
+    }
+  }),
+  rule('drill-objective', (plan, add) => {
+    const objective = plan.drills.objectiveMinutes ?? plan.objectives.rtoMinutes;
+    if (plan.drills.maxDurationMinutes <= objective) {
+      add(
+        'drills.maxDurationMinutes',
+        `must be longer than the drill objective (${objective} min${plan.drills.objectiveMinutes === undefined ? ', objectives.rtoMinutes' : ''}), got ${plan.drills.maxDurationMinutes}: a drill stopped before its objective cannot measure it; raise it to at least ${Math.floor(objective) + 1}`,
+      );
+    }
+  }),
+  rule('drill-hold', (plan, add) => {
+    if (plan.drills.holdMinutes >= plan.drills.maxDurationMinutes) {
+      add('drills.holdMinutes', `must be shorter than drills.maxDurationMinutes (${plan.drills.maxDurationMinutes}), got ${plan.drills.holdMinutes}: the drill would always abort on its maximum duration`);
+    }
+  }),
+  rule('drill-audiences', (plan, add) => {
+    plan.drills.audiences.forEach((a, i) => {
+      if (!plan.audiences[a]) add(`drills.audiences[${i}]`, `"${a}" is not defined in audiences; define audiences.${a} or remove it from drills.audiences`);
+    });
+  }),
+  rule('drill-kind', (plan, add) => {
+    if (plan.drills.kind === 'fault-injection') {
+      add('drills.kind', '"fault-injection" needs AWS FIS experiment templates, which this version does not build yet; use "dns-switch"');
+    }
+  }),
+];
+
 /** Every cross-field rule, in report order. */
-export const PLAN_RULES: readonly PlanRule[] = [...CORE_RULES, ...BACKUP_RULES, ...FAILOVER_RULES, ...ALERTING_RULES, ...INCIDENT_RULES];
+export const PLAN_RULES: readonly PlanRule[] = [...CORE_RULES, ...BACKUP_RULES, ...FAILOVER_RULES, ...ALERTING_RULES, ...INCIDENT_RULES, ...DRILL_RULES];
 
 /** Paths read through a tracked plan, as `a.b[2].c`. */
 function tracked<T extends object>(value: T, at: string, reads: Set<string>): T {

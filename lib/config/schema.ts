@@ -298,6 +298,70 @@ const incidents = z
   .prefault({})
   .describe('Incidents, customer notices and the status page (§5.2, §7.2, §8.1, §10.3)');
 
+/** How often a live drill runs; §9.2.3 asks for drills at least once a year, so nothing rarer exists. */
+export const DRILL_PERIODS = ['month', 'quarter', 'half-year', 'year'] as const;
+export type DrillPeriod = (typeof DRILL_PERIODS)[number];
+/** Months between two scheduled drills, per period. */
+export const DRILL_PERIOD_MONTHS: Record<DrillPeriod, number> = { month: 1, quarter: 3, 'half-year': 6, year: 12 };
+export const DRILL_WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+/** Defaults of the drills section, stated once (the schema and the docs read them). */
+export const DRILL_DEFAULTS = {
+  every: 'year' as DrillPeriod,
+  month: 3,
+  days: ['tue', 'wed', 'thu'] as (typeof DRILL_WEEKDAYS)[number][],
+  startHour: 10,
+  endHour: 16,
+  kind: 'dns-switch' as const,
+  maxDurationMinutes: 30,
+  holdMinutes: 5,
+  audiences: ['opsOnCall'] as ('opsOnCall' | 'customerService' | 'management' | 'partners')[],
+};
+
+const drills = z
+  .object({
+    enabled: z.boolean().default(true).describe('Run scheduled live drills; false keeps the runner (for `contingency drill run`) but schedules nothing'),
+    every: z
+      .enum(DRILL_PERIODS, { error: `must be one of ${DRILL_PERIODS.join(', ')}: the plan (§9.2.3) asks for a live drill at least once a year` })
+      .default(DRILL_DEFAULTS.every)
+      .describe('How often a live drill runs (§9.2.3: at least yearly); an alarm fires when no drill succeeded within this period'),
+    month: z.number().int().min(1).max(12).default(DRILL_DEFAULTS.month).describe('Month (1-12) of the first drill of each period; later ones follow every period'),
+    window: z
+      .object({
+        days: z
+          .array(z.enum(DRILL_WEEKDAYS))
+          .min(1)
+          .default(DRILL_DEFAULTS.days)
+          .describe('Days of the week a drill may run; the schedule uses the first, in the first week of the month'),
+        startHour: z.number().int().min(0).max(23).default(DRILL_DEFAULTS.startHour).describe('First hour (local time) a drill may start'),
+        endHour: z.number().int().min(1).max(24).default(DRILL_DEFAULTS.endHour).describe('The drill must be over by this hour (local time)'),
+        timeZone: z.string().optional().describe('IANA time zone of the window; default: the plan\'s timeZone'),
+      })
+      .strict()
+      .prefault({})
+      .describe('When a drill may run (it is cancelled outside it)'),
+    kind: z
+      .enum(['dns-switch', 'fault-injection'])
+      .default(DRILL_DEFAULTS.kind)
+      .describe('dns-switch: invert the primary\'s Route 53 health check so DNS fails over as in a real outage; fault-injection: AWS FIS experiments (not built in this version)'),
+    maxDurationMinutes: z
+      .number()
+      .int()
+      .min(2)
+      .max(240)
+      .default(DRILL_DEFAULTS.maxDurationMinutes)
+      .describe('Longest the fault stays injected before the drill aborts and fails back; also the longest wait for the primary afterwards'),
+    holdMinutes: z.number().int().min(0).max(60).default(DRILL_DEFAULTS.holdMinutes).describe('How long the standby keeps serving before fail-back (lets pages and the drill incident be measured)'),
+    objectiveMinutes: z.number().min(1).optional().describe('Injection → customers served by the standby, the drill is judged against it; default: objectives.rtoMinutes'),
+    audiences: z
+      .array(z.enum(['opsOnCall', 'customerService', 'management', 'partners']))
+      .min(1)
+      .default(DRILL_DEFAULTS.audiences)
+      .describe('Audiences told a drill starts, aborts and ends (customers never are); each must be defined in audiences'),
+  })
+  .strict()
+  .prefault({})
+  .describe('Live drills (§9.2.2 實戰演練, §9.2.3, §9.3): scheduled failover drills that measure recovery time against the objective');
+
 /** The plan as the schema reads it, before the text maps are checked against `languages`. */
 export const planObjectSchema = z
   .object({
@@ -604,6 +668,7 @@ export const planObjectSchema = z
       .min(1)
       .describe('The FAQ the reference bot answers from, in every plan language'),
     incidents,
+    drills,
     tags: z
       .record(z.string(), z.string())
       .superRefine((tags, ctx) => {

@@ -1,0 +1,241 @@
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DRILL_REPORT_PREFIX, STATUS_OBJECT_KEY, WARNING_LEVELS } from '../../contracts';
+import type { Texts } from '../../contracts/languages';
+import {
+  abort,
+  advance,
+  DrillEffect,
+  DrillReport,
+  DrillSettings,
+  DrillState,
+  fillTemplate,
+  isFinished,
+  Observation,
+  renderReportMarkdown,
+  Signals,
+  startDrill,
+  Step,
+} from '../../ops/drill/machine';
+import { IncidentStore } from '../incidents/store';
+import { ProbePorts, probePublicName } from './probe';
+
+/**
+ * The drill runner's steps, called by thin Lambda handlers from the Step Functions loop: observe
+ * (Route 53, CloudWatch alarms in three regions, status.json, the incident log, the public name),
+ * feed the pure machine (ops/drill/machine.ts), execute its effects (announce, invert or restore
+ * the plan's primary health check, mark the drill in the incident log, write the report).
+ */
+export interface RegionalAlarm {
+  readonly region: string;
+  readonly name: string;
+}
+
+export interface RunnerConfig {
+  readonly planName: string;
+  readonly settings: DrillSettings;
+  readonly publicName: string;
+  readonly targets: { readonly primary: string; readonly standby: string };
+  readonly primaryHealthCheckId: string;
+  readonly alarms: {
+    readonly primaryHealth: RegionalAlarm;
+    readonly standbyHealth: RegionalAlarm;
+    readonly emergency: readonly RegionalAlarm[];
+    readonly burnRate: readonly RegionalAlarm[];
+    readonly levels: Readonly<Record<'general' | 'important' | 'emergency', readonly RegionalAlarm[]>>;
+  };
+  readonly incidentTable: string;
+  /** Retention of incident-log entries, days (plan incidents.retentionDays). */
+  readonly incidentRetentionDays: number;
+  readonly statusBucket: string;
+  readonly reportBucket: string;
+  readonly announceTopicArn: string;
+}
+
+/** Announcement templates per plan language (bundled as drill-words.json). */
+export interface DrillWords {
+  readonly languages: readonly string[];
+  readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>>;
+}
+
+export interface RunnerDeps {
+  readonly route53: Route53Client;
+  readonly cloudwatch: (region: string) => CloudWatchClient;
+  readonly s3: S3Client;
+  readonly ddb: DynamoDBClient;
+  readonly sns: SNSClient;
+  readonly probe: ProbePorts;
+  readonly now: () => string;
+}
+
+/** What a tick hands back to Step Functions (and takes in). */
+export interface TickPayload {
+  readonly drillId: string;
+  readonly state?: DrillState;
+  readonly waitSeconds?: number;
+  readonly finished?: boolean;
+  readonly passed?: boolean;
+}
+
+type AlarmReading = { state: string; since: string };
+
+async function readAlarms(deps: RunnerDeps, alarms: readonly RegionalAlarm[]): Promise<Map<string, AlarmReading>> {
+  const out = new Map<string, AlarmReading>();
+  const byRegion = new Map<string, string[]>();
+  for (const a of alarms) byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a.name]);
+  await Promise.all(
+    [...byRegion].map(async ([region, names]) => {
+      const unique = [...new Set(names)];
+      for (let i = 0; i < unique.length; i += 100) {
+        const res = await deps.cloudwatch(region).send(new DescribeAlarmsCommand({ AlarmNames: unique.slice(i, i + 100), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
+        for (const a of [...(res.MetricAlarms ?? []), ...(res.CompositeAlarms ?? [])]) {
+          out.set(`${region}/${a.AlarmName}`, { state: a.StateValue ?? 'INSUFFICIENT_DATA', since: (a.StateUpdatedTimestamp ?? new Date(0)).toISOString() });
+        }
+      }
+    }),
+  );
+  for (const a of alarms) {
+    if (!out.has(`${a.region}/${a.name}`)) throw new Error(`alarm ${a.name} not found in ${a.region}: are all the plan's stacks deployed?`);
+  }
+  return out;
+}
+
+async function openIncident(deps: RunnerDeps, bucket: string): Promise<boolean> {
+  try {
+    const res = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: STATUS_OBJECT_KEY }));
+    const doc = JSON.parse(await res.Body!.transformToString()) as { current?: unknown };
+    return Boolean(doc.current);
+  } catch (e) {
+    if ((e as Error).name === 'NoSuchKey') return false;
+    throw e;
+  }
+}
+
+/** Reads everything the machine needs at one moment. */
+export async function observe(cfg: RunnerConfig, deps: RunnerDeps, state: DrillState): Promise<Observation> {
+  const a = cfg.alarms;
+  const levelAlarms = WARNING_LEVELS.flatMap((l) => a.levels[l]);
+  const [alarms, hc, incident, probe] = await Promise.all([
+    readAlarms(deps, [a.primaryHealth, a.standbyHealth, ...a.emergency, ...a.burnRate, ...levelAlarms]),
+    deps.route53.send(new GetHealthCheckCommand({ HealthCheckId: cfg.primaryHealthCheckId })),
+    openIncident(deps, cfg.statusBucket),
+    probePublicName(cfg.publicName, state.settings.regions, deps.probe, cfg.targets),
+  ]);
+  const time = deps.now();
+  const inAlarm = (x: RegionalAlarm) => alarms.get(`${x.region}/${x.name}`)?.state === 'ALARM';
+  const inverted = hc.HealthCheck?.HealthCheckConfig?.Inverted ?? false;
+  const signals: Record<string, string> = {};
+  if (state.injectedAt) {
+    for (const level of WARNING_LEVELS) {
+      const times = a.levels[level].filter(inAlarm).map((x) => alarms.get(`${x.region}/${x.name}`)!.since).sort();
+      if (times.length) signals[level] = times[0];
+    }
+    if (probe.resolvedTo === 'standby') signals.dnsSwitched = time;
+    const store = new IncidentStore(deps.ddb, cfg.incidentTable, 1);
+    const { events } = await store.load(state.injectedAt);
+    const opened = events.filter((e) => e.kind === 'alarm' && e.state === 'ALARM').map((e) => e.time).sort()[0];
+    const noticed = events.filter((e) => e.kind === 'notice' && e.time >= state.injectedAt!).map((e) => e.time).sort()[0];
+    if (opened) signals.incidentOpened = opened;
+    if (noticed) signals.customerNotice = noticed;
+  }
+  return {
+    time,
+    // Before injection the primary is healthy only when its alarm is OK and nobody inverted its check.
+    primaryHealthy: !inAlarm(a.primaryHealth) && (state.injectedAt ? true : !inverted),
+    standbyHealthy: !inAlarm(a.standbyHealth),
+    ...(probe.servingRegion ? { servingRegion: probe.servingRegion } : {}),
+    openIncident: incident,
+    emergencyLevel: a.emergency.some(inAlarm),
+    burnRate: a.burnRate.some(inAlarm),
+    signals: signals as Signals,
+  };
+}
+
+/** Object keys of a drill's report. */
+export function drillReportKeys(drillId: string, startedAt: string): { json: string; markdown: string } {
+  const base = `${DRILL_REPORT_PREFIX}${startedAt.slice(0, 4)}/${drillId}`;
+  return { json: `${base}.json`, markdown: `${base}.md` };
+}
+
+async function setInverted(cfg: RunnerConfig, deps: RunnerDeps, inverted: boolean): Promise<void> {
+  await deps.route53.send(new UpdateHealthCheckCommand({ HealthCheckId: cfg.primaryHealthCheckId, Inverted: inverted }));
+}
+
+/** Executes the machine's effects in order; returns the report when one was written. */
+export async function execute(cfg: RunnerConfig, deps: RunnerDeps, words: DrillWords, drillId: string, state: DrillState, effects: readonly DrillEffect[]): Promise<DrillReport | undefined> {
+  let report: DrillReport | undefined;
+  const store = new IncidentStore(deps.ddb, cfg.incidentTable, cfg.incidentRetentionDays);
+  const mark = (phase: 'start' | 'end', time: string) => store.append({ kind: 'drill', id: `drill#${drillId}#${phase}`, time, phase, drill: drillId });
+  for (const e of effects) {
+    switch (e.type) {
+      case 'announce': {
+        const t = words.templates[e.what];
+        const body = words.languages.map((l) => fillTemplate(t[l] ?? e.text, e.params)).join('\n\n');
+        // The drill marker goes into the incident log before anything is injected, so incidents it causes are drills.
+        if (e.what === 'start') await mark('start', state.announcedAt ?? deps.now());
+        await deps.sns.send(new PublishCommand({ TopicArn: cfg.announceTopicArn, Subject: `[DRILL] ${cfg.planName}: ${e.what}`.slice(0, 100), Message: body }));
+        break;
+      }
+      case 'inject':
+        await setInverted(cfg, deps, true);
+        break;
+      case 'fail-back':
+        await setInverted(cfg, deps, false);
+        break;
+      case 'report': {
+        report = e.report;
+        const keys = drillReportKeys(drillId, state.startedAt);
+        await deps.s3.send(new PutObjectCommand({ Bucket: cfg.reportBucket, Key: keys.json, Body: JSON.stringify(e.report, null, 2), ContentType: 'application/json' }));
+        await deps.s3.send(new PutObjectCommand({ Bucket: cfg.reportBucket, Key: keys.markdown, Body: renderReportMarkdown(e.report, cfg.planName), ContentType: 'text/markdown; charset=utf-8' }));
+        break;
+      }
+    }
+  }
+  // Every drill that was marked as started is marked as ended (also when cancelled after the announcement).
+  if (isFinished(state) && state.announcedAt) await mark('end', state.finishedAt ?? deps.now());
+  return report;
+}
+
+function payload(drillId: string, step: Step, report?: DrillReport): TickPayload & { report?: DrillReport } {
+  return {
+    drillId,
+    state: step.state,
+    // Step Functions Wait needs at least 1 s.
+    waitSeconds: Math.max(1, Math.round(step.waitSeconds)),
+    finished: isFinished(step.state),
+    ...(isFinished(step.state) ? { passed: step.state.phase === 'done' && (report?.passed ?? false) } : {}),
+    ...(report ? { report } : {}),
+  };
+}
+
+/** One loop iteration: observe, advance, execute. Starts the drill when the payload has no state yet. */
+export async function tick(cfg: RunnerConfig, deps: RunnerDeps, words: DrillWords, input: TickPayload): Promise<TickPayload & { report?: DrillReport }> {
+  const state = input.state ?? startDrill(cfg.settings, deps.now());
+  const step = advance(state, await observe(cfg, deps, state));
+  const report = await execute(cfg, deps, words, input.drillId, step.state, step.effects);
+  return payload(input.drillId, step, report);
+}
+
+/**
+ * The Step Functions Catch path: the runner failed (or an operator stopped it). Restores the
+ * primary's health check first, whatever the state says, then records the abort.
+ */
+export async function abortDrill(cfg: RunnerConfig, deps: RunnerDeps, words: DrillWords, input: TickPayload, reason: string): Promise<TickPayload & { report?: DrillReport }> {
+  await setInverted(cfg, deps, false);
+  const state = input.state ?? startDrill(cfg.settings, deps.now());
+  const step = abort(state, 'runner-error', reason.slice(0, 300), deps.now());
+  // Fail-back already done above; the rest (announce, report) as the machine says.
+  const report = await execute(cfg, deps, words, input.drillId, step.state, step.effects.filter((e) => e.type !== 'fail-back'));
+  return payload(input.drillId, step, report);
+}
+
+/** The safety net (an execution that failed, timed out or was stopped): the primary's check is restored. */
+export async function safetyFailBack(cfg: RunnerConfig, deps: RunnerDeps): Promise<{ restored: boolean }> {
+  const hc = await deps.route53.send(new GetHealthCheckCommand({ HealthCheckId: cfg.primaryHealthCheckId }));
+  if (!hc.HealthCheck?.HealthCheckConfig?.Inverted) return { restored: false };
+  await setInverted(cfg, deps, false);
+  return { restored: true };
+}
