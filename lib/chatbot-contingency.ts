@@ -173,7 +173,12 @@ export class ChatbotContingency extends Construct {
     this.node.addValidation({ validate: () => stackNameClashes(this, stacks) });
   }
 
-  /** The four stacks. */
+  /** Every stack of this plan, the incident log key stacks included, in deploy order. */
+  public get allStacks(): Stack[] {
+    return [...Object.values(this.incidentKeys), this.global, this.standby, this.primary, this.failover];
+  }
+
+  /** The four main stacks, and the incident log key stacks under `incidentKeys`. */
   public get stacks(): ContingencyStacks {
     return { global: this.global, standby: this.standby, primary: this.primary, failover: this.failover, incidentKeys: this.incidentKeys };
   }
