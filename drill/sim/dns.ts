@@ -69,6 +69,11 @@ export class CachingClient {
 
   constructor(readonly id: string) {}
 
+  /** When the cached answer for a name expires (undefined when it is not cached). */
+  expiresAt(name: string): number | undefined {
+    return this.cache.get(norm(name))?.expires;
+  }
+
   /** Resolves `name` at `now` (seconds), following CNAMEs within the zone; returns the final target and the chain. */
   resolve(name: string, now: number, zone: Zone): { target: string; chain: Answer[] } {
     const chain: Answer[] = [];
