@@ -227,7 +227,7 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
 
   // ---- clients ----
   const clients = scenario.traffic.clients;
-  const interval = Math.max(1, Math.round((60 * clients) / scenario.traffic.requestsPerMinute));
+  const interval = scenario.traffic.requestIntervalSeconds ?? Math.max(1, Math.round((60 * clients) / scenario.traffic.requestsPerMinute));
   const weight = (scenario.traffic.requestsPerMinute * interval) / (60 * clients);
   const maxTtl = Math.max(...failoverStack.records.map((r) => r.ttlSeconds));
   const population = Array.from({ length: clients }, (_, i) => ({ dns: new CachingClient(`client-${i}`), next: (i * maxTtl) / clients, last: undefined as Role | 'fallback' | undefined }));
@@ -321,7 +321,10 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
         StateChangeTime: iso(t).replace('Z', '+0000'),
         Region: stack.region,
         AlarmArn: `arn:aws:cloudwatch:${stack.region}:000000000000:alarm:${c.alarm}`,
-        Trigger: def.kind === 'metric' && def.metricStat ? { MetricName: def.metricStat.metric.name, Namespace: def.metricStat.metric.namespace, Period: def.metricStat.periodSeconds, Threshold: def.threshold } : undefined,
+        Trigger:
+          def.kind === 'metric' && def.metricStat
+            ? { MetricName: def.metricStat.metric.name, Namespace: def.metricStat.metric.namespace, Dimensions: Object.entries(def.metricStat.metric.dimensions ?? {}).map(([name, value]) => ({ name, value })), Period: def.metricStat.periodSeconds, Threshold: def.threshold }
+            : undefined,
       });
       if (directTopics.has(topic)) {
         deliverPeople(t, topic, body, {}, `${c.to}: "${c.alarm}"`, undefined, `${c.alarm} → ${c.to}`);
@@ -422,7 +425,7 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
       };
       // HealthCheckSim.advance is synchronous: answer from a per-second snapshot of every region.
       const snapshot = new Map<string, ProbeAnswer>();
-      for (const region of h.def.regions) snapshot.set(region, await probe(t, region));
+      for (const region of h.dueRegions(t + 1)) snapshot.set(region, await probe(t, region));
       for (const change of h.advance(t + 1, (_pt, region) => snapshot.get(region)!)) {
         if (!change.healthy) unhealthySince.set(change.endpoint, change.time);
         add({ t: Math.floor(change.time), kind: 'health', audience: 'system', title: `Route 53: ${change.endpoint} ${change.healthy ? 'healthy' : 'unhealthy'} (${change.healthyCheckers}/${change.checkers} checkers see it healthy) at ${change.time.toFixed(1)} s` });

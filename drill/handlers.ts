@@ -254,6 +254,10 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
   let lastStatus = '';
   // Notices the recorder's own publishing sent (after an event) are reported with the next publish.
   let noticesReported = 0;
+  // The scheduled publish changes nothing while no incident is open and nothing was recorded since
+  // the last one: skipped then (it only costs time).
+  let dirty = true;
+  let openPhase: string | undefined;
   const tables = new Set<string>();
   for (const s of assembly.stacks) {
     const fn = fnOf(s, 'incidents');
@@ -350,10 +354,14 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
       const h = incidentHandlers.get(stack);
       if (!h) return;
       nowT = t;
+      dirty = true;
       await quiet(() => h(event as never));
     },
     async publish(t) {
       if (!publishStack) return undefined;
+      // With nothing recorded, only a recovering incident can change (it closes once recovery held).
+      if (!dirty && openPhase !== 'recovering') return { notices: [], statusChanged: false, overall: 'operational', statusText: lastStatus };
+      dirty = false;
       nowT = t;
       const before = noticesReported;
       await quiet(() => incidentHandlers.get(publishStack!)!({ source: 'aws.events', 'detail-type': 'Scheduled Event' } as never));
@@ -365,6 +373,7 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
       if (!doc) return { notices: notices.slice(before), statusChanged: false, overall: 'unknown', statusText: '' };
       const summary = `${doc.overall} · ${doc.components.map((c) => `${c.id} ${c.state}`).join(', ')}${doc.current ? ` · incident ${doc.current.id} (${doc.current.level}, ${doc.current.phase})` : ''}`;
       const changed = summary !== lastStatus;
+      openPhase = doc.current?.phase;
       const prevCurrent = /incident (\S+)/.exec(lastStatus)?.[1];
       lastStatus = summary;
       const latest = doc.current?.updates[0];

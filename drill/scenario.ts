@@ -31,7 +31,8 @@ export const scenarioSchema = z.object({
   traffic: z
     .object({
       requestsPerMinute: z.number().positive().default(600),
-      clients: z.number().int().min(1).max(500).default(60),
+      clients: z.number().int().min(1).max(500).default(60).describe('simulated customers, each with its own DNS cache'),
+      requestIntervalSeconds: z.number().int().min(1).max(60).optional().describe('seconds between two requests of one simulated customer; default: clients × 60 / requestsPerMinute (each request then stands for one real one)'),
     })
     .default({ requestsPerMinute: 600, clients: 60 }),
   /** Random phase of every health checker, seeded: the same seed gives the same drill. */
@@ -41,7 +42,7 @@ export const scenarioSchema = z.object({
   objectives: z
     .object({
       customerNoticeMinutes: z.number().positive().optional().describe('customers must get a notice within this many minutes of the fault'),
-      detectionMinutes: z.record(z.enum(['general', 'important', 'emergency']), z.number().positive()).optional().describe('latest detection per warning level'),
+      detectionMinutes: z.partialRecord(z.enum(['general', 'important', 'emergency']), z.number().positive()).optional().describe('latest detection per warning level'),
       firstPageMinutes: z.number().positive().optional(),
     })
     .default({}),

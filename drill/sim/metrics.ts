@@ -10,12 +10,18 @@ export interface MetricId {
   readonly dimensions?: Readonly<Record<string, string>>;
 }
 
+const keys = new WeakMap<MetricId, string>();
+
 export function metricKey(m: MetricId): string {
+  const known = keys.get(m);
+  if (known) return known;
   const dims = Object.entries(m.dimensions ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  return `${m.namespace}|${m.name}|${dims}`;
+  const key = `${m.namespace}|${m.name}|${dims}`;
+  keys.set(m, key);
+  return key;
 }
 
 interface Bucket {
@@ -31,8 +37,12 @@ export type Statistic = string;
 
 class Series {
   readonly buckets = new Map<number, Bucket>();
-  /** Prefix sums of sum/count by minute, rebuilt lazily. */
-  private prefix?: { from: number; sum: Float64Array; count: Float64Array; upTo: number };
+  private lo = Infinity;
+  private hi = -Infinity;
+  /** Prefix sums of sum/count from `lo`, valid below minute `validTo`. */
+  private sum = new Float64Array(0);
+  private count = new Float64Array(0);
+  private validTo = -Infinity;
 
   add(minute: number, value: number, weight = 1, keepSamples = false): void {
     let b = this.buckets.get(minute);
@@ -42,29 +52,39 @@ class Series {
     b.min = Math.min(b.min, value);
     b.max = Math.max(b.max, value);
     if (keepSamples) for (let i = 0; i < weight; i++) (b.samples ??= []).push(value);
-    if (this.prefix && minute < this.prefix.upTo) this.prefix = undefined;
+    if (minute < this.lo) {
+      this.lo = minute;
+      this.validTo = -Infinity;
+    }
+    this.hi = Math.max(this.hi, minute);
+    if (minute < this.validTo) this.validTo = minute;
   }
 
-  /** Sum and sample count over minutes [from, to) in O(1) after the first call. */
+  /** Sum and sample count over minutes [from, to); prefix sums are extended only from the first changed minute. */
   sumCount(from: number, to: number): { sum: number; count: number } {
-    const keys = [...this.buckets.keys()];
-    if (keys.length === 0) return { sum: 0, count: 0 };
-    if (!this.prefix || to > this.prefix.upTo) {
-      const lo = Math.min(...keys);
-      const hi = Math.max(to, Math.max(...keys) + 1);
-      const n = hi - lo;
-      const sum = new Float64Array(n + 1);
-      const count = new Float64Array(n + 1);
-      for (let i = 0; i < n; i++) {
-        const b = this.buckets.get(lo + i);
-        sum[i + 1] = sum[i] + (b?.sum ?? 0);
-        count[i + 1] = count[i] + (b?.count ?? 0);
+    if (this.buckets.size === 0) return { sum: 0, count: 0 };
+    const end = Math.max(this.lo, Math.min(to, this.hi + 1));
+    if (end > this.validTo) {
+      const n = end - this.lo;
+      if (this.sum.length < n + 1) {
+        const grow = (a: Float64Array) => {
+          const b = new Float64Array(Math.max(n + 1, a.length * 2));
+          b.set(a);
+          return b;
+        };
+        this.sum = grow(this.sum);
+        this.count = grow(this.count);
       }
-      this.prefix = { from: lo, sum, count, upTo: hi };
+      const startIdx = this.validTo === -Infinity ? 0 : Math.max(0, this.validTo - this.lo);
+      for (let i = startIdx; i < n; i++) {
+        const bk = this.buckets.get(this.lo + i);
+        this.sum[i + 1] = this.sum[i] + (bk?.sum ?? 0);
+        this.count[i + 1] = this.count[i] + (bk?.count ?? 0);
+      }
+      this.validTo = end;
     }
-    const p = this.prefix;
-    const idx = (m: number) => Math.max(0, Math.min(p.upTo - p.from, m - p.from));
-    return { sum: p.sum[idx(to)] - p.sum[idx(from)], count: p.count[idx(to)] - p.count[idx(from)] };
+    const idx = (m: number) => Math.max(0, Math.min(end - this.lo, m - this.lo));
+    return { sum: this.sum[idx(to)] - this.sum[idx(from)], count: this.count[idx(to)] - this.count[idx(from)] };
   }
 }
 

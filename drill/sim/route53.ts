@@ -96,6 +96,11 @@ export class HealthCheckSim {
     return this.def.inverted ? !up : up;
   }
 
+  /** Checker regions that start a probe before `to`. */
+  dueRegions(to: number): string[] {
+    return this.checkers.filter((c) => c.nextProbe < to).map((c) => c.region);
+  }
+
   advance(to: number, probe: (time: number, region: string) => ProbeAnswer): HealthChange[] {
     const changes: HealthChange[] = [];
     for (;;) {
