@@ -38,7 +38,7 @@ export async function failover(action: Switch, opts: FailoverOptions): Promise<s
     const ep = result.before.find((b) => b.id === c.HealthCheckId)!.endpoint;
     out.push(`${result.executed ? 'updated' : 'would run'}: aws route53 update-health-check --health-check-id ${c.HealthCheckId} ${c.Inverted ? '--inverted' : '--no-inverted'}   # ${ep}`);
   }
-  out.push(`${plan.dns.name} will answer with: ${expectedTarget(result.after)} within ${worstCaseChainSeconds(planFailoverChain(plan))} s at worst (detection + TTLs)`);
+  out.push(`${plan.dns.name} will answer with: ${expectedTarget(result.after)} within ${worstCaseChainSeconds(planFailoverChain(plan))} s at worst (detection + TTL)`);
   if (!result.executed && result.commands.length > 0) out.push('dry run: nothing changed; add --execute to apply');
   return out;
 }

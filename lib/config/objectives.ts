@@ -39,14 +39,18 @@ export function planFailoverTiming(plan: Plan): FailoverTimingInputs {
 
 /**
  * Worst case along a failover chain (primary → standby → fallback) when every endpoint up to the
- * last hop fails at once: the slowest detection (interval × threshold + probe timeout), then each
- * record's TTL in turn, because a resolver may hold every cached answer in the chain. For a single
- * hop this equals `worstCaseFailoverSeconds`.
+ * last hop fails at once. Each name of the chain is cached under its own TTL, and a client asks a
+ * name again only when its own cached answer expires: the client that asked just before hop i's
+ * check turned unhealthy holds the stale answer for at most that hop's detection + its TTL, and a
+ * fresh answer for the next name is already the new one once that name's check has turned too
+ * (every check turns within the slowest detection). So the worst case is the largest of
+ * detection + probe timeout + TTL over the hops — not the sum of the TTLs (the tabletop observed
+ * 91 s for both regions down with the example plan, where a sum would say 156 s; issue 12). For a
+ * single hop this equals `worstCaseFailoverSeconds`.
  */
 export function worstCaseChainSeconds(hops: readonly FailoverTimingInputs[]): number {
   if (hops.length === 0) throw new Error('worstCaseChainSeconds: at least one hop is needed');
-  const detection = Math.max(...hops.map((h) => h.requestIntervalSeconds * h.failureThreshold));
-  return detection + HEALTH_CHECK_PROBE_TIMEOUT_SECONDS + hops.reduce((sum, h) => sum + h.dnsTtlSeconds, 0);
+  return Math.max(...hops.map((h) => worstCaseFailoverSeconds(h)));
 }
 
 /**

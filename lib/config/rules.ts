@@ -184,7 +184,7 @@ export const FAILOVER_RULES: readonly PlanRule[] = [
       add(
         'objectives.rtoMinutes',
         `${plan.objectives.rtoMinutes} min cannot be met when both regions fail: reaching the human-agent fallback can take ${chainSeconds} s ` +
-          `(interval ${plan.failover.requestIntervalSeconds} s × threshold ${plan.failover.failureThreshold} + probe timeout + DNS TTL ${plan.failover.dnsTtlSeconds} s + fallback TTL ${plan.failover.fallbackTtlSeconds} s); ` +
+          `(interval ${plan.failover.requestIntervalSeconds} s × threshold ${plan.failover.failureThreshold} + probe timeout + the longer of DNS TTL ${plan.failover.dnsTtlSeconds} s and fallback TTL ${plan.failover.fallbackTtlSeconds} s); ` +
           'raise the objective or lower failover.failureThreshold / failover.dnsTtlSeconds / failover.fallbackTtlSeconds',
       );
     }

@@ -19,7 +19,7 @@ export interface FailoverHop {
   readonly inputs: FailoverTimingInputs;
   /** Worst case when only `from` fails (detection + probe timeout + this pair's TTL). */
   readonly hopSeconds: number;
-  /** Worst case when every endpoint up to `from` fails at once (slowest detection + every TTL on the way). */
+  /** Worst case when every endpoint up to `from` fails at once (the largest detection + probe timeout + TTL of the hops on the way). */
   readonly cumulativeSeconds: number;
 }
 

@@ -123,6 +123,8 @@ export class ProjectFunction extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** Files written next to the handler in the bundle: name → JSON text. */
   public readonly bundledConfig: Record<string, string>;
+  /** The handler file this function is built from (before bundling). */
+  public readonly entry: string;
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     super(scope, id);
@@ -138,6 +140,7 @@ export class ProjectFunction extends Construct {
       });
     this.logGroup.grantWrite(this.role);
     const entry = props.entry ?? path.join(LAMBDAS_DIR, props.handlerDir!, 'handler.ts');
+    this.entry = entry;
     const bundledConfig = props.bundledConfig ?? {};
     for (const [file, value] of Object.entries(bundledConfig)) {
       if (!/^[a-z0-9][a-z0-9.-]*\.json$/.test(file)) throw new Error(`${this.node.path}: bundledConfig file name must be lower-case letters, digits, dots and dashes ending in .json, got: ${file}`);

@@ -1,0 +1,159 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DrillAssembly, loadAssembly, synthesizeForDrill } from './assembly';
+import { DrillResult, DRILL_START_ISO, runEngine, TimelineEntry } from './engine';
+import { createHandlers } from './handlers';
+import { startMotoServer } from './moto';
+import { WebhookReceivers } from './receivers';
+import { Scenario } from './scenario';
+import { renderPicture } from './picture';
+import { failoverTimingFromTemplate } from '../lib/failover/timing-model';
+
+/**
+ * One tabletop run: the assembly (synthesized once, shared by many runs), a moto_server and local
+ * webhook receivers started for the run and stopped after it, the real handlers, the engine; then
+ * the report (objectives met or missed) and the files a team reads.
+ */
+
+export interface Report {
+  readonly scenario: string;
+  readonly title: string;
+  readonly objectives: {
+    readonly rtoSeconds: number;
+    readonly failoverModelSeconds: number | null;
+    readonly fallbackModelSeconds: number | null;
+    readonly customerNoticeSeconds: number | null;
+    readonly firstPageSeconds: number | null;
+    readonly detectionSeconds: Partial<Record<'general' | 'important' | 'emergency', number>>;
+  };
+  readonly measured: DrillResult['measured'];
+  readonly passed: boolean;
+  readonly failures: string[];
+}
+
+/** The worst cases the failover timing model gives for the synthesized failover template. */
+export function failoverModel(assembly: DrillAssembly): { failover: number | null; fallback: number | null } {
+  const stack = assembly.stacks.find((s) => s.role === 'failover');
+  if (!stack) return { failover: null, fallback: null };
+  const manifest = JSON.parse(fs.readFileSync(path.join(assembly.dir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { properties?: { templateFile?: string } }> };
+  const file = manifest.artifacts[stack.name]?.properties?.templateFile;
+  const hops = file ? failoverTimingFromTemplate(JSON.parse(fs.readFileSync(path.join(assembly.dir, file), 'utf8'))) : undefined;
+  return { failover: hops?.[0]?.hopSeconds ?? null, fallback: hops?.[1]?.cumulativeSeconds ?? null };
+}
+
+export function judge(assembly: DrillAssembly, scenario: Scenario, result: DrillResult): Report {
+  const m = result.measured;
+  const model = failoverModel(assembly);
+  const rto = assembly.sidecar.objectives.rtoMinutes * 60;
+  const primaryDown = scenario.faults.some((f) => f.kind === 'down' && f.target === 'primary');
+  const standbyDown = scenario.faults.some((f) => f.kind === 'down' && f.target === 'standby');
+  const objectives: Report['objectives'] = {
+    rtoSeconds: rto,
+    failoverModelSeconds: primaryDown && !standbyDown ? model.failover : null,
+    fallbackModelSeconds: primaryDown && standbyDown ? model.fallback : null,
+    customerNoticeSeconds: scenario.objectives.customerNoticeMinutes !== undefined ? scenario.objectives.customerNoticeMinutes * 60 : null,
+    firstPageSeconds: scenario.objectives.firstPageMinutes !== undefined ? scenario.objectives.firstPageMinutes * 60 : null,
+    detectionSeconds: Object.fromEntries(Object.entries(scenario.objectives.detectionMinutes ?? {}).map(([k, v]) => [k, v * 60])),
+  };
+  const failures: string[] = [];
+  const within = (what: string, got: number | null, limit: number | null, unit = 's') => {
+    if (limit === null) return;
+    if (got === null) failures.push(`${what}: never happened (objective ${limit} ${unit})`);
+    else if (got > limit) failures.push(`${what}: ${got} ${unit}, objective ${limit} ${unit}`);
+  };
+  if (primaryDown && !standbyDown) {
+    within('failover to the standby', m.failoverSeconds, rto);
+    within('failover to the standby vs the timing model', m.failoverSeconds, objectives.failoverModelSeconds);
+  }
+  if (primaryDown && standbyDown) {
+    within('fallback to the human-agent page', m.fallbackSeconds, rto);
+    within('fallback vs the timing model', m.fallbackSeconds, objectives.fallbackModelSeconds);
+  }
+  within('first customer notice', m.customerNoticeSeconds, objectives.customerNoticeSeconds);
+  within('first page', m.firstPageSeconds, objectives.firstPageSeconds);
+  for (const [level, limit] of Object.entries(objectives.detectionSeconds)) within(`${level} detection`, m.detectionSeconds[level as 'general'], limit ?? null);
+  return { scenario: scenario.name, title: scenario.title, objectives, measured: m, passed: failures.length === 0, failures };
+}
+
+const AUDIENCES: [TimelineEntry['audience'], string][] = [
+  ['on-call', 'On-call (運維團隊)'],
+  ['customer service', 'Customer service (業務部門)'],
+  ['management', 'Management (管理層)'],
+  ['partners', 'Partners (外部合作夥伴)'],
+  ['customers', 'Customers'],
+  ['system', 'What the systems did'],
+];
+
+function clock(startIso: string, t: number, timeZone: string): string {
+  const d = new Date(Date.parse(startIso) + t * 1000);
+  const local = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(d);
+  const mm = Math.floor(t / 60);
+  const ss = String(Math.floor(t % 60)).padStart(2, '0');
+  return `${local} (T+${mm}:${ss})`;
+}
+
+/** The readable timeline: one section per audience, each entry with its time and the text people got. */
+export function timelineMarkdown(result: DrillResult, report: Report, timeZone: string): string {
+  const lines = [`# Tabletop drill: ${result.scenario.title}`, '', result.scenario.description, '', `Simulated start ${result.startIso} (${timeZone}); fault at T+${Math.floor(result.faultStart / 60)} min. ${report.passed ? 'Every objective met.' : `Objectives missed: ${report.failures.join('; ')}.`}`, ''];
+  lines.push('| measure | seconds |', '|---|---|');
+  for (const [k, v] of Object.entries(report.measured)) {
+    if (typeof v === 'object' && v !== null) for (const [l, x] of Object.entries(v)) lines.push(`| ${k}.${l} | ${x ?? '—'} |`);
+    else lines.push(`| ${k} | ${v ?? '—'} |`);
+  }
+  for (const [aud, title] of AUDIENCES) {
+    const entries = result.timeline.filter((e) => e.audience === aud);
+    lines.push('', `## ${title}`, '');
+    if (!entries.length) {
+      lines.push('Nothing.');
+      continue;
+    }
+    for (const e of entries) {
+      lines.push(`- **${clock(result.startIso, e.t, timeZone)}** ${e.level ? `[${e.level}] ` : ''}${e.title}`);
+      if (e.text && aud !== 'system') lines.push('', ...e.text.split('\n').map((l) => `  > ${l}`), '');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface RunOptions {
+  readonly scenario: Scenario;
+  /** A synthesized assembly folder (with drill.json), or a plan to synthesize. */
+  readonly assembly?: DrillAssembly;
+  readonly planPath?: string;
+  readonly outDir?: string;
+}
+
+export interface RunOutcome {
+  readonly result: DrillResult;
+  readonly report: Report;
+  readonly files: string[];
+}
+
+export async function runTabletop(opts: RunOptions): Promise<RunOutcome> {
+  const assembly = opts.assembly ?? loadAssembly(await synthesizeForDrill(opts.planPath!));
+  const moto = await startMotoServer();
+  let receivers: WebhookReceivers | undefined;
+  try {
+    receivers = await WebhookReceivers.start();
+    const handlers = await createHandlers(assembly, moto, receivers, DRILL_START_ISO);
+    const result = await runEngine({ assembly, scenario: opts.scenario, handlers });
+    const report = judge(assembly, opts.scenario, result);
+    const files = opts.outDir ? writeOutputs(opts.outDir, assembly, result, report) : [];
+    return { result, report, files };
+  } finally {
+    await receivers?.stop();
+    await moto.stop();
+  }
+}
+
+export function writeOutputs(dir: string, assembly: DrillAssembly, result: DrillResult, report: Report): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['report.json', JSON.stringify(report, null, 2)],
+    ['timeline.json', JSON.stringify({ scenario: result.scenario, startIso: result.startIso, faultStart: result.faultStart, faultEnd: result.faultEnd, timeline: result.timeline, series: result.series }, null, 2)],
+    ['timeline.md', timelineMarkdown(result, report, assembly.sidecar.timeZone)],
+    ['timeline.html', renderPicture(result, report)],
+  ];
+  for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
+  return files.map(([n]) => path.join(dir, n));
+}

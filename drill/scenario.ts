@@ -1,0 +1,77 @@
+import * as fs from 'fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * A tabletop scenario: what breaks, when, for how long, and the traffic meanwhile. Times are
+ * minutes after the drill starts. One YAML file per scenario (drill/scenarios/*.yaml); teams copy
+ * one and change it.
+ */
+
+const minutes = z.number().min(0).describe('minutes after the drill starts');
+const region = z.enum(['primary', 'standby']);
+
+const fault = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('down'), target: region, at: minutes, for: z.number().positive().optional(), mode: z.enum(['hang', 'refused']).default('hang').describe('hang: connections time out (the slowest failure to detect); refused: connections are refused at once') }),
+  z.object({ kind: z.literal('errors'), target: region, at: minutes, for: z.number().positive().optional(), percent: z.number().gt(0).max(100).describe('share of /chat requests answered 5xx by unhandled function errors') }),
+  z.object({ kind: z.literal('latency'), target: region, at: minutes, for: z.number().positive().optional(), ms: z.number().positive().describe('answer time of /chat, milliseconds'), health: z.boolean().default(false).describe('whether /health answers that slowly too') }),
+  z.object({ kind: z.literal('throttling'), target: region, at: minutes, for: z.number().positive().optional(), percent: z.number().gt(0).max(100).describe('share of /chat requests the API stage throttles (429)') }),
+  z.object({ kind: z.literal('table-throttling'), target: region, at: minutes, for: z.number().positive().optional(), percent: z.number().gt(0).max(100).describe('share of table calls DynamoDB throttles') }),
+  z.object({ kind: z.literal('flapping'), target: region, at: minutes, for: z.number().positive(), downSeconds: z.number().positive(), upSeconds: z.number().positive() }),
+  z.object({ kind: z.literal('channel-dead'), channel: z.string().min(1).describe('secret name of the webhook channel that stops answering'), at: minutes, for: z.number().positive().optional() }),
+  z.object({ kind: z.literal('notifier-throttled'), stack: z.enum(['primary', 'standby', 'global']), at: minutes, for: z.number().positive().optional() }),
+]);
+export type Fault = z.infer<typeof fault>;
+
+export const scenarioSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  title: z.string().min(1),
+  description: z.string().default(''),
+  durationMinutes: z.number().positive().max(24 * 60),
+  traffic: z
+    .object({
+      requestsPerMinute: z.number().positive().default(600),
+      clients: z.number().int().min(1).max(500).default(60).describe('simulated customers, each with its own DNS cache'),
+      requestIntervalSeconds: z.number().int().min(1).max(60).optional().describe('seconds between two requests of one simulated customer; default: clients × 60 / requestsPerMinute (each request then stands for one real one)'),
+    })
+    .default({ requestsPerMinute: 600, clients: 60 }),
+  /** Random phase of every health checker, seeded: the same seed gives the same drill. */
+  seed: z.number().int().default(1),
+  faults: z.array(fault).min(1),
+  /** Objectives of this scenario on top of the plan's (RTO from the plan). */
+  objectives: z
+    .object({
+      customerNoticeMinutes: z.number().positive().optional().describe('customers must get a notice within this many minutes of the fault'),
+      detectionMinutes: z.partialRecord(z.enum(['general', 'important', 'emergency']), z.number().positive()).optional().describe('latest detection per warning level'),
+      firstPageMinutes: z.number().positive().optional(),
+    })
+    .default({}),
+});
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+/** Reads and checks a scenario file; every problem is reported with its path, the value and what is allowed. */
+export function loadScenario(file: string): Scenario {
+  if (!fs.existsSync(file)) throw new Error(`scenario file ${file} does not exist; the built-in ones are in drill/scenarios/`);
+  let raw: unknown;
+  try {
+    raw = parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`scenario file ${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return parseScenario(raw, file);
+}
+
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+  const r = scenarioSchema.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`${source} is not a valid tabletop scenario:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+/** Start and end (seconds) of a fault; open-ended faults last to the end of the drill. */
+export function faultWindow(f: Fault, durationSeconds: number): { from: number; to: number } {
+  const from = f.at * 60;
+  return { from, to: f.for !== undefined ? Math.min(durationSeconds, from + f.for * 60) : durationSeconds };
+}
