@@ -68,6 +68,7 @@ export function createHandler(cfg: IncidentFunctionConfig, clients: { ddb: Dynam
     logger.info('published', {
       seq: result.seq,
       statusWritten: result.statusWritten,
+      feeds: result.feedsWritten.length,
       overall: result.status.overall,
       current: result.status.current?.id ?? null,
       notices: result.noticesSent.length,

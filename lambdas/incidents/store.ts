@@ -6,6 +6,7 @@ import type { Incident, IncidentEvent, RegisteredIncident } from './model';
 import { foldIncidents } from './state';
 import { buildStatusDocument, Notice, pendingNotices, StatusDocument } from './status';
 import { renderReport, reportKey } from './report';
+import { renderAtomFeed } from './feed';
 import type { MessageTemplates } from './templates';
 
 /**
@@ -19,7 +20,7 @@ import type { MessageTemplates } from './templates';
  *                            in flight (a lease that expires)
  *   REPORT   / <incident>    a post-incident report: claimed (lease) or written
  */
-import { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+import { FEED_OBJECT_KEY, feedObjectKey, INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
 export { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY };
 /** S3 user metadata on status.json carrying the publication sequence (newest wins). */
 export const STATUS_SEQ_METADATA = 'seq';
@@ -290,6 +291,8 @@ export interface PublishResult {
   readonly seq: number;
   /** False when a newer publication had already written status.json (this one is older: not written). */
   readonly statusWritten: boolean;
+  /** Feed objects this publication wrote (none when a newer publication had written them). */
+  readonly feedsWritten: string[];
   readonly noticesSent: string[];
   /** Notices left for a later run: another notice of the incident is in flight, or it was superseded. */
   readonly noticesDeferred: string[];
@@ -321,13 +324,22 @@ export function nextRegister(prev: readonly RegisteredIncident[], incidents: rea
  * so two publishers at once can never put an older document back.
  */
 export async function writeStatusNewestWins(s3: S3Client, bucket: string, doc: StatusDocument): Promise<boolean> {
+  return writeObjectNewestWins(s3, bucket, { key: STATUS_OBJECT_KEY, body: JSON.stringify(doc), contentType: 'application/json; charset=utf-8', seq: doc.seq });
+}
+
+/**
+ * Writes one object of the status site (status.json, a feed) under the same newest-wins guard:
+ * never when the stored object carries a sequence at least `seq`; the write is conditional on the
+ * ETag read, retried when another publisher wrote in between. False when a newer one is there.
+ */
+export async function writeObjectNewestWins(s3: S3Client, bucket: string, obj: { key: string; body: string; contentType: string; seq: number }): Promise<boolean> {
   for (let attempt = 1; attempt <= STATUS_ATTEMPTS; attempt++) {
     let etag: string | undefined;
     try {
-      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: STATUS_OBJECT_KEY }));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: obj.key }));
       etag = head.ETag;
       const stored = Number(head.Metadata?.[STATUS_SEQ_METADATA]);
-      if (Number.isFinite(stored) && stored >= doc.seq) return false;
+      if (Number.isFinite(stored) && stored >= obj.seq) return false;
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
       if (e.name !== 'NotFound' && e.$metadata?.httpStatusCode !== 404) throw err;
@@ -336,11 +348,11 @@ export async function writeStatusNewestWins(s3: S3Client, bucket: string, doc: S
       await s3.send(
         new PutObjectCommand({
           Bucket: bucket,
-          Key: STATUS_OBJECT_KEY,
-          Body: JSON.stringify(doc),
-          ContentType: 'application/json; charset=utf-8',
+          Key: obj.key,
+          Body: obj.body,
+          ContentType: obj.contentType,
           CacheControl: `public, max-age=${STATUS_MAX_AGE_SECONDS}`,
-          Metadata: { [STATUS_SEQ_METADATA]: String(doc.seq) },
+          Metadata: { [STATUS_SEQ_METADATA]: String(obj.seq) },
           ...(etag ? { IfMatch: etag } : { IfNoneMatch: '*' }),
         }),
       );
@@ -351,7 +363,19 @@ export async function writeStatusNewestWins(s3: S3Client, bucket: string, doc: S
       if (!raced) throw err;
     }
   }
-  throw new Error(`status.json changed ${STATUS_ATTEMPTS} times while writing publication ${doc.seq}: another publisher is writing; the next run publishes`);
+  throw new Error(`${obj.key} changed ${STATUS_ATTEMPTS} times while writing publication ${obj.seq}: another publisher is writing; the next run publishes`);
+}
+
+/**
+ * The Atom feeds of a publication: one per plan language (`feed.<lang>.xml`) and `feed.xml` in the
+ * default language. None when the templates carry no feed texts (a function deployed before feeds).
+ */
+export function feedObjects(incidents: readonly Incident[], cfg: Pick<PublishConfig, 'planName' | 'pageUrl' | 'templates'>, now: string): { key: string; body: string }[] {
+  const t = cfg.templates;
+  if (!t.feed) return [];
+  const feed = t.feed;
+  const render = (lang: string) => renderAtomFeed(incidents, { planName: cfg.planName, lang, templates: { ...t, feed }, now, ...(cfg.pageUrl ? { pageUrl: cfg.pageUrl } : {}) });
+  return [{ key: FEED_OBJECT_KEY, body: render(t.languages[0]) }, ...t.languages.map((lang) => ({ key: feedObjectKey(lang), body: render(lang) }))];
 }
 
 /**
@@ -438,6 +462,11 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
 
   const status = buildStatusDocument(incidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq });
   const statusWritten = await writeStatusNewestWins(deps.s3, cfg.statusBucket, status);
+  // The feeds carry the same publication sequence, each under its own newest-wins guard.
+  const feedsWritten: string[] = [];
+  for (const f of feedObjects(incidents, cfg, now)) {
+    if (await writeObjectNewestWins(deps.s3, cfg.statusBucket, { ...f, contentType: 'application/atom+xml; charset=utf-8', seq })) feedsWritten.push(f.key);
+  }
 
   const reportsWritten: string[] = [];
   for (const i of incidents) {
@@ -462,5 +491,5 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
     reportsWritten.push(key);
   }
   if (failures.length) throw new Error(`customer notices not sent: ${failures.join('; ')}`);
-  return { incidents, status, seq, statusWritten, noticesSent, noticesDeferred, reportsWritten };
+  return { incidents, status, seq, statusWritten, feedsWritten, noticesSent, noticesDeferred, reportsWritten };
 }

@@ -19,6 +19,7 @@ import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { bucketObjectsFinding } from '../site/static-site';
 import {
   FAILOVER_DETAIL_TYPE,
+  FEED_OBJECT_PATTERN,
   FAILOVER_EVENT_SOURCE,
   INCIDENT_KEYS,
   IncidentPublisherInput as PublishConfig,
@@ -170,9 +171,12 @@ export class IncidentRecorder extends Construct {
 
     if (p) {
       p.statusBucket.grantPut(this.fn, STATUS_OBJECT_KEY);
-      // Newest-wins status.json: the publisher reads the current object's sequence (HeadObject)
-      // before a conditional write. ListBucket makes a missing status.json a 404, not a 403.
-      this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [p.statusBucket.arnForObjects(STATUS_OBJECT_KEY)] }));
+      p.statusBucket.grantPut(this.fn, FEED_OBJECT_PATTERN);
+      // Newest-wins status.json and feeds: the publisher reads the current object's sequence
+      // (HeadObject) before a conditional write. ListBucket makes a missing object a 404, not a 403.
+      this.fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [p.statusBucket.arnForObjects(STATUS_OBJECT_KEY), p.statusBucket.arnForObjects(FEED_OBJECT_PATTERN)] }),
+      );
       this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [p.statusBucket.bucketArn] }));
       p.reportBucket.grantPut(this.fn, 'reports/*');
       p.noticeTopic.grantPublish(this.fn);
@@ -205,6 +209,7 @@ export class IncidentRecorder extends Construct {
       ...(p
         ? [
             { id: bucketObjectsFinding(p.reportBucket, 'reports/*'), reason: 'Writes post-incident reports, one object per incident, under reports/ of the report bucket only.' },
+            { id: bucketObjectsFinding(p.statusBucket, FEED_OBJECT_PATTERN), reason: 'Writes the Atom feeds, feed.xml and feed.<language>.xml, at the root of the status bucket only.' },
             { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'From grantPut: abort its own multipart uploads, on the status object and the reports/ prefix only.' },
           ]
         : []),

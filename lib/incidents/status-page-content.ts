@@ -1,5 +1,5 @@
 import type { Plan } from '../config';
-import { MessageTemplatesInput as MessageTemplates, RESPONSE_LEVELS } from '../../contracts';
+import { feedObjectKey, MessageTemplatesInput as MessageTemplates, RESPONSE_LEVELS } from '../../contracts';
 import type { Texts, WordKey, Words } from '../../contracts/languages';
 
 /** Texts of the page that come from the plan (baked into index.html at synth). */
@@ -29,6 +29,15 @@ export function incidentTemplates(plan: Plan): MessageTemplates {
     noEta: inc.noEta,
     contacts: { team: plan.handoff.teamName, phone: plan.handoff.phone, chatUrl: plan.handoff.chatUrl },
     timeZone: plan.timeZone,
+    feed: {
+      title: plan.incidents.statusPage.title,
+      words: Object.fromEntries(
+        plan.languages.map((lang) => {
+          const w = plan.words[lang];
+          return [lang, { investigating: w['status.investigating'], identified: w['status.identified'], monitoring: w['status.monitoring'], resolved: w['status.resolved'] }];
+        }),
+      ),
+    },
   };
 }
 
@@ -108,6 +117,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
 <title>${[...new Set(langs.map((l) => texts.title[l]))].map(esc).join(' · ')}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="style.css">
+${langs.map((l) => `<link rel="alternate" type="application/atom+xml" hreflang="${esc(l)}" href="${esc(feedObjectKey(l))}" title="${esc(texts.words[l]['status.feed'])}">`).join('\n')}
 <script id="page-config" type="application/json">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
 <script src="app.js" defer></script>
 </head>
@@ -129,6 +139,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
     <p>${ui('phone')}: <a href="tel:${esc(texts.contacts.phone.replace(/\s+/g, ''))}">${esc(texts.contacts.phone)}</a></p>
     <p><a href="${esc(texts.contacts.chatUrl)}">${ui('chat')}</a></p>
     <p>${ui('hours')}: ${all(texts.contacts.hours)}</p>
+    <p>${langs.map((l) => `<a data-l="${esc(l)}" lang="${esc(l)}" href="${esc(feedObjectKey(l))}" type="application/atom+xml">${esc(texts.words[l]['status.feed'])}</a>`).join('')}</p>
   </section>
   <p id="updated"></p>
 </main>
