@@ -2,6 +2,8 @@ import { textIn } from '../../contracts/languages';
 import { feedObjectKey } from '../../contracts';
 import type { Incident } from './model';
 import type { FeedTexts, MessageTemplates } from './templates';
+import { formatTime } from './templates';
+import { MaintenanceWindow, windowOfIncident } from '../../contracts/maintenance';
 
 /** At most this many entries per feed (newest first): feed readers poll the whole document. */
 export const FEED_MAX_ENTRIES = 50;
@@ -29,6 +31,8 @@ export interface FeedOptions {
   readonly pageUrl?: string;
   /** When nothing was ever published: the feed's `updated`. */
   readonly now: string;
+  /** Maintenance windows in force (announced ones become entries; incidents opened in one are marked). @default [] */
+  readonly maintenance?: readonly MaintenanceWindow[];
 }
 
 interface Entry {
@@ -51,8 +55,10 @@ export function renderAtomFeed(incidents: readonly Incident[], opts: FeedOptions
   const { lang, templates: t } = opts;
   const words = t.feed.words[lang] ?? t.feed.words[t.languages[0]];
   const entries: Entry[] = [];
+  const windows = opts.maintenance ?? [];
   for (const i of incidents) {
-    const title = textIn(t.levels[i.level].title, lang);
+    const w = windowOfIncident(windows, i.openedAt, i.level);
+    const title = `${textIn(t.levels[i.level].title, lang)}${w ? ` (${words.maintenance}: ${textIn(w.title, lang)})` : ''}`;
     for (const u of i.updates) {
       entries.push({
         id: entryId(opts.planName, i.id, u.id),
@@ -64,6 +70,19 @@ export function renderAtomFeed(incidents: readonly Incident[], opts: FeedOptions
         anchor: i.id,
       });
     }
+  }
+  for (const m of windows) {
+    if (Date.parse(m.announcedAt) > Date.parse(opts.now)) continue;
+    entries.push({
+      // A changed window (the CLI replaced it) is a new entry; the old one stays as it was.
+      id: entryId(opts.planName, `maintenance-${m.id}`, m.announcedAt),
+      title: `${words.maintenance}: ${textIn(m.title, lang)}`,
+      updated: m.announcedAt,
+      published: m.announcedAt,
+      content: `${formatTime(m.start, t.timeZone)} → ${formatTime(m.end, t.timeZone)}${m.message ? `\n${textIn(m.message, lang)}` : ''}`,
+      category: 'maintenance',
+      anchor: `maintenance-${m.id}`,
+    });
   }
   entries.sort((a, b) => Date.parse(b.updated) - Date.parse(a.updated) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const shown = entries.slice(0, FEED_MAX_ENTRIES);

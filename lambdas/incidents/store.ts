@@ -21,6 +21,9 @@ import type { MessageTemplates } from './templates';
  *   REPORT   / <incident>    a post-incident report: claimed (lease) or written
  */
 import { FEED_OBJECT_KEY, feedObjectKey, INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+import { MAINTENANCE_PK, MaintenanceWindow, mergeWindows, windowOfIncident } from '../../contracts/maintenance';
+import { applySuppressors, Suppressor } from './maintenance';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 export { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY };
 /** S3 user metadata on status.json carrying the publication sequence (newest wins). */
 export const STATUS_SEQ_METADATA = 'seq';
@@ -220,6 +223,32 @@ export class IncidentStore {
     }
   }
 
+  /** Maintenance windows the CLI added or cancelled (replacing plan windows of the same id). */
+  async loadMaintenance(): Promise<MaintenanceWindow[]> {
+    const items = await this.queryAll(MAINTENANCE_PK);
+    return items.map((i) => JSON.parse(i.window as string) as MaintenanceWindow);
+  }
+
+  /**
+   * Writes a window. `mode` 'add' refuses an id the table already has (returns false); 'replace'
+   * writes over it (a cancellation). Kept until the retention after its end.
+   */
+  async putMaintenance(w: MaintenanceWindow, mode: 'add' | 'replace'): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: MAINTENANCE_PK, sk: w.id, window: JSON.stringify(w), expiresAt: this.expiresAt(w.end) },
+          ...(mode === 'add' ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
   /** Claims a report (a lease); false when it was written or another writer's lease is live. */
   async claimReport(incidentId: string, now: string, leaseMs: number): Promise<{ until: number } | undefined> {
     const until = Date.parse(now) + leaseMs;
@@ -282,6 +311,10 @@ export interface PublishConfig {
   readonly templates: MessageTemplates;
   /** How long a notice or report claim holds before another publisher may take it over, seconds. @default 120 */
   readonly claimLeaseSeconds?: number;
+  /** The plan's maintenance windows (bundled next to the handler). @default [] */
+  readonly maintenance?: readonly MaintenanceWindow[];
+  /** The composites' maintenance suppressor alarms in every region. @default [] (no alarm is muted) */
+  readonly suppressors?: readonly Suppressor[];
 }
 
 export interface PublishResult {
@@ -297,6 +330,8 @@ export interface PublishResult {
   /** Notices left for a later run: another notice of the incident is in flight, or it was superseded. */
   readonly noticesDeferred: string[];
   readonly reportsWritten: string[];
+  /** Suppressor states set this run (`<region>/<alarm>=ALARM|OK`). */
+  readonly suppressorsSet: string[];
 }
 
 const REGISTER_ATTEMPTS = 5;
@@ -370,11 +405,11 @@ export async function writeObjectNewestWins(s3: S3Client, bucket: string, obj: {
  * The Atom feeds of a publication: one per plan language (`feed.<lang>.xml`) and `feed.xml` in the
  * default language. None when the templates carry no feed texts (a function deployed before feeds).
  */
-export function feedObjects(incidents: readonly Incident[], cfg: Pick<PublishConfig, 'planName' | 'pageUrl' | 'templates'>, now: string): { key: string; body: string }[] {
+export function feedObjects(incidents: readonly Incident[], cfg: Pick<PublishConfig, 'planName' | 'pageUrl' | 'templates'>, now: string, maintenance: readonly MaintenanceWindow[] = []): { key: string; body: string }[] {
   const t = cfg.templates;
   if (!t.feed) return [];
   const feed = t.feed;
-  const render = (lang: string) => renderAtomFeed(incidents, { planName: cfg.planName, lang, templates: { ...t, feed }, now, ...(cfg.pageUrl ? { pageUrl: cfg.pageUrl } : {}) });
+  const render = (lang: string) => renderAtomFeed(incidents, { planName: cfg.planName, lang, templates: { ...t, feed }, now, maintenance, ...(cfg.pageUrl ? { pageUrl: cfg.pageUrl } : {}) });
   return [{ key: FEED_OBJECT_KEY, body: render(t.languages[0]) }, ...t.languages.map((lang) => ({ key: feedObjectKey(lang), body: render(lang) }))];
 }
 
@@ -391,7 +426,11 @@ export function feedObjects(incidents: readonly Incident[], cfg: Pick<PublishCon
  * 4. reports: one per closed incident, claimed on a lease.
  * Notices SNS did not take are reported by throwing after the status page and reports are written.
  */
-export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns: SNSClient }, cfg: PublishConfig, now: string = new Date().toISOString()): Promise<PublishResult> {
+export async function publishAll(
+  deps: { store: IncidentStore; s3: S3Client; sns: SNSClient; cloudwatch?: (region: string) => Pick<CloudWatchClient, 'send'>; suppressorMemory?: Map<string, { state: string; at: number }> },
+  cfg: PublishConfig,
+  now: string = new Date().toISOString(),
+): Promise<PublishResult> {
   const since = new Date(Date.parse(now) - cfg.lookbackDays * 86400_000).toISOString();
   const leaseMs = (cfg.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS) * 1000;
   const fold = (events: IncidentEvent[], register: readonly RegisteredIncident[]) =>
@@ -460,11 +499,20 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
   }
   if (extra.length) incidents = fold([...loaded.events, ...extra], register);
 
-  const status = buildStatusDocument(incidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq });
+  const windows = mergeWindows(cfg.maintenance ?? [], await deps.store.loadMaintenance());
+  // Scheduled maintenance mutes the composites it names (their actions suppressors) while it runs.
+  let suppressorsSet: string[] = [];
+  const suppressorFailures: string[] = [];
+  if (cfg.suppressors?.length && deps.cloudwatch) {
+    const r = await applySuppressors(cfg.suppressors, windows, now, { client: deps.cloudwatch, memory: deps.suppressorMemory ?? new Map() });
+    suppressorsSet = r.set;
+    suppressorFailures.push(...r.failed);
+  }
+  const status = buildStatusDocument(incidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq, maintenance: windows });
   const statusWritten = await writeStatusNewestWins(deps.s3, cfg.statusBucket, status);
   // The feeds carry the same publication sequence, each under its own newest-wins guard.
   const feedsWritten: string[] = [];
-  for (const f of feedObjects(incidents, cfg, now)) {
+  for (const f of feedObjects(incidents, cfg, now, windows)) {
     if (await writeObjectNewestWins(deps.s3, cfg.statusBucket, { ...f, contentType: 'application/atom+xml; charset=utf-8', seq })) feedsWritten.push(f.key);
   }
 
@@ -479,7 +527,7 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
         new PutObjectCommand({
           Bucket: cfg.reportBucket,
           Key: key,
-          Body: renderReport(i, { timeZone: cfg.templates.timeZone, planName: cfg.planName, confirmationMinutes: cfg.confirmationMinutes }),
+          Body: renderReport(i, { timeZone: cfg.templates.timeZone, planName: cfg.planName, confirmationMinutes: cfg.confirmationMinutes, maintenance: windowOfIncident(windows, i.openedAt, i.level) }),
           ContentType: 'text/markdown; charset=utf-8',
         }),
       );
@@ -490,6 +538,10 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
     await deps.store.markReportWritten(i.id, key, now);
     reportsWritten.push(key);
   }
-  if (failures.length) throw new Error(`customer notices not sent: ${failures.join('; ')}`);
-  return { incidents, status, seq, statusWritten, feedsWritten, noticesSent, noticesDeferred, reportsWritten };
+  const problems = [
+    ...(failures.length ? [`customer notices not sent: ${failures.join('; ')}`] : []),
+    ...(suppressorFailures.length ? [`maintenance suppressors not set (the next run retries): ${suppressorFailures.join('; ')}`] : []),
+  ];
+  if (problems.length) throw new Error(problems.join('; '));
+  return { incidents, status, seq, statusWritten, feedsWritten, noticesSent, noticesDeferred, reportsWritten, suppressorsSet };
 }

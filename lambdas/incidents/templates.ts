@@ -24,7 +24,7 @@ export interface MessageTemplates {
 }
 
 /** Words the feed shows for each update status (and a scheduled maintenance), per language. */
-export type FeedWordKey = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export type FeedWordKey = 'investigating' | 'identified' | 'monitoring' | 'resolved' | 'maintenance';
 export interface FeedTexts {
   readonly title: Bilingual;
   readonly words: Readonly<Record<string, Readonly<Record<FeedWordKey, string>>>>;

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -24,6 +24,9 @@ import {
   INCIDENT_KEYS,
   IncidentPublisherInput as PublishConfig,
   INCIDENT_TEMPLATES_FILE,
+  MAINTENANCE_PLAN_FILE,
+  MaintenanceScope,
+  MaintenanceWindow,
   incidentsConfig,
   MessageTemplatesInput as MessageTemplates,
   RESPONSE_LEVELS,
@@ -60,6 +63,22 @@ export interface IncidentPublishing {
   readonly pageUrl?: string;
   /** How often the publisher runs without new events (closes incidents whose recovery held). @default Duration.minutes(1) */
   readonly interval?: Duration;
+  /** The plan's scheduled maintenance windows (times in UTC). @default [] */
+  readonly maintenance?: readonly MaintenanceWindow[];
+  /**
+   * The response composites' maintenance suppressor alarms, by region and name (they live in the
+   * stacks that depend on this one): the publisher sets them, so it may call SetAlarmState on
+   * exactly these alarms. @default [] (no alarm is muted)
+   */
+  readonly suppressors?: readonly MaintenanceSuppressor[];
+}
+
+/** A suppressor alarm the publisher sets (see ResponseLevels.suppressors). */
+export interface MaintenanceSuppressor {
+  readonly region: string;
+  readonly alarmName: string;
+  readonly scope: MaintenanceScope;
+  readonly level: ResponseLevel;
 }
 
 export interface IncidentRecorderProps {
@@ -134,7 +153,7 @@ export class IncidentRecorder extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       description: p ? 'Records incidents and publishes the status page, notices and reports' : 'Records response-alarm state changes in the incident log',
       serviceName: incidentsConfig.service,
-      ...(p ? { bundledConfig: { [INCIDENT_TEMPLATES_FILE]: p.templates } } : {}),
+      ...(p ? { bundledConfig: { [INCIDENT_TEMPLATES_FILE]: p.templates, [MAINTENANCE_PLAN_FILE]: { windows: p.maintenance ?? [], suppressors: p.suppressors ?? [] } } } : {}),
       environment: functionEnvironment(this, incidentsConfig, {
         tableName: props.table.tableName,
         retentionDays,
@@ -180,6 +199,15 @@ export class IncidentRecorder extends Construct {
       this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [p.statusBucket.bucketArn] }));
       p.reportBucket.grantPut(this.fn, 'reports/*');
       p.noticeTopic.grantPublish(this.fn);
+      if (p.suppressors?.length) {
+        const stack = Stack.of(this);
+        this.fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['cloudwatch:SetAlarmState'],
+            resources: p.suppressors.map((x) => stack.formatArn({ service: 'cloudwatch', region: x.region, resource: 'alarm', resourceName: x.alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+          }),
+        );
+      }
       this.scheduleRule = new events.Rule(this, 'Schedule', {
         description: 'Publishes the status page and closes incidents whose recovery held',
         schedule: events.Schedule.rate(p.interval ?? Duration.minutes(1)),

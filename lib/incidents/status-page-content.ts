@@ -34,7 +34,7 @@ export function incidentTemplates(plan: Plan): MessageTemplates {
       words: Object.fromEntries(
         plan.languages.map((lang) => {
           const w = plan.words[lang];
-          return [lang, { investigating: w['status.investigating'], identified: w['status.identified'], monitoring: w['status.monitoring'], resolved: w['status.resolved'] }];
+          return [lang, { investigating: w['status.investigating'], identified: w['status.identified'], monitoring: w['status.monitoring'], resolved: w['status.resolved'], maintenance: w['status.maintenance'] }];
         }),
       ),
     },

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { PHYSICAL_NAMES } from '../../contracts';
 import { ContingencyStack } from './contingency-stack';
 import { DROPPED_EVENTS_LEVEL } from '../shared';
-import { Alerting, responseAlarmName } from '../alerting';
+import { Alerting, maintenanceSuppressors, responseAlarmName } from '../alerting';
 import type { Plan } from '../config';
 import { FallbackSite } from '../fallback';
 import { IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts } from '../incidents';
@@ -104,6 +104,8 @@ export class GlobalStack extends ContingencyStack {
         historyLength: inc.historyLength,
         noticeMaxAgeMinutes: inc.noticeMaxAgeMinutes,
         pageUrl: this.statusPage.url,
+        maintenance: plan.maintenance,
+        suppressors: maintenanceSuppressors(plan.name, { 'us-east-1': 'us-east-1', primary: plan.regions.primary, standby: plan.regions.standby }),
       },
     });
     this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)');
