@@ -50,3 +50,50 @@ describe('Atom feed', () => {
     for (const st of put) expect(resourcesText(st)).not.toMatch(/StatusPageSiteContent[0-9A-F]+"?,"?Arn"?\]\},"\/\*"/);
   });
 });
+
+describe('scheduled maintenance', () => {
+  const composites = (t: Template) => Object.values(t.findResources('AWS::CloudWatch::CompositeAlarm')).map((r: any) => r.Properties).filter((p) => /-response-/.test(p.AlarmName));
+
+  test('every response composite in every region names its own suppressor alarm, waits 120 s for it, and the suppressor never pages', () => {
+    const where = { failover: 'us-east-1', primary: 'primary', standby: 'standby' } as const;
+    let count = 0;
+    for (const [stack, scope] of Object.entries(where)) {
+      const t = s.templates[stack as keyof typeof where];
+      const found = composites(t);
+      expect(found.length).toBeGreaterThanOrEqual(2);
+      for (const c of found) {
+        const level = c.AlarmName.split('-').pop();
+        const name = `acme-chat-maintenance-${scope}-${level}`;
+        const sup = Object.entries(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }));
+        expect(sup).toHaveLength(1);
+        expect(c.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [sup[0][0], 'Arn'] });
+        expect(c.ActionsSuppressorWaitPeriod).toBe(120);
+        expect(c.ActionsSuppressorExtensionPeriod).toBe(60);
+        const p = (sup[0][1] as any).Properties;
+        expect(p.ActionsEnabled).toBe(false);
+        expect(p.AlarmActions).toBeUndefined();
+        expect(p.TreatMissingData).toBe('ignore');
+        count++;
+      }
+    }
+    expect(count).toBe(6);
+  });
+
+  test('the publisher may set exactly those six suppressors (SetAlarmState, in their regions) and nothing else in CloudWatch', () => {
+    const sts = statementsOf(g, 'IncidentsRole').filter((st) => actionsOf(st).some((a) => a.startsWith('cloudwatch:')));
+    expect(sts).toHaveLength(1);
+    expect(actionsOf(sts[0])).toEqual(['cloudwatch:SetAlarmState']);
+    const arns = sts[0].Resource.map((r: any) => JSON.stringify(r));
+    expect(arns).toHaveLength(6);
+    for (const [region, scope, level] of [
+      ['us-east-1', 'us-east-1', 'emergency'],
+      ['us-east-1', 'us-east-1', 'severe'],
+      ['ap-southeast-1', 'primary', 'severe'],
+      ['ap-southeast-1', 'primary', 'general'],
+      ['ap-northeast-1', 'standby', 'severe'],
+      ['ap-northeast-1', 'standby', 'general'],
+    ]) {
+      expect(arns.some((a: string) => a.includes(`:cloudwatch:${region}:`) && a.endsWith(`:alarm:acme-chat-maintenance-${scope}-${level}"]]}`))).toBe(true);
+    }
+  });
+});
