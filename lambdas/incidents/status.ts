@@ -3,6 +3,7 @@ import { COMPONENT_IDS, COMPONENT_RANK, ComponentId, ComponentState, Incident, O
 import { currentIncident, RESOLVED_UPDATE_ID } from './state';
 import type { MessageTemplates } from './templates';
 import { MaintenanceEntry, maintenanceEntries } from './maintenance';
+import type { UptimeHistory } from './uptime';
 import { MaintenanceWindow, windowOfIncident } from '../../contracts/maintenance';
 
 /** The JSON document the status page renders (`status.json`). Version it when the shape changes. */
@@ -33,6 +34,8 @@ export interface StatusDocument {
   };
   /** Maintenance windows announced and not over, by start (running ones have `active`). */
   readonly maintenance: MaintenanceEntry[];
+  /** The last 90 days per component (sparse: days with impact only). Absent from documents written before it existed. */
+  readonly uptime?: UptimeHistory;
   /** Closed incidents, newest first. */
   readonly history: { readonly id: string; readonly level: ResponseLevel; readonly title: Texts; readonly startedAt: string; readonly closedAt: string; readonly maintenance: string | null }[];
 }
@@ -40,7 +43,7 @@ export interface StatusDocument {
 /** Builds the status document from the folded incidents; the same updates feed the notices. */
 export function buildStatusDocument(
   incidents: readonly Incident[],
-  opts: { now: string; historyLength: number; templates: MessageTemplates; seq?: number; maintenance?: readonly MaintenanceWindow[] },
+  opts: { now: string; historyLength: number; templates: MessageTemplates; seq?: number; maintenance?: readonly MaintenanceWindow[]; uptime?: UptimeHistory },
 ): StatusDocument {
   const windows = opts.maintenance ?? [];
   const maint = (i: Incident) => windowOfIncident(windows, i.openedAt, i.level)?.id ?? null;
@@ -69,6 +72,7 @@ export function buildStatusDocument(
         }
       : null,
     maintenance: maintenanceEntries(windows, opts.now),
+    ...(opts.uptime ? { uptime: opts.uptime } : {}),
     history: incidents
       .filter((i) => i.phase === 'closed')
       .reverse()

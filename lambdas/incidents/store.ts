@@ -7,6 +7,7 @@ import { foldIncidents } from './state';
 import { buildStatusDocument, Notice, pendingNotices, StatusDocument } from './status';
 import { renderReport, reportKey } from './report';
 import { renderAtomFeed } from './feed';
+import { buildUptime, UPTIME_DAYS } from './uptime';
 import type { MessageTemplates } from './templates';
 
 /**
@@ -432,6 +433,10 @@ export async function publishAll(
   now: string = new Date().toISOString(),
 ): Promise<PublishResult> {
   const since = new Date(Date.parse(now) - cfg.lookbackDays * 86400_000).toISOString();
+  // The uptime bar covers UPTIME_DAYS (+1 for the first day's start): the log is read that far back once.
+  const uptimeSince = new Date(Date.parse(now) - (UPTIME_DAYS + 1) * 86400_000).toISOString();
+  const readSince = uptimeSince < since ? uptimeSince : since;
+  const inLookback = (events: IncidentEvent[]) => (readSince === since ? events : events.filter((e) => e.kind === 'notice' || e.time >= since));
   const leaseMs = (cfg.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS) * 1000;
   const fold = (events: IncidentEvent[], register: readonly RegisteredIncident[]) =>
     foldIncidents(events, { confirmationMs: cfg.confirmationMinutes * 60_000, now, templates: cfg.templates, register });
@@ -442,12 +447,12 @@ export async function publishAll(
   let incidents: Incident[] = [];
   for (let attempt = 1; ; attempt++) {
     const reg = await deps.store.loadRegister();
-    loaded = await deps.store.load(since);
-    incidents = fold(loaded.events, reg.incidents);
+    loaded = await deps.store.load(readSince);
+    incidents = fold(inLookback(loaded.events), reg.incidents);
     register = nextRegister(reg.incidents, incidents, since, now);
     if (await deps.store.saveRegister(reg.seq, register, now)) {
       seq = reg.seq + 1;
-      incidents = fold(loaded.events, register);
+      incidents = fold(inLookback(loaded.events), register);
       break;
     }
     if (attempt >= REGISTER_ATTEMPTS) throw new Error(`the incident register changed ${REGISTER_ATTEMPTS} times while publishing (last seen seq ${reg.seq}): other publishers are running; the next run publishes`);
@@ -497,7 +502,9 @@ export async function publishAll(
     noticesSent.push(n.key);
     extra.push({ kind: 'notice', id: `notice#${n.key}`, time: now, key: n.key, subject: n.subject });
   }
-  if (extra.length) incidents = fold([...loaded.events, ...extra], register);
+  if (extra.length) incidents = fold([...inLookback(loaded.events), ...extra], register);
+  const uptimeIncidents = readSince === since ? incidents : fold(loaded.events, register);
+  const uptime = buildUptime(uptimeIncidents, loaded.events, { now, templates: cfg.templates });
 
   const windows = mergeWindows(cfg.maintenance ?? [], await deps.store.loadMaintenance());
   // Scheduled maintenance mutes the composites it names (their actions suppressors) while it runs.
@@ -508,7 +515,7 @@ export async function publishAll(
     suppressorsSet = r.set;
     suppressorFailures.push(...r.failed);
   }
-  const status = buildStatusDocument(incidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq, maintenance: windows });
+  const status = buildStatusDocument(incidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq, maintenance: windows, uptime });
   const statusWritten = await writeStatusNewestWins(deps.s3, cfg.statusBucket, status);
   // The feeds carry the same publication sequence, each under its own newest-wins guard.
   const feedsWritten: string[] = [];
