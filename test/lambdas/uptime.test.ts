@@ -29,7 +29,7 @@ test('a severe incident degrades the chatbot from its opening to the recovery th
   expect(u.percent.chatbot).toBeLessThan(100);
 });
 
-test('an outage across midnight is split over the two days; the worst state of a day wins; overlaps count once', () => {
+test('an outage across midnight is split over the two days; the worst state of a day wins', () => {
   const u = uptime(
     [
       alarm(HK('2026-11-25T23:30:00'), 'ALARM', 'emergency'),
@@ -60,4 +60,16 @@ test('an operator setting the agents component counts from that update to the en
 test('an open incident counts up to now; one older than 90 days does not count', () => {
   const u = uptime([alarm(HK('2026-05-01T10:00:00'), 'ALARM', 'severe'), alarm(HK('2026-05-01T11:00:00'), 'OK', 'severe'), alarm(HK('2026-11-30T11:00:00'), 'ALARM', 'emergency')], NOW);
   expect(u.components.chatbot).toEqual({ '2026-11-30': { state: 'outage', minutes: 60, incidents: ['INC-20261130T030000Z'] } });
+});
+
+test('overlapping impact (two incidents covering the same minutes) counts once in minutes and percent', () => {
+  const now = NOW;
+  const events = [alarm(HK('2026-11-27T10:00:00'), 'ALARM', 'severe'), alarm(HK('2026-11-27T11:00:00'), 'OK', 'severe')];
+  const [one] = foldIncidents(events, { confirmationMs: 15 * MIN, now, templates });
+  // A second record of the same hour, shifted by 30 min (as two folds of different logs could give).
+  const two = { ...one, id: 'INC-other', openedAt: HK('2026-11-27T10:30:00'), recoveredAt: HK('2026-11-27T11:30:00') };
+  const u = buildUptime([one, two], [], { now, templates });
+  expect(u.components.chatbot['2026-11-27']).toEqual({ state: 'degraded', minutes: 90, incidents: [one.id, 'INC-other'] });
+  const total = Date.parse(now) - Date.parse(HK('2026-09-02T00:00:00'));
+  expect(u.percent.chatbot).toBe(Math.floor((1 - (90 * MIN) / total) * 10_000) / 100);
 });
