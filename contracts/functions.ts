@@ -99,6 +99,8 @@ export const messageTemplatesSchema = z.object({
   noEta: texts,
   contacts: z.object({ team: texts, phone: z.string(), chatUrl: z.string() }),
   timeZone: nonEmpty,
+  /** The status page's title and the update-status words per language, for the Atom feed. @default - no feed is written */
+  feed: z.optional(z.object({ title: texts, words: z.record(z.string(), z.object({ investigating: z.string(), identified: z.string(), monitoring: z.string(), resolved: z.string(), maintenance: z.string() })) })),
 });
 
 /**

@@ -10,3 +10,4 @@ export * from './function-config';
 export * from './functions';
 export * from './templates';
 export * from './languages';
+export * from './maintenance';

@@ -42,3 +42,10 @@ export const OUTCOME_TTL_ATTRIBUTE = 'expiresAt';
 /** Object key of the status document in the status bucket, and how long browsers may cache it. */
 export const STATUS_OBJECT_KEY = 'status.json';
 export const STATUS_MAX_AGE_SECONDS = 10;
+
+/** The status page's Atom feed in the plan's default language (a copy of its language's feed). */
+export const FEED_OBJECT_KEY = 'feed.xml';
+/** Object key of the Atom feed in one plan language, e.g. `feed.zh-Hant.xml`. */
+export const feedObjectKey = (lang: string): string => `feed.${lang}.xml`;
+/** Object-key pattern covering every feed (CloudFront behaviour, IAM grant, deployment exclude). */
+export const FEED_OBJECT_PATTERN = 'feed*.xml';

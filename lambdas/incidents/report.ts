@@ -2,6 +2,7 @@ import { allTexts } from '../../contracts/languages';
 import type { Incident } from './model';
 import { RESPONSE_LABELS } from './model';
 import { formatTime } from './templates';
+import type { MaintenanceWindow } from '../../contracts/maintenance';
 
 /** Whole minutes and seconds between two ISO times, e.g. "12 min 30 s"; "n/a" when unknown. */
 export function duration(from: string | undefined, to: string | undefined): string {
@@ -26,7 +27,7 @@ export function reportKey(incident: Pick<Incident, 'id' | 'openedAt'>): string {
  * Time to detect runs from the first breach the alarm reported (impact start) to the incident
  * opening; time to fail over and to recover run from the incident opening.
  */
-export function renderReport(incident: Incident, opts: { timeZone: string; planName: string; confirmationMinutes: number }): string {
+export function renderReport(incident: Incident, opts: { timeZone: string; planName: string; confirmationMinutes: number; maintenance?: MaintenanceWindow }): string {
   const t = (iso?: string) => (iso ? `${formatTime(iso, opts.timeZone)} · ${iso}` : 'n/a');
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [
@@ -48,6 +49,9 @@ export function renderReport(incident: Incident, opts: { timeZone: string; planN
     `| Closed | ${t(incident.closedAt)} (${incident.closedBy === 'operator' ? 'resolved by an operator' : `recovery held ${opts.confirmationMinutes} min`}) |`,
     `| Re-opened within the confirmation period | ${incident.reopenCount} time(s) |`,
     ...(incident.previousId ? [`| Follows | ${incident.previousId} (opened within the confirmation period after it closed) |`] : []),
+    ...(opts.maintenance
+      ? [`| Maintenance | opened during scheduled maintenance ${opts.maintenance.id} (${t(opts.maintenance.start)} → ${t(opts.maintenance.end)}): ${cell(allTexts(opts.maintenance.title))}; its alarms did not page |`]
+      : []),
     '',
     '## Figures',
     '',

@@ -2,6 +2,9 @@ import { textIn, Texts } from '../../contracts/languages';
 import { COMPONENT_IDS, COMPONENT_RANK, ComponentId, ComponentState, Incident, OperatorUpdate, ResponseLevel } from './model';
 import { currentIncident, RESOLVED_UPDATE_ID } from './state';
 import type { MessageTemplates } from './templates';
+import { MaintenanceEntry, maintenanceEntries } from './maintenance';
+import type { UptimeHistory } from './uptime';
+import { MaintenanceWindow, windowOfIncident } from '../../contracts/maintenance';
 
 /** The JSON document the status page renders (`status.json`). Version it when the shape changes. */
 export interface StatusDocument {
@@ -26,13 +29,24 @@ export interface StatusDocument {
     readonly previousId: string | null;
     /** Newest first. */
     readonly updates: Pick<OperatorUpdate, 'time' | 'status' | 'message' | 'eta'>[];
+    /** The maintenance window it opened in (an incident the maintenance caused), else null. */
+    readonly maintenance: string | null;
   };
+  /** Maintenance windows announced and not over, by start (running ones have `active`). */
+  readonly maintenance: MaintenanceEntry[];
+  /** The last 90 days per component (sparse: days with impact only). Absent from documents written before it existed. */
+  readonly uptime?: UptimeHistory;
   /** Closed incidents, newest first. */
-  readonly history: { readonly id: string; readonly level: ResponseLevel; readonly title: Texts; readonly startedAt: string; readonly closedAt: string }[];
+  readonly history: { readonly id: string; readonly level: ResponseLevel; readonly title: Texts; readonly startedAt: string; readonly closedAt: string; readonly maintenance: string | null }[];
 }
 
 /** Builds the status document from the folded incidents; the same updates feed the notices. */
-export function buildStatusDocument(incidents: readonly Incident[], opts: { now: string; historyLength: number; templates: MessageTemplates; seq?: number }): StatusDocument {
+export function buildStatusDocument(
+  incidents: readonly Incident[],
+  opts: { now: string; historyLength: number; templates: MessageTemplates; seq?: number; maintenance?: readonly MaintenanceWindow[]; uptime?: UptimeHistory },
+): StatusDocument {
+  const windows = opts.maintenance ?? [];
+  const maint = (i: Incident) => windowOfIncident(windows, i.openedAt, i.level)?.id ?? null;
   const cur = currentIncident(incidents);
   const components: Record<ComponentId, ComponentState> = cur ? cur.components : { chatbot: 'operational', agents: 'operational' };
   const overall = COMPONENT_IDS.map((id) => components[id]).reduce((a, b) => (COMPONENT_RANK[b] > COMPONENT_RANK[a] ? b : a));
@@ -54,13 +68,16 @@ export function buildStatusDocument(incidents: readonly Incident[], opts: { now:
           regions: cur.scope.regions,
           previousId: cur.previousId ?? null,
           updates: byTimeDesc(cur.updates).map((u) => ({ time: u.time, status: u.status, message: u.message, ...(u.eta ? { eta: u.eta } : {}) })),
+          maintenance: maint(cur),
         }
       : null,
+    maintenance: maintenanceEntries(windows, opts.now),
+    ...(opts.uptime ? { uptime: opts.uptime } : {}),
     history: incidents
       .filter((i) => i.phase === 'closed')
       .reverse()
       .slice(0, opts.historyLength)
-      .map((i) => ({ id: i.id, level: i.level, title: opts.templates.levels[i.level].title, startedAt: i.openedAt, closedAt: i.closedAt! })),
+      .map((i) => ({ id: i.id, level: i.level, title: opts.templates.levels[i.level].title, startedAt: i.openedAt, closedAt: i.closedAt!, maintenance: maint(i) })),
   };
 }
 

@@ -6,6 +6,8 @@ import type { Incident, IncidentEvent, RegisteredIncident } from './model';
 import { foldIncidents } from './state';
 import { buildStatusDocument, Notice, pendingNotices, StatusDocument } from './status';
 import { renderReport, reportKey } from './report';
+import { renderAtomFeed } from './feed';
+import { buildUptime, UPTIME_DAYS } from './uptime';
 import type { MessageTemplates } from './templates';
 
 /**
@@ -19,7 +21,10 @@ import type { MessageTemplates } from './templates';
  *                            in flight (a lease that expires)
  *   REPORT   / <incident>    a post-incident report: claimed (lease) or written
  */
-import { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+import { FEED_OBJECT_KEY, feedObjectKey, INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+import { MAINTENANCE_PK, MaintenanceWindow, mergeWindows, windowOfIncident } from '../../contracts/maintenance';
+import { applySuppressors, Suppressor } from './maintenance';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 export { INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY };
 /** S3 user metadata on status.json carrying the publication sequence (newest wins). */
 export const STATUS_SEQ_METADATA = 'seq';
@@ -219,6 +224,32 @@ export class IncidentStore {
     }
   }
 
+  /** Maintenance windows the CLI added or cancelled (replacing plan windows of the same id). */
+  async loadMaintenance(): Promise<MaintenanceWindow[]> {
+    const items = await this.queryAll(MAINTENANCE_PK);
+    return items.map((i) => JSON.parse(i.window as string) as MaintenanceWindow);
+  }
+
+  /**
+   * Writes a window. `mode` 'add' refuses an id the table already has (returns false); 'replace'
+   * writes over it (a cancellation). Kept until the retention after its end.
+   */
+  async putMaintenance(w: MaintenanceWindow, mode: 'add' | 'replace'): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: MAINTENANCE_PK, sk: w.id, window: JSON.stringify(w), expiresAt: this.expiresAt(w.end) },
+          ...(mode === 'add' ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
   /** Claims a report (a lease); false when it was written or another writer's lease is live. */
   async claimReport(incidentId: string, now: string, leaseMs: number): Promise<{ until: number } | undefined> {
     const until = Date.parse(now) + leaseMs;
@@ -281,6 +312,10 @@ export interface PublishConfig {
   readonly templates: MessageTemplates;
   /** How long a notice or report claim holds before another publisher may take it over, seconds. @default 120 */
   readonly claimLeaseSeconds?: number;
+  /** The plan's maintenance windows (bundled next to the handler). @default [] */
+  readonly maintenance?: readonly MaintenanceWindow[];
+  /** The composites' maintenance suppressor alarms in every region. @default [] (no alarm is muted) */
+  readonly suppressors?: readonly Suppressor[];
 }
 
 export interface PublishResult {
@@ -290,10 +325,14 @@ export interface PublishResult {
   readonly seq: number;
   /** False when a newer publication had already written status.json (this one is older: not written). */
   readonly statusWritten: boolean;
+  /** Feed objects this publication wrote (none when a newer publication had written them). */
+  readonly feedsWritten: string[];
   readonly noticesSent: string[];
   /** Notices left for a later run: another notice of the incident is in flight, or it was superseded. */
   readonly noticesDeferred: string[];
   readonly reportsWritten: string[];
+  /** Suppressor states set this run (`<region>/<alarm>=ALARM|OK`). */
+  readonly suppressorsSet: string[];
 }
 
 const REGISTER_ATTEMPTS = 5;
@@ -321,13 +360,22 @@ export function nextRegister(prev: readonly RegisteredIncident[], incidents: rea
  * so two publishers at once can never put an older document back.
  */
 export async function writeStatusNewestWins(s3: S3Client, bucket: string, doc: StatusDocument): Promise<boolean> {
+  return writeObjectNewestWins(s3, bucket, { key: STATUS_OBJECT_KEY, body: JSON.stringify(doc), contentType: 'application/json; charset=utf-8', seq: doc.seq });
+}
+
+/**
+ * Writes one object of the status site (status.json, a feed) under the same newest-wins guard:
+ * never when the stored object carries a sequence at least `seq`; the write is conditional on the
+ * ETag read, retried when another publisher wrote in between. False when a newer one is there.
+ */
+export async function writeObjectNewestWins(s3: S3Client, bucket: string, obj: { key: string; body: string; contentType: string; seq: number }): Promise<boolean> {
   for (let attempt = 1; attempt <= STATUS_ATTEMPTS; attempt++) {
     let etag: string | undefined;
     try {
-      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: STATUS_OBJECT_KEY }));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: obj.key }));
       etag = head.ETag;
       const stored = Number(head.Metadata?.[STATUS_SEQ_METADATA]);
-      if (Number.isFinite(stored) && stored >= doc.seq) return false;
+      if (Number.isFinite(stored) && stored >= obj.seq) return false;
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
       if (e.name !== 'NotFound' && e.$metadata?.httpStatusCode !== 404) throw err;
@@ -336,11 +384,11 @@ export async function writeStatusNewestWins(s3: S3Client, bucket: string, doc: S
       await s3.send(
         new PutObjectCommand({
           Bucket: bucket,
-          Key: STATUS_OBJECT_KEY,
-          Body: JSON.stringify(doc),
-          ContentType: 'application/json; charset=utf-8',
+          Key: obj.key,
+          Body: obj.body,
+          ContentType: obj.contentType,
           CacheControl: `public, max-age=${STATUS_MAX_AGE_SECONDS}`,
-          Metadata: { [STATUS_SEQ_METADATA]: String(doc.seq) },
+          Metadata: { [STATUS_SEQ_METADATA]: String(obj.seq) },
           ...(etag ? { IfMatch: etag } : { IfNoneMatch: '*' }),
         }),
       );
@@ -351,7 +399,19 @@ export async function writeStatusNewestWins(s3: S3Client, bucket: string, doc: S
       if (!raced) throw err;
     }
   }
-  throw new Error(`status.json changed ${STATUS_ATTEMPTS} times while writing publication ${doc.seq}: another publisher is writing; the next run publishes`);
+  throw new Error(`${obj.key} changed ${STATUS_ATTEMPTS} times while writing publication ${obj.seq}: another publisher is writing; the next run publishes`);
+}
+
+/**
+ * The Atom feeds of a publication: one per plan language (`feed.<lang>.xml`) and `feed.xml` in the
+ * default language. None when the templates carry no feed texts (a function deployed before feeds).
+ */
+export function feedObjects(incidents: readonly Incident[], cfg: Pick<PublishConfig, 'planName' | 'pageUrl' | 'templates'>, now: string, maintenance: readonly MaintenanceWindow[] = []): { key: string; body: string }[] {
+  const t = cfg.templates;
+  if (!t.feed) return [];
+  const feed = t.feed;
+  const render = (lang: string) => renderAtomFeed(incidents, { planName: cfg.planName, lang, templates: { ...t, feed }, now, maintenance, ...(cfg.pageUrl ? { pageUrl: cfg.pageUrl } : {}) });
+  return [{ key: FEED_OBJECT_KEY, body: render(t.languages[0]) }, ...t.languages.map((lang) => ({ key: feedObjectKey(lang), body: render(lang) }))];
 }
 
 /**
@@ -367,8 +427,16 @@ export async function writeStatusNewestWins(s3: S3Client, bucket: string, doc: S
  * 4. reports: one per closed incident, claimed on a lease.
  * Notices SNS did not take are reported by throwing after the status page and reports are written.
  */
-export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns: SNSClient }, cfg: PublishConfig, now: string = new Date().toISOString()): Promise<PublishResult> {
+export async function publishAll(
+  deps: { store: IncidentStore; s3: S3Client; sns: SNSClient; cloudwatch?: (region: string) => Pick<CloudWatchClient, 'send'>; suppressorMemory?: Map<string, { state: string; at: number }> },
+  cfg: PublishConfig,
+  now: string = new Date().toISOString(),
+): Promise<PublishResult> {
   const since = new Date(Date.parse(now) - cfg.lookbackDays * 86400_000).toISOString();
+  // The uptime bar covers UPTIME_DAYS (+1 for the first day's start): the log is read that far back once.
+  const uptimeSince = new Date(Date.parse(now) - (UPTIME_DAYS + 1) * 86400_000).toISOString();
+  const readSince = uptimeSince < since ? uptimeSince : since;
+  const inLookback = (events: IncidentEvent[]) => (readSince === since ? events : events.filter((e) => e.kind === 'notice' || e.time >= since));
   const leaseMs = (cfg.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS) * 1000;
   const fold = (events: IncidentEvent[], register: readonly RegisteredIncident[]) =>
     foldIncidents(events, { confirmationMs: cfg.confirmationMinutes * 60_000, now, templates: cfg.templates, register });
@@ -379,12 +447,12 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
   let incidents: Incident[] = [];
   for (let attempt = 1; ; attempt++) {
     const reg = await deps.store.loadRegister();
-    loaded = await deps.store.load(since);
-    incidents = fold(loaded.events, reg.incidents);
+    loaded = await deps.store.load(readSince);
+    incidents = fold(inLookback(loaded.events), reg.incidents);
     register = nextRegister(reg.incidents, incidents, since, now);
     if (await deps.store.saveRegister(reg.seq, register, now)) {
       seq = reg.seq + 1;
-      incidents = fold(loaded.events, register);
+      incidents = fold(inLookback(loaded.events), register);
       break;
     }
     if (attempt >= REGISTER_ATTEMPTS) throw new Error(`the incident register changed ${REGISTER_ATTEMPTS} times while publishing (last seen seq ${reg.seq}): other publishers are running; the next run publishes`);
@@ -436,10 +504,28 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
     noticesSent.push(n.key);
     extra.push({ kind: 'notice', id: `notice#${n.key}`, time: now, key: n.key, subject: n.subject });
   }
-  if (extra.length) incidents = fold([...loaded.events, ...extra], register);
+  if (extra.length) incidents = fold([...inLookback(loaded.events), ...extra], register);
+  const uptimeIncidents = readSince === since ? incidents : fold(loaded.events, register);
+  const uptime = buildUptime(uptimeIncidents.filter((i) => !i.drill), loaded.events, { now, templates: cfg.templates });
 
-  const status = buildStatusDocument(publicIncidents, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq });
+  const windows = mergeWindows(cfg.maintenance ?? [], await deps.store.loadMaintenance());
+  // Scheduled maintenance mutes the composites it names (their actions suppressors) while it runs.
+  let suppressorsSet: string[] = [];
+  const suppressorFailures: string[] = [];
+  if (cfg.suppressors?.length && deps.cloudwatch) {
+    const r = await applySuppressors(cfg.suppressors, windows, now, { client: deps.cloudwatch, memory: deps.suppressorMemory ?? new Map() });
+    suppressorsSet = r.set;
+    suppressorFailures.push(...r.failed);
+  }
+  // Drill incidents are recorded but never shown to customers (page, feed, uptime).
+  const shown = incidents.filter((i) => !i.drill);
+  const status = buildStatusDocument(shown, { now, historyLength: cfg.historyLength, templates: cfg.templates, seq, maintenance: windows, uptime });
   const statusWritten = await writeStatusNewestWins(deps.s3, cfg.statusBucket, status);
+  // The feeds carry the same publication sequence, each under its own newest-wins guard.
+  const feedsWritten: string[] = [];
+  for (const f of feedObjects(shown, cfg, now, windows)) {
+    if (await writeObjectNewestWins(deps.s3, cfg.statusBucket, { ...f, contentType: 'application/atom+xml; charset=utf-8', seq })) feedsWritten.push(f.key);
+  }
 
   const reportsWritten: string[] = [];
   for (const i of incidents) {
@@ -452,7 +538,7 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
         new PutObjectCommand({
           Bucket: cfg.reportBucket,
           Key: key,
-          Body: renderReport(i, { timeZone: cfg.templates.timeZone, planName: cfg.planName, confirmationMinutes: cfg.confirmationMinutes }),
+          Body: renderReport(i, { timeZone: cfg.templates.timeZone, planName: cfg.planName, confirmationMinutes: cfg.confirmationMinutes, maintenance: windowOfIncident(windows, i.openedAt, i.level) }),
           ContentType: 'text/markdown; charset=utf-8',
         }),
       );
@@ -463,6 +549,10 @@ export async function publishAll(deps: { store: IncidentStore; s3: S3Client; sns
     await deps.store.markReportWritten(i.id, key, now);
     reportsWritten.push(key);
   }
-  if (failures.length) throw new Error(`customer notices not sent: ${failures.join('; ')}`);
-  return { incidents, status, seq, statusWritten, noticesSent, noticesDeferred, reportsWritten };
+  const problems = [
+    ...(failures.length ? [`customer notices not sent: ${failures.join('; ')}`] : []),
+    ...(suppressorFailures.length ? [`maintenance suppressors not set (the next run retries): ${suppressorFailures.join('; ')}`] : []),
+  ];
+  if (problems.length) throw new Error(problems.join('; '));
+  return { incidents, status, seq, statusWritten, feedsWritten, noticesSent, noticesDeferred, reportsWritten, suppressorsSet };
 }

@@ -19,6 +19,15 @@ export interface MessageTemplates {
   readonly contacts: { readonly team: Bilingual; readonly phone: string; readonly chatUrl: string };
   /** IANA time zone for times in messages. */
   readonly timeZone: string;
+  /** What the Atom feed needs besides the texts above: the page title and the update-status words per language. @default - no feed */
+  readonly feed?: FeedTexts;
+}
+
+/** Words the feed shows for each update status (and a scheduled maintenance), per language. */
+export type FeedWordKey = 'investigating' | 'identified' | 'monitoring' | 'resolved' | 'maintenance';
+export interface FeedTexts {
+  readonly title: Bilingual;
+  readonly words: Readonly<Record<string, Readonly<Record<FeedWordKey, string>>>>;
 }
 
 export function renderTemplate(template: string, vars: Record<TemplateVar, string>): string {

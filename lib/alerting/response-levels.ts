@@ -1,4 +1,6 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import { maintenanceAlarmName, MAINTENANCE_METRIC_NAMESPACE } from '../../contracts/maintenance';
 import { Construct } from 'constructs';
 import { RunbookKey, WarningLevel } from '../config';
 import { Alerting } from './alerting';
@@ -18,6 +20,19 @@ export type ResponseScope = 'us-east-1' | 'primary' | 'standby';
  */
 export function responseAlarmName(planName: string, scope: ResponseScope, level: ResponseLevel): string {
   return `${planName}-response-${scope}-${level}`;
+}
+
+/**
+ * The response levels each scope composes (see ResponseLevels below): us-east-1 from the health
+ * checks (emergency, severe), each chatbot region from its own alarms (severe, general).
+ */
+export const LEVELS_BY_SCOPE: Record<ResponseScope, readonly ResponseLevel[]> = { 'us-east-1': ['emergency', 'severe'], primary: ['severe', 'general'], standby: ['severe', 'general'] };
+
+/** Every maintenance suppressor alarm of a plan, with its region (the incident publisher sets them). */
+export function maintenanceSuppressors(planName: string, regions: Record<ResponseScope, string>): { region: string; alarmName: string; scope: ResponseScope; level: ResponseLevel }[] {
+  return (Object.keys(LEVELS_BY_SCOPE) as ResponseScope[]).flatMap((scope) =>
+    LEVELS_BY_SCOPE[scope].map((level) => ({ region: regions[scope], alarmName: maintenanceAlarmName(planName, scope, level), scope, level })),
+  );
 }
 
 /** Which warning topic declares each response level (data, not code). */
@@ -41,9 +56,21 @@ export interface ResponseLevelsProps {
   readonly severeAlarms?: readonly cw.IAlarm[];
   /** Regional: alarms that each mean some customers see a degraded service. @default [] */
   readonly degradedAlarms?: readonly cw.IAlarm[];
-  /** Names the composites `responseAlarmName(planName, scope, level)`. @default - generated names */
+  /**
+   * Names the composites `responseAlarmName(planName, scope, level)` and gives each one a
+   * maintenance suppressor alarm named `maintenanceAlarmName(planName, scope, level)` (issue 15).
+   * @default - generated names, no suppressor
+   */
   readonly naming?: { readonly planName: string; readonly scope: ResponseScope };
 }
+
+/**
+ * How long a composite that goes into ALARM waits for its suppressor before it pages: the incident
+ * publisher sets suppressors once a minute, so a window that just started is honoured.
+ */
+export const MAINTENANCE_SUPPRESSOR_WAIT = Duration.seconds(120);
+/** How long a composite stays muted after its suppressor leaves ALARM (the window ended). */
+export const MAINTENANCE_SUPPRESSOR_EXTENSION = Duration.seconds(60);
 
 /**
  * Composite alarms per response level. CloudWatch composites may only read alarms of the same
@@ -55,6 +82,12 @@ export interface ResponseLevelsProps {
  */
 export class ResponseLevels extends Construct {
   public readonly alarms: Partial<Record<ResponseLevel, cw.CompositeAlarm>> = {};
+  /**
+   * Per composite, the alarm that mutes its actions during scheduled maintenance. It has no data
+   * (its metric is never published, missing data keeps its state) and no actions: the incident
+   * publisher sets it to ALARM while a window naming this scope and level runs, and back to OK.
+   */
+  public readonly suppressors: Partial<Record<ResponseLevel, cw.Alarm>> = {};
 
   constructor(scope: Construct, id: string, props: ResponseLevelsProps) {
     super(scope, id);
@@ -70,10 +103,32 @@ export class ResponseLevels extends Construct {
     const degraded = (props.degradedAlarms ?? []).map(on);
     if (degraded.length) rules.general = degraded.length === 1 ? degraded[0] : cw.AlarmRule.anyOf(...degraded);
     for (const level of RESPONSE_LEVELS.filter((l) => rules[l] !== undefined)) {
+      const naming = props.naming;
+      const suppressor =
+        naming &&
+        new cw.Alarm(this, `${level}-maintenance`, {
+          alarmName: maintenanceAlarmName(naming.planName, naming.scope, level),
+          alarmDescription: `Scheduled maintenance of ${naming.scope} (${level}): held in ALARM by the incident publisher while a maintenance window mutes ${responseAlarmName(naming.planName, naming.scope, level)}. Never pages.`,
+          metric: new cw.Metric({
+            namespace: MAINTENANCE_METRIC_NAMESPACE,
+            metricName: 'WindowActive',
+            dimensionsMap: { Plan: naming.planName, Scope: naming.scope, Level: level },
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+          threshold: 1,
+          comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          // Never published: the state the publisher sets is kept.
+          treatMissingData: cw.TreatMissingData.IGNORE,
+          actionsEnabled: false,
+        });
+      if (suppressor) this.suppressors[level] = suppressor;
       const alarm = new cw.CompositeAlarm(this, level, {
-        ...(props.naming ? { compositeAlarmName: responseAlarmName(props.naming.planName, props.naming.scope, level) } : {}),
+        ...(naming ? { compositeAlarmName: responseAlarmName(naming.planName, naming.scope, level) } : {}),
         alarmRule: rules[level]!,
         alarmDescription: props.alerting.describe(RESPONSE_TOPIC[level], TITLE[level], RUNBOOK[level]),
+        ...(suppressor ? { actionsSuppressor: suppressor, actionsSuppressorWaitPeriod: MAINTENANCE_SUPPRESSOR_WAIT, actionsSuppressorExtensionPeriod: MAINTENANCE_SUPPRESSOR_EXTENSION } : {}),
       });
       props.alerting.addAlarm(alarm, RESPONSE_TOPIC[level], RUNBOOK[level]);
       this.alarms[level] = alarm;

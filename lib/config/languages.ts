@@ -11,6 +11,7 @@ import {
   wordTexts,
   Words,
 } from '../../contracts/languages';
+import { MAINTENANCE_NOTICE_DAYS, MaintenanceWindow, zonedToUtc } from '../../contracts/maintenance';
 
 /**
  * The plan's `languages:` rules, applied after the schema: tags are canonical BCP 47, every text is
@@ -36,7 +37,9 @@ interface LevelTemplate {
 }
 
 /** The plan with every text resolved over its languages. */
-export type ResolvedPlan = Omit<PlanObject, 'knowledgeBase' | 'incidents' | 'handoff' | 'failover' | 'title' | 'texts'> & {
+export type ResolvedPlan = Omit<PlanObject, 'knowledgeBase' | 'incidents' | 'handoff' | 'failover' | 'title' | 'texts' | 'maintenance'> & {
+  /** Scheduled maintenance windows, times in UTC. */
+  readonly maintenance: MaintenanceWindow[];
   readonly title?: Texts;
   /** The fixed words in each plan language (built-in, with the plan's `texts` applied). */
   readonly words: Readonly<Record<string, Words>>;
@@ -142,10 +145,39 @@ export function resolveLanguages(p: PlanObject, ctx: Ctx): ResolvedPlan {
     return { id, handoff, texts: exact(['knowledgeBase', i], blocks, 'questions and answer') };
   });
 
-  const { texts: _texts, ...rest } = p;
+  const maintenance: MaintenanceWindow[] = [];
+  const ids = new Set<string>();
+  p.maintenance.forEach((w, i) => {
+    const timeZone = w.timeZone ?? p.timeZone;
+    const start = zonedToUtc(w.start, timeZone);
+    const end = zonedToUtc(w.end, timeZone);
+    if (ids.has(w.id)) issue(['maintenance', i, 'id'], `"${w.id}" is used by another window; give each window its own id`);
+    ids.add(w.id);
+    if (!start) issue(['maintenance', i, 'start'], `must be a time such as "2026-12-20T02:00" (in ${timeZone}) or "2026-12-20T02:00:00+08:00", got "${w.start}"`);
+    if (!end) issue(['maintenance', i, 'end'], `must be a time such as "2026-12-20T04:00" (in ${timeZone}) or "2026-12-20T04:00:00+08:00", got "${w.end}"`);
+    if (start && end && Date.parse(end) <= Date.parse(start)) issue(['maintenance', i, 'end'], `must be after start (${start}), got ${end}`);
+    if (start && end && Date.parse(end) - Date.parse(start) > 7 * 86400_000) issue(['maintenance', i, 'end'], `a window lasts at most 7 days (alarms stay muted all along), got ${start} → ${end}; split it`);
+    if (!start || !end) return;
+    maintenance.push({
+      id: w.id,
+      start,
+      end,
+      timeZone,
+      title: exact(['maintenance', i, 'title'], w.title),
+      ...(w.message ? { message: exact(['maintenance', i, 'message'], w.message) } : {}),
+      levels: w.levels,
+      scopes: w.regions,
+      components: w.components,
+      source: 'plan',
+      announcedAt: new Date(Date.parse(start) - MAINTENANCE_NOTICE_DAYS * 86400_000).toISOString(),
+    });
+  });
+
+  const { texts: _texts, maintenance: _m, ...rest } = p;
   void _texts;
   return {
     ...rest,
+    maintenance,
     ...(p.title ? { title: exact(['title'], p.title) } : {}),
     words,
     failover: { ...p.failover, ...(p.failover.fallbackNotice ? { fallbackNotice: exact(['failover', 'fallbackNotice'], p.failover.fallbackNotice) } : {}) },

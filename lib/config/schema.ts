@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { COMPONENT_STATES, WEBHOOK_KINDS } from '../../contracts';
+import { MAINTENANCE_COMPONENTS, MAINTENANCE_ID, MAINTENANCE_SCOPES } from '../../contracts/maintenance';
+import { RESPONSE_LEVELS } from '../../contracts/levels';
 import { WARNING_LEVELS, WarningLevel } from './levels';
 import { blankProblems, cronProblems, dnsNameProblems, phoneProblems, regionProblems, tagProblems } from './checks';
 import { WORD_KEYS } from '../../contracts/languages';
@@ -248,6 +250,21 @@ function levelTemplate(chatbot: 'operational' | 'degraded' | 'outage') {
     .strict()
     .prefault({});
 }
+
+/** One scheduled maintenance window (issue 15). Times are resolved to UTC after the schema (lib/config/languages.ts). */
+const maintenanceWindow = z
+  .object({
+    id: z.string().regex(MAINTENANCE_ID, { message: 'must be 1-40 lower-case letters, digits or hyphens, starting and ending with a letter or digit, e.g. "db-upgrade-2026-12"' }).describe('Stable id (the CLI cancels or replaces a window by it)'),
+    start: z.string().describe('Start: a wall-clock time "2026-12-20T02:00" in timeZone, or an ISO time with offset'),
+    end: z.string().describe('End, as start; after start'),
+    timeZone: z.string().optional().describe('IANA time zone of start and end; default: the plan\'s timeZone'),
+    title: texts.describe('Title on the status page and in the feed, in every plan language'),
+    message: texts.optional().describe('What customers should expect, in every plan language'),
+    levels: z.array(z.enum(RESPONSE_LEVELS)).min(1).default([...RESPONSE_LEVELS]).describe('Response levels whose composite alarms do not page during the window; incidents of these levels opened in it are marked maintenance'),
+    regions: z.array(z.enum(MAINTENANCE_SCOPES)).min(1).default([...MAINTENANCE_SCOPES]).describe('Where alarms are muted: us-east-1 (health checks), primary, standby'),
+    components: z.array(z.enum(MAINTENANCE_COMPONENTS)).default(['chatbot']).describe('Components shown as under maintenance while the window runs'),
+  })
+  .strict();
 
 const incidents = z
   .object({
@@ -669,6 +686,7 @@ export const planObjectSchema = z
       .describe('The FAQ the reference bot answers from, in every plan language'),
     incidents,
     drills,
+    maintenance: z.array(maintenanceWindow).default([]).describe('Scheduled maintenance: announced on the status page and in the feed 14 days ahead; the named alarms do not page during it'),
     tags: z
       .record(z.string(), z.string())
       .superRefine((tags, ctx) => {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -19,10 +19,14 @@ import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { bucketObjectsFinding } from '../site/static-site';
 import {
   FAILOVER_DETAIL_TYPE,
+  FEED_OBJECT_PATTERN,
   FAILOVER_EVENT_SOURCE,
   INCIDENT_KEYS,
   IncidentPublisherInput as PublishConfig,
   INCIDENT_TEMPLATES_FILE,
+  MAINTENANCE_PLAN_FILE,
+  MaintenanceScope,
+  MaintenanceWindow,
   incidentsConfig,
   MessageTemplatesInput as MessageTemplates,
   RESPONSE_LEVELS,
@@ -59,6 +63,22 @@ export interface IncidentPublishing {
   readonly pageUrl?: string;
   /** How often the publisher runs without new events (closes incidents whose recovery held). @default Duration.minutes(1) */
   readonly interval?: Duration;
+  /** The plan's scheduled maintenance windows (times in UTC). @default [] */
+  readonly maintenance?: readonly MaintenanceWindow[];
+  /**
+   * The response composites' maintenance suppressor alarms, by region and name (they live in the
+   * stacks that depend on this one): the publisher sets them, so it may call SetAlarmState on
+   * exactly these alarms. @default [] (no alarm is muted)
+   */
+  readonly suppressors?: readonly MaintenanceSuppressor[];
+}
+
+/** A suppressor alarm the publisher sets (see ResponseLevels.suppressors). */
+export interface MaintenanceSuppressor {
+  readonly region: string;
+  readonly alarmName: string;
+  readonly scope: MaintenanceScope;
+  readonly level: ResponseLevel;
 }
 
 export interface IncidentRecorderProps {
@@ -133,7 +153,7 @@ export class IncidentRecorder extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       description: p ? 'Records incidents and publishes the status page, notices and reports' : 'Records response-alarm state changes in the incident log',
       serviceName: incidentsConfig.service,
-      ...(p ? { bundledConfig: { [INCIDENT_TEMPLATES_FILE]: p.templates } } : {}),
+      ...(p ? { bundledConfig: { [INCIDENT_TEMPLATES_FILE]: p.templates, [MAINTENANCE_PLAN_FILE]: { windows: p.maintenance ?? [], suppressors: p.suppressors ?? [] } } } : {}),
       environment: functionEnvironment(this, incidentsConfig, {
         tableName: props.table.tableName,
         retentionDays,
@@ -174,12 +194,24 @@ export class IncidentRecorder extends Construct {
 
     if (p) {
       p.statusBucket.grantPut(this.fn, STATUS_OBJECT_KEY);
-      // Newest-wins status.json: the publisher reads the current object's sequence (HeadObject)
-      // before a conditional write. ListBucket makes a missing status.json a 404, not a 403.
-      this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [p.statusBucket.arnForObjects(STATUS_OBJECT_KEY)] }));
+      p.statusBucket.grantPut(this.fn, FEED_OBJECT_PATTERN);
+      // Newest-wins status.json and feeds: the publisher reads the current object's sequence
+      // (HeadObject) before a conditional write. ListBucket makes a missing object a 404, not a 403.
+      this.fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [p.statusBucket.arnForObjects(STATUS_OBJECT_KEY), p.statusBucket.arnForObjects(FEED_OBJECT_PATTERN)] }),
+      );
       this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [p.statusBucket.bucketArn] }));
       p.reportBucket.grantPut(this.fn, 'reports/*');
       p.noticeTopic.grantPublish(this.fn);
+      if (p.suppressors?.length) {
+        const stack = Stack.of(this);
+        this.fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['cloudwatch:SetAlarmState'],
+            resources: p.suppressors.map((x) => stack.formatArn({ service: 'cloudwatch', region: x.region, resource: 'alarm', resourceName: x.alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+          }),
+        );
+      }
       this.scheduleRule = new events.Rule(this, 'Schedule', {
         description: 'Publishes the status page and closes incidents whose recovery held',
         schedule: events.Schedule.rate(p.interval ?? Duration.minutes(1)),
@@ -209,6 +241,7 @@ export class IncidentRecorder extends Construct {
       ...(p
         ? [
             { id: bucketObjectsFinding(p.reportBucket, 'reports/*'), reason: 'Writes post-incident reports, one object per incident, under reports/ of the report bucket only.' },
+            { id: bucketObjectsFinding(p.statusBucket, FEED_OBJECT_PATTERN), reason: 'Writes the Atom feeds, feed.xml and feed.<language>.xml, at the root of the status bucket only.' },
             { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'From grantPut: abort its own multipart uploads, on the status object and the reports/ prefix only.' },
           ]
         : []),

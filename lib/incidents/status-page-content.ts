@@ -1,5 +1,5 @@
 import type { Plan } from '../config';
-import { MessageTemplatesInput as MessageTemplates, RESPONSE_LEVELS } from '../../contracts';
+import { feedObjectKey, MessageTemplatesInput as MessageTemplates, RESPONSE_LEVELS } from '../../contracts';
 import type { Texts, WordKey, Words } from '../../contracts/languages';
 
 /** Texts of the page that come from the plan (baked into index.html at synth). */
@@ -29,6 +29,15 @@ export function incidentTemplates(plan: Plan): MessageTemplates {
     noEta: inc.noEta,
     contacts: { team: plan.handoff.teamName, phone: plan.handoff.phone, chatUrl: plan.handoff.chatUrl },
     timeZone: plan.timeZone,
+    feed: {
+      title: plan.incidents.statusPage.title,
+      words: Object.fromEntries(
+        plan.languages.map((lang) => {
+          const w = plan.words[lang];
+          return [lang, { investigating: w['status.investigating'], identified: w['status.identified'], monitoring: w['status.monitoring'], resolved: w['status.resolved'], maintenance: w['status.maintenance'] }];
+        }),
+      ),
+    },
   };
 }
 
@@ -70,6 +79,11 @@ const UI_KEYS = {
   monitoring: 'status.monitoring',
   resolved: 'status.resolved',
   recovering: 'status.recovering',
+  maintenance: 'status.maintenance',
+  maintenanceActive: 'status.maintenanceActive',
+  uptime: 'status.uptime',
+  uptimeNoIncident: 'status.uptimeNoIncident',
+  uptimeAffected: 'status.uptimeAffected',
 } as const satisfies Record<string, WordKey>;
 
 function uiWords(w: Words) {
@@ -91,7 +105,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
   const ui = (k: keyof typeof UI_KEYS) => all(Object.fromEntries(langs.map((l) => [l, texts.words[l][UI_KEYS[k]]])));
   const config = {
     languages: langs,
-    texts: { title: texts.title, noEta: texts.noEta, staleAfterSeconds: texts.staleAfterSeconds },
+    texts: { title: texts.title, noEta: texts.noEta, staleAfterSeconds: texts.staleAfterSeconds, components: texts.components },
     ui: Object.fromEntries(langs.map((l) => [l, uiWords(texts.words[l])])),
     levels: Object.fromEntries(RESPONSE_LEVELS.map((level) => [level, Object.fromEntries(langs.map((l) => [l, texts.words[l][`response.${level}`]]))])),
     timeZone,
@@ -108,6 +122,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
 <title>${[...new Set(langs.map((l) => texts.title[l]))].map(esc).join(' · ')}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="style.css">
+${langs.map((l) => `<link rel="alternate" type="application/atom+xml" hreflang="${esc(l)}" href="${esc(feedObjectKey(l))}" title="${esc(texts.words[l]['status.feed'])}">`).join('\n')}
 <script id="page-config" type="application/json">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
 <script src="app.js" defer></script>
 </head>
@@ -121,7 +136,9 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
     <div class="component" data-component="chatbot"><span class="name">${all(texts.components.chatbot)}</span><span class="state">–</span></div>
     <div class="component" data-component="agents"><span class="name">${all(texts.components.agents)}</span><span class="state">–</span></div>
   </section>
+  <section id="maintenance" hidden></section>
   <section id="current" hidden></section>
+  <section id="uptime" hidden></section>
   <section id="history" hidden></section>
   <section id="contact">
     <h2>${ui('contact')}</h2>
@@ -129,6 +146,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
     <p>${ui('phone')}: <a href="tel:${esc(texts.contacts.phone.replace(/\s+/g, ''))}">${esc(texts.contacts.phone)}</a></p>
     <p><a href="${esc(texts.contacts.chatUrl)}">${ui('chat')}</a></p>
     <p>${ui('hours')}: ${all(texts.contacts.hours)}</p>
+    <p>${langs.map((l) => `<a data-l="${esc(l)}" lang="${esc(l)}" href="${esc(feedObjectKey(l))}" type="application/atom+xml">${esc(texts.words[l]['status.feed'])}</a>`).join('')}</p>
   </section>
   <p id="updated"></p>
 </main>
@@ -154,6 +172,13 @@ section{margin:1rem 0}
 #current,#history,#contact{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:1rem}
 .update{border-left:3px solid #999;padding-left:.7rem;margin:.7rem 0}.update time,.muted{color:#555;font-size:.9rem}
 h2{font-size:1.2rem;margin:.2rem 0 .6rem}
+#maintenance,#uptime{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:1rem}
+.window{border-left:3px solid #1f5fa8;padding-left:.7rem;margin:.7rem 0}.badge{display:inline-block;background:#1f5fa8;color:#fff;border-radius:3px;padding:0 .4rem;font-size:.85rem;margin-left:.4rem}
+.component .maint{font-weight:400;color:#1f4f8a;margin-left:.5rem}
+.uptime-row{margin:.8rem 0}.uptime-row h3{font-size:1rem;margin:0 0 .3rem;display:flex;justify-content:space-between}
+.bars{display:flex;gap:1px;list-style:none;padding:0;margin:0;height:28px}.bars li{flex:1;background:#2e7d32}.bars li.degraded{background:#b58900}.bars li.outage{background:#c62828}
+.days{margin:.3rem 0 0;padding-left:1.2rem;font-size:.9rem;color:#333}
+.range{display:flex;justify-content:space-between;font-size:.8rem;color:#555}
 `;
 
 const APP_JS = `(function () {
@@ -206,6 +231,7 @@ const APP_JS = `(function () {
       overall.textContent = failed ? t('unavailable') : t('loading');
       document.body.setAttribute('data-status', failed ? 'unavailable' : 'loading');
       cur.hidden = true; hist.hidden = true; updated.textContent = '';
+      document.getElementById('maintenance').hidden = true; document.getElementById('uptime').hidden = true;
       return;
     }
     document.body.setAttribute('data-status', doc.overall);
@@ -221,7 +247,8 @@ const APP_JS = `(function () {
     if (doc.current) {
       var i = doc.current;
       cur.hidden = false;
-      cur.appendChild(el('h2', {}, [t('current') + ': ' + tx(i.title)]));
+      cur.appendChild(el('h2', { id: i.id }, [t('current') + ': ' + tx(i.title)]));
+      if (i.maintenance) cur.appendChild(el('p', { class: 'maint-mark' }, [t('maintenance') + ': ' + windowTitle(i.maintenance)]));
       cur.appendChild(el('p', { class: 'muted' }, [cfg.levels[i.level][lang] + (i.phase === 'recovering' ? ' · ' + t('recovering') : '')]));
       cur.appendChild(el('p', {}, [t('started') + ': ' + fmt(i.startedAt)]));
       cur.appendChild(el('p', { id: 'eta' }, [t('eta') + ': ' + (i.eta ? fmt(i.eta) : cfg.texts.noEta[lang])]));
@@ -230,16 +257,86 @@ const APP_JS = `(function () {
         cur.appendChild(el('div', { class: 'update' }, [el('strong', {}, [t(u.status) + ' ']), el('time', { datetime: u.time }, [fmt(u.time)]), el('p', {}, [tx(u.message)])]));
       });
     } else { cur.hidden = true; }
+    renderMaintenance();
+    renderUptime();
     hist.textContent = '';
     hist.hidden = false;
     hist.appendChild(el('h2', {}, [t('history')]));
     if (!doc.history.length) hist.appendChild(el('p', { class: 'muted' }, [t('noHistory')]));
     doc.history.forEach(function (h) {
-      hist.appendChild(el('p', {}, [tx(h.title) + ' — ' + fmt(h.startedAt) + ' → ' + fmt(h.closedAt)]));
+      hist.appendChild(el('p', { id: h.id }, [tx(h.title) + (h.maintenance ? ' (' + t('maintenance') + ': ' + windowTitle(h.maintenance) + ')' : '') + ' — ' + fmt(h.startedAt) + ' → ' + fmt(h.closedAt)]));
     });
     var age = (Date.now() - Date.parse(doc.generatedAt)) / 1000;
     updated.className = age > cfg.texts.staleAfterSeconds ? 'stale' : 'muted';
     updated.textContent = (age > cfg.texts.staleAfterSeconds ? t('stale') : t('updated')) + ' ' + fmt(doc.generatedAt);
+  }
+  // The title of a maintenance window still listed, else its id (a window already over).
+  function windowTitle(id) {
+    var w = (doc.maintenance || []).filter(function (m) { return m.id === id; })[0];
+    return w ? tx(w.title) : id;
+  }
+  function renderMaintenance() {
+    var box = document.getElementById('maintenance');
+    var list = doc.maintenance || [];
+    box.textContent = '';
+    Array.prototype.forEach.call(document.querySelectorAll('.component .maint'), function (m) { m.remove(); });
+    if (!list.length) { box.hidden = true; return; }
+    box.hidden = false;
+    box.appendChild(el('h2', {}, [t('maintenance')]));
+    list.forEach(function (w) {
+      var head = el('strong', {}, [tx(w.title)]);
+      var item = el('div', { class: 'window', id: 'maintenance-' + w.id }, [head]);
+      if (w.active) {
+        head.appendChild(el('span', { class: 'badge' }, [t('maintenanceActive')]));
+        w.components.forEach(function (c) {
+          var row = document.querySelector('[data-component="' + c + '"] .name');
+          if (row) row.appendChild(el('span', { class: 'maint' }, ['(' + t('maintenanceActive') + ')']));
+        });
+      }
+      item.appendChild(el('p', { class: 'muted' }, [fmt(w.start) + ' → ' + fmt(w.end)]));
+      if (w.message) item.appendChild(el('p', {}, [tx(w.message)]));
+      box.appendChild(item);
+    });
+  }
+  // Calendar dates from .. to (YYYY-MM-DD), by whole days (no time zone involved).
+  function dates(from, to) {
+    var out = [], d = new Date(from + 'T00:00:00Z'), end = new Date(to + 'T00:00:00Z');
+    while (d <= end) { out.push(d.toISOString().slice(0, 10)); d.setUTCDate(d.getUTCDate() + 1); }
+    return out;
+  }
+  function fmtDate(date) {
+    try { return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { timeZone: 'UTC', dateStyle: 'medium' }).format(new Date(date + 'T00:00:00Z')); } catch (e) { return date; }
+  }
+  function renderUptime() {
+    var box = document.getElementById('uptime');
+    var u = doc.uptime;
+    box.textContent = '';
+    if (!u) { box.hidden = true; return; }
+    box.hidden = false;
+    box.appendChild(el('h2', {}, [t('uptime')]));
+    var days = dates(u.from, u.to);
+    Object.keys(u.components).forEach(function (id) {
+      var impact = u.components[id];
+      var row = el('div', { class: 'uptime-row', 'data-uptime': id }, []);
+      row.appendChild(el('h3', {}, [el('span', {}, [tx(cfg.texts.components[id])]), el('span', { class: 'percent' }, [u.percent[id].toFixed(2) + ' %'])]));
+      // The bars are a picture of the list below: hidden from screen readers, which read the list.
+      var bars = el('ol', { class: 'bars', 'aria-hidden': 'true' }, []);
+      days.forEach(function (d) {
+        var i = impact[d];
+        bars.appendChild(el('li', { class: i ? i.state : 'operational', title: fmtDate(d) + ': ' + (i ? t(i.state) + ', ' + t('uptimeAffected') + ' ' + i.minutes + ' min' : t('uptimeNoIncident')), 'data-date': d }, []));
+      });
+      row.appendChild(bars);
+      row.appendChild(el('div', { class: 'range', 'aria-hidden': 'true' }, [el('span', {}, [fmtDate(u.from)]), el('span', {}, [fmtDate(u.to)])]));
+      var affected = days.filter(function (d) { return impact[d]; });
+      var list = el('ul', { class: 'days' }, []);
+      if (!affected.length) list.appendChild(el('li', {}, [t('uptimeNoIncident')]));
+      affected.reverse().forEach(function (d) {
+        var i = impact[d];
+        list.appendChild(el('li', {}, [fmtDate(d) + ': ' + t(i.state) + ' · ' + t('uptimeAffected') + ' ' + i.minutes + ' min']));
+      });
+      row.appendChild(list);
+      box.appendChild(row);
+    });
   }
   function setLang(l) { lang = l; params.set('lang', l); history.replaceState(null, '', '?' + params.toString()); render(); }
   function load() {

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StaticSite } from '../site';
-import { STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+import { FEED_OBJECT_PATTERN, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
 import { renderStatusSite, StatusPageTexts } from './status-page-content';
 
 export interface StatusPageProps {
@@ -65,7 +65,7 @@ export class StatusPage extends Construct {
     this.site = new StaticSite(this, 'Site', {
       purpose: 'customer status page',
       files: renderStatusSite(props.texts, props.timeZone),
-      dynamicPaths: [STATUS_OBJECT_KEY],
+      dynamicPaths: [STATUS_OBJECT_KEY, FEED_OBJECT_PATTERN],
       dynamicMaxTtl: Duration.seconds(STATUS_MAX_AGE_SECONDS),
       // Not the fallback site's size: each site's deployment needs its own handler (and role).
       deploymentMemoryMb: 256,

@@ -7,7 +7,7 @@ import { PHYSICAL_NAMES } from '../../contracts';
 import { ContingencyStack } from './contingency-stack';
 import { incidentKeyAlias } from './incident-key-stack';
 import { DROPPED_EVENTS_LEVEL } from '../shared';
-import { Alerting, responseAlarmName } from '../alerting';
+import { Alerting, maintenanceSuppressors, responseAlarmName } from '../alerting';
 import type { Plan } from '../config';
 import { FallbackSite } from '../fallback';
 import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts } from '../incidents';
@@ -118,6 +118,8 @@ export class GlobalStack extends ContingencyStack {
         historyLength: inc.historyLength,
         noticeMaxAgeMinutes: inc.noticeMaxAgeMinutes,
         pageUrl: this.statusPage.url,
+        maintenance: plan.maintenance,
+        suppressors: maintenanceSuppressors(plan.name, { 'us-east-1': 'us-east-1', primary: plan.regions.primary, standby: plan.regions.standby }),
       },
     });
     this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)');

@@ -96,10 +96,18 @@ describe('alarms', () => {
     const levelTopic = (l: string) => ({ Ref: stack.getLogicalId(stack.alerting.topics.topics[l as WarningLevel].node.defaultChild as never) });
     const direct = { Ref: stack.getLogicalId(stack.alerting.topics.direct.node.defaultChild as never) };
     const composites = resources('AWS::CloudWatch::CompositeAlarm').map(([, r]) => JSON.stringify(r.Properties.AlarmRule));
+    const suppressorIds = resources('AWS::CloudWatch::CompositeAlarm').flatMap(([, r]) => (r.Properties.ActionsSuppressor ? [r.Properties.ActionsSuppressor['Fn::GetAtt'][0]] : []));
     let tagged = 0;
+    let suppressors = 0;
     for (const [id, r] of [...resources('AWS::CloudWatch::Alarm'), ...resources('AWS::CloudWatch::CompositeAlarm')]) {
       const level = (r.Properties.Tags ?? []).find((t: any) => t.Key === LEVEL_TAG)?.Value;
       const actions = r.Properties.AlarmActions ?? [];
+      if (suppressorIds.includes(id)) {
+        // A response composite's maintenance suppressor (issue 15): never pages, never recovers anyone.
+        expect([id, level, actions, r.Properties.OKActions, r.Properties.ActionsEnabled]).toEqual([id, undefined, [], undefined, false]);
+        suppressors++;
+        continue;
+      }
       if (!level) {
         expect([id, actions]).toEqual([id, [direct]]); // the alerting path's own alarms
         expect(r.Properties.OKActions).toEqual([direct]);
@@ -117,6 +125,7 @@ describe('alarms', () => {
     // 11 indicators × 3 levels + 3 burn tiers × (2 windows + 1 composite) + 2 response levels + 2 restore-test alarms
     // + 2 dead-letter alarms (incident events, restore-job events)
     expect(tagged).toBe(33 + 9 + 2 + 2 + 2);
+    expect(suppressors).toBe(2);
   });
 
   test('the restore-test alarms (issue 5) alarm and recover through the important topic', () => {

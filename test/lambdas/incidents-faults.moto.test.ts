@@ -250,6 +250,15 @@ describe('status.json: newest wins', () => {
     expect(doc.seq).toBe(b.seq);
     expect(ra.seq).toBeLessThan(b.seq);
     expect(ra.statusWritten).toBe(false);
+    // The feeds carry the same guard: the slow publisher's older feeds are not put back either.
+    expect(b.feedsWritten).toEqual(['feed.xml', ...plan.languages.map((l) => `feed.${l}.xml`)]);
+    expect(ra.feedsWritten).toEqual([]);
+    for (const key of b.feedsWritten) {
+      const obj = await s3.send(new GetObjectCommand({ Bucket: cfg.statusBucket, Key: key }));
+      expect(obj.Metadata?.seq).toBe(String(b.seq));
+      expect(obj.ContentType).toBe('application/atom+xml; charset=utf-8');
+      expect(await obj.Body!.transformToString()).toContain('<category term="monitoring"/>');
+    }
   });
 });
 

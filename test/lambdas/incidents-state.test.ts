@@ -119,7 +119,7 @@ describe('status document and notices', () => {
     const doc = buildStatusDocument(fold(events, 200), { now: at(200), historyLength: 1, templates });
     expect(doc.overall).toBe('operational');
     expect(doc.current).toBeNull();
-    expect(doc.history).toEqual([{ id: incidentId(at(100)), level: 'emergency', title: plan.incidents.templates.emergency.title, startedAt: at(100), closedAt: at(116) }]);
+    expect(doc.history).toEqual([{ id: incidentId(at(100)), level: 'emergency', title: plan.incidents.templates.emergency.title, startedAt: at(100), closedAt: at(116), maintenance: null }]);
   });
 
   test('current incident: overall is the worst component, updates newest first, ETA carried', () => {
