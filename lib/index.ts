@@ -9,3 +9,4 @@ export * from './app';
 export * from './site';
 export * from './incidents';
 export * from './shared';
+export * from './cost';
