@@ -65,6 +65,8 @@ export const PLAN_TAG_KEY = 'contingency:plan';
  */
 export const DATA_CLASS_TAG_KEY = 'contingency:data';
 export const CUSTOMER_DATA = 'customer';
+/** Tag on every alarm naming its warning level (§4.2.3): general, important or emergency. */
+export const WARNING_LEVEL_TAG_KEY = 'contingency:warning-level';
 /** Tag on each endpoint health check naming its endpoint (primary, standby). */
 export const ENDPOINT_TAG_KEY = 'contingency:endpoint';
 

@@ -2,6 +2,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PLAN_TAG_KEY } from '../contracts';
 import type { LoadedPlan } from './config';
+import { ContingencyChecks } from './checks';
 import { FailoverTimingCheck } from './failover';
 import { DeployLimitsCheck } from './limits/deploy-limits';
 import { FailoverStack, GlobalStack, RegionalStack } from './stacks';
@@ -22,6 +23,11 @@ export interface BuildOptions {
    * @default - not printed
    */
   readonly log?: (line: string) => void;
+  /**
+   * Run the ContingencyChecks rule pack (the plan's machine-checkable clauses) at synth; its
+   * results go to contingency-checks.json in the cloud assembly. @default true
+   */
+  readonly checks?: boolean;
 }
 
 /** The region of the global stack: Route 53 health-check metrics and CloudFront certificates live there. */
@@ -76,6 +82,7 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Limits CloudFormation and the services enforce only at deploy time, naming the plan key that drives them.
   if ((options as { limits?: boolean }).limits ?? true) Validations.of(app).addPlugins(new DeployLimitsCheck(plan));
+  if (options.checks ?? true) Validations.of(app).addPlugins(new ContingencyChecks({ rtoSeconds: plan.objectives.rtoMinutes * 60 }));
   Validations.of(app).addPlugins(new FailoverTimingCheck({ rtoSeconds: plan.objectives.rtoMinutes * 60, ...(options.log ? { log: options.log } : {}) }));
   return { primary, standby, global, failover };
 }

@@ -10,3 +10,4 @@ export * from './site';
 export * from './incidents';
 export * from './shared';
 export * from './cost';
+export * from './checks';
