@@ -6,6 +6,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -27,6 +28,7 @@ type Break =
   | 'alarmAction'
   | 'topicKms'
   | 'topicTls'
+  | 'topicDenyOther'
   | 'healthCheck'
   | 'logRetention';
 
@@ -61,7 +63,13 @@ function teamApp(breaks: Break[] = [], opts: { rtoSeconds?: number; acknowledgeL
   );
   if (!has('selection')) plan.addSelection('Tables', { resources: [backup.BackupResource.fromArn(table.tableArn)] });
 
-  const topic = new sns.Topic(stack, 'Important', { ...(has('topicKms') ? {} : { masterKey: key }), enforceSSL: !has('topicTls') });
+  const topic = new sns.Topic(stack, 'Important', { ...(has('topicKms') ? {} : { masterKey: key }), enforceSSL: !has('topicTls') && !has('topicDenyOther') });
+  // A Deny statement that is not about TLS must not count as TLS-only.
+  if (has('topicDenyOther')) {
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['sns:Publish'], resources: [topic.topicArn], conditions: { StringNotEquals: { 'aws:SourceAccount': '111111111111' } } }),
+    );
+  }
   const metric = (name: string) => new cw.Metric({ namespace: 'Team', metricName: name, period: Duration.minutes(1) });
   const paging = new cw.Alarm(stack, 'Errors', { metric: metric('Errors'), threshold: 1, evaluationPeriods: 1 });
   paging.addAlarmAction(new cwActions.SnsAction(topic));
@@ -142,6 +150,7 @@ describe('ContingencyChecks in a team\'s own app', () => {
     ['alarmAction', 'CC-4.3-AlarmAction', /^Throttles/],
     ['topicKms', 'CC-7.3-TopicKms', /^Important/],
     ['topicTls', 'CC-7.3-TopicTls', /^Important/],
+    ['topicDenyOther', 'CC-7.3-TopicTls', /^Important/],
     ['healthCheck', 'CC-5.3.2-FailoverHealthCheck', /^Primary/],
     ['logRetention', 'CC-6.1-LogRetention', /^Logs/],
     ['rto', 'CC-1.2.2-RTO', /^Check/],
