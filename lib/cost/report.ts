@@ -62,7 +62,7 @@ export function renderCostReport(report: CostReport): string[] {
   out.push('');
   out.push('Usage drivers (what scales with traffic, data and incidents):');
   for (const d of report.usage) {
-    out.push(`  ${d.name}: ${money(d.perUnitUsd)} per ${d.per}${d.monthlyUsd !== undefined ? ` → ${money(d.monthlyUsd)} a month for ${d.volume}` : ''}`);
+    out.push(`  ${d.name}: ${money(d.perUnitUsd)} per ${d.per}${d.monthlyUsd !== undefined ? ` → ${money(d.monthlyUsd)} a month for ${d.volume} × ${d.per}` : ''}`);
     for (const t of d.terms) out.push(`    ${money(t.usd).padStart(9)}  ${t.label}`);
     for (const n of d.notes) out.push(`    note: ${n}`);
   }

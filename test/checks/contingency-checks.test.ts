@@ -207,8 +207,8 @@ describe('the project\'s own synth runs the pack on the example plan', () => {
     expect(Object.values(results).flatMap((r) => r.acknowledged.map(() => r.id))).toEqual(acks.map(() => 'CC-4.2.3-AlarmLevel'));
     expect(fs.existsSync(path.join(outdir, CHECKS_RESULTS_FILE))).toBe(true);
   });
+});
 
-  test('the level tag the rule reads is the one the alerting puts on alarms', () => {
-    expect(LEVEL_TAG).toBe(WARNING_LEVEL_TAG_KEY);
-  });
+test('the level tag the rule reads is the one the alerting puts on alarms', () => {
+  expect(LEVEL_TAG).toBe(WARNING_LEVEL_TAG_KEY);
 });
