@@ -82,6 +82,14 @@ export const FORMATTED_ATTRIBUTE = 'contingency_formatted';
 
 /** Tag every resource of a plan carries; the operator commands find the plan's resources by it. */
 export const PLAN_TAG_KEY = 'contingency:plan';
+/**
+ * Tag that marks a table as holding customer data (value `customer`): the ContingencyChecks rule
+ * pack requires such tables to have PITR, a backup selection and a cross-region copy (plan §6.2.1).
+ */
+export const DATA_CLASS_TAG_KEY = 'contingency:data';
+export const CUSTOMER_DATA = 'customer';
+/** Tag on every alarm naming its warning level (§4.2.3): general, important or emergency. */
+export const WARNING_LEVEL_TAG_KEY = 'contingency:warning-level';
 /** Tag on each endpoint health check naming its endpoint (primary, standby). */
 export const ENDPOINT_TAG_KEY = 'contingency:endpoint';
 

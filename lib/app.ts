@@ -15,6 +15,11 @@ export interface BuildOptions {
    * @default - not printed
    */
   readonly log?: (line: string) => void;
+  /**
+   * Run the ContingencyChecks rule pack (the plan's machine-checkable clauses) at synth; its
+   * results go to contingency-checks.json in the cloud assembly. @default true
+   */
+  readonly checks?: boolean;
 }
 
 /**
@@ -28,5 +33,6 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     ...(options.nag !== undefined ? { nag: options.nag } : {}),
     ...(options.limits !== undefined ? { deployLimits: options.limits } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.checks !== undefined ? { checks: options.checks } : {}),
   }).stacks;
 }

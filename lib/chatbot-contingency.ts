@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { PLAN_TAG_KEY } from '../contracts';
 import { LoadedPlan, loadPlan } from './config';
+import { ContingencyChecks } from './checks';
 import { FailoverTimingCheck } from './failover';
 import { DeployLimitsCheck } from './limits/deploy-limits';
 import { ConstructScopedNag, pinFeatureFlags, StackScopedValidation } from './shared';
@@ -50,6 +51,12 @@ export interface ChatbotContingencyProps {
    * @default true
    */
   readonly deployLimits?: boolean;
+  /**
+   * Run the ContingencyChecks rule pack (the plan's machine-checkable clauses) on these stacks at
+   * synth; its results go to contingency-checks.json in the cloud assembly.
+   * @default true
+   */
+  readonly checks?: boolean;
   /**
    * Where the failover timing computed from this plan's failover template is printed at synth. The
    * check itself always runs, against this plan's objective and templates only, and fails synth
@@ -166,6 +173,7 @@ export class ChatbotContingency extends Construct {
     const checks = Validations.of(stage);
     if (props.nag ?? true) checks.addPlugins(new ConstructScopedNag(new AwsSolutionsChecks(this), this));
     if (props.deployLimits ?? true) checks.addPlugins(new StackScopedValidation(new DeployLimitsCheck(plan), stacks));
+    if (props.checks ?? true) checks.addPlugins(new StackScopedValidation(new ContingencyChecks({ rtoSeconds: plan.objectives.rtoMinutes * 60 }), stacks));
     this.failoverTiming = new FailoverTimingCheck({ rtoSeconds: plan.objectives.rtoMinutes * 60, ...(props.log ? { log: props.log } : {}) });
     checks.addPlugins(new StackScopedValidation(this.failoverTiming, stacks));
 

@@ -13,3 +13,5 @@ export { PACKAGE_ROOT } from './package-root';
 export * from './site';
 export * from './incidents';
 export * from './shared';
+export * from './cost';
+export * from './checks';

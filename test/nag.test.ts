@@ -28,7 +28,8 @@ describe('cdk-nag AwsSolutions', () => {
     const acks = acknowledgements(example.app).filter((a) => !a.id.startsWith('CloudFormation-Validate::'));
     expect(acks.length).toBeGreaterThan(0);
     for (const a of acks) {
-      expect(a.id).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+      // cdk-nag's AwsSolutions rules, or the project's own ContingencyChecks rules (CC-<plan clause>-<what>).
+      expect(a.id).toMatch(/^(AwsSolutions-[A-Z]+\d+(\[.+\])?|CC-\d+(\.\d+)*-[A-Za-z]+)$/);
       // A reason says why, in a sentence: not "ok", "n/a" or "false positive".
       expect(a.reason.length).toBeGreaterThanOrEqual(40);
     }

@@ -6,14 +6,15 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AUDIENCE_NAMES, perLevel, Plan, RunbookKey, WarningLevel } from '../config';
+import { WARNING_LEVEL_TAG_KEY } from '../../contracts/names';
 import { runbookText } from './catalogue';
 import { alertWords } from '../../lambdas/notify/message';
 import { Notifier, WebhookChannel } from './notifier';
 import { NOTIFIER_LOG_OUTPUT_ID, topicOutputId } from './outputs';
 import { DirectRecipients, eventBridgePublisher, WarningTopics } from './warning-topics';
 
-/** Tag every alarm carries with its warning level. */
-export const LEVEL_TAG = 'contingency:warning-level';
+/** Tag every alarm carries with its warning level (the ContingencyChecks rule pack reads it). */
+export const LEVEL_TAG = WARNING_LEVEL_TAG_KEY;
 
 /** Largest alarm description CloudWatch accepts. */
 const MAX_DESCRIPTION = 1024;

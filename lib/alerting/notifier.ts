@@ -256,6 +256,10 @@ export class Notifier extends Construct {
     for (const a of [this.deliveryFailureAlarm, this.deadLetterAlarm, this.heartbeatAlarm]) {
       a.addAlarmAction(direct);
       a.addOkAction(direct);
+      Validations.of(a).acknowledge({
+        id: 'CC-4.2.3-AlarmLevel',
+        reason: 'Watches the alert path itself (deliveries, dead letters, heartbeat): it goes straight to e-mail/SMS on the direct topic, outside the warning levels, so it still arrives when the notifier is broken.',
+      });
     }
 
     Validations.of(role).acknowledge(

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TTL_ATTRIBUTE } from '../../contracts';
+import { CUSTOMER_DATA, DATA_CLASS_TAG_KEY, TTL_ATTRIBUTE } from '../../contracts';
 
 /** Tag key put on every table that AWS Backup must protect; later backup selections select on it. */
 export const BACKUP_TAG_KEY = 'contingency:backup';
@@ -79,5 +79,7 @@ export class ChatbotTable extends Construct {
       replicas: replicaRegions.map((region) => ({ region })),
     });
     Tags.of(this.table).add(BACKUP_TAG_KEY, props.backupTagValue);
+    // Conversation turns are customers' words: the ContingencyChecks data rules apply (§6.2.1, §7.3).
+    Tags.of(this.table).add(DATA_CLASS_TAG_KEY, CUSTOMER_DATA);
   }
 }

@@ -1,5 +1,6 @@
 import { FailoverTimingInputs, HEALTH_CHECK_PROBE_TIMEOUT_SECONDS, worstCaseChainSeconds, worstCaseFailoverSeconds } from '../config/objectives';
-import { ENDPOINT_TAG_KEY } from './endpoint-health-check';
+import { ENDPOINT_TAG_KEY } from '../../contracts/names';
+import { referencedId } from '../assembly/templates';
 
 /** The part of a CloudFormation template the model reads. */
 export interface CfnTemplateLike {
@@ -65,7 +66,7 @@ export function failoverTimingFromTemplate(template: CfnTemplateLike): FailoverH
     return tags.find((t) => t.Key === ENDPOINT_TAG_KEY)?.Value ?? logicalId;
   };
   const healthCheckOf = (name: string, r: RecordProps): string => {
-    const ref = (r.HealthCheckId as { Ref?: string } | undefined)?.Ref;
+    const ref = referencedId(r.HealthCheckId);
     if (!ref || resources[ref]?.Type !== 'AWS::Route53::HealthCheck') throw new Error(`PRIMARY failover record ${name} has no health check in this template`);
     return ref;
   };

@@ -1,0 +1,5 @@
+export * from './prices';
+export * from '../assembly';
+export * from './estimate';
+export * from './usage';
+export * from './report';
