@@ -73,7 +73,16 @@ export interface ChatbotApiProps {
   readonly matchThreshold?: number;
   /** Conversation-turn TTL, hours. @default 24 */
   readonly conversationTtlHours?: number;
+  /**
+   * Web origins whose pages may call the API from a browser (the chat widget): CORS for POST /chat
+   * and GET /health from exactly these origins, without credentials. No wildcard.
+   * @default - no CORS: browsers on other origins cannot read the API's answers
+   */
+  readonly allowedOrigins?: string[];
 }
+
+/** How long a browser may cache the API's CORS preflight answer. */
+export const CORS_MAX_AGE = Duration.hours(1);
 
 /**
  * One region's chatbot deployment: a NodejsFunction (arm64, bundled locally by esbuild, minified,
@@ -103,6 +112,10 @@ export class ChatbotApi extends Construct {
     if (props.reservedConcurrency !== undefined && provisioned > props.reservedConcurrency) {
       errors.push(`provisionedConcurrency must not exceed reservedConcurrency (${props.reservedConcurrency}), got: ${provisioned}`);
     }
+    for (const o of props.allowedOrigins ?? []) {
+      if (!Token.isUnresolved(o) && !/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(o)) errors.push(`allowedOrigins must be https origins such as "https://www.example.com" (no wildcard, path or trailing slash), got: ${o}`);
+    }
+    if (props.allowedOrigins && props.allowedOrigins.length === 0) errors.push('allowedOrigins must list at least one origin, or be left out for no CORS, got: []');
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
@@ -144,6 +157,17 @@ export class ChatbotApi extends Construct {
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: `Customer-service chatbot API (${props.deploymentRole}, ${Stack.of(this).region})`,
       createDefaultStage: false,
+      ...(props.allowedOrigins
+        ? {
+            corsPreflight: {
+              allowOrigins: props.allowedOrigins,
+              allowMethods: [apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.GET],
+              allowHeaders: ['content-type'],
+              allowCredentials: false,
+              maxAge: CORS_MAX_AGE,
+            },
+          }
+        : {}),
     });
     const integration = new HttpLambdaIntegration('Bot', this.alias);
     this.api.addRoutes({ path: '/chat', methods: [apigwv2.HttpMethod.POST], integration });
