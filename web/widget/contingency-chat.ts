@@ -102,7 +102,7 @@ export class ContingencyChat extends HTMLElement {
 
   private doc?: WidgetDocument;
   private client?: FailoverClient;
-  private lang = '';
+  private language = '';
   private conversationId?: string;
   private entries: Entry[] = [];
   private busy = false;
@@ -146,7 +146,7 @@ export class ContingencyChat extends HTMLElement {
       }
     });
     this.langSelect.addEventListener('change', () => {
-      this.lang = this.langSelect.value;
+      this.language = this.langSelect.value;
       this.remember();
       this.render();
     });
@@ -170,7 +170,7 @@ export class ContingencyChat extends HTMLElement {
     return this.client?.snapshot;
   }
 
-  private word(key: WidgetWordKey, lang = this.lang): string {
+  private word(key: WidgetWordKey, lang = this.language): string {
     return this.doc!.words[lang]?.[key] ?? this.doc!.words[this.doc!.languages[0]][key];
   }
 
@@ -181,7 +181,7 @@ export class ContingencyChat extends HTMLElement {
   /** Conversation id and language survive a reload of the page (same tab), nothing else is kept. */
   private remember(): void {
     try {
-      sessionStorage.setItem(this.storageKey(), JSON.stringify({ conversationId: this.conversationId, lang: this.lang }));
+      sessionStorage.setItem(this.storageKey(), JSON.stringify({ conversationId: this.conversationId, lang: this.language }));
     } catch {
       // Storage disabled: the conversation lasts as long as the page.
     }
@@ -235,10 +235,10 @@ export class ContingencyChat extends HTMLElement {
     this.doc = doc;
     this.client = new FailoverClient(doc, absolute, browserTransport, (state) => this.onFailover(state));
     const remembered = this.recall();
-    this.lang = this.pickLanguage(doc, remembered.lang);
+    this.language = this.pickLanguage(doc, remembered.lang);
     this.conversationId = remembered.conversationId;
     this.langSelect.replaceChildren(...doc.languages.map((l) => el('option', { value: l, lang: l }, doc.words[l].languageName)));
-    this.langSelect.value = this.lang;
+    this.langSelect.value = this.language;
     this.fallbackSlot.hidden = true;
     this.box.hidden = false;
     this.render();
@@ -259,7 +259,7 @@ export class ContingencyChat extends HTMLElement {
     this.render();
     this.status.textContent = this.word('widget.sending');
     try {
-      const out = await this.client.send({ message: text, lang: this.lang, ...(this.conversationId ? { conversationId: this.conversationId } : {}) });
+      const out = await this.client.send({ message: text, lang: this.language, ...(this.conversationId ? { conversationId: this.conversationId } : {}) });
       if (out.kind === 'reply') {
         this.conversationId = out.reply.conversationId;
         this.remember();
@@ -299,11 +299,11 @@ export class ContingencyChat extends HTMLElement {
 
   private renderEntry(e: Entry): HTMLElement {
     if (e.kind === 'me') {
-      const m = el('div', { class: 'msg me', lang: this.lang });
+      const m = el('div', { class: 'msg me', lang: this.language });
       m.append(el('span', { class: 'who' }, this.word('widget.you')), document.createTextNode(e.text));
       return m;
     }
-    const lang = this.doc!.languages.includes(e.reply.lang) ? e.reply.lang : this.lang;
+    const lang = this.doc!.languages.includes(e.reply.lang) ? e.reply.lang : this.language;
     const m = el('div', { class: `msg bot${e.reply.handoff ? ' handoff' : ''}`, lang });
     m.append(el('span', { class: 'who' }, this.word('widget.bot', lang)), document.createTextNode(e.reply.answer));
     if (e.reply.handoff && e.reply.contacts) m.append(this.contactList(e.reply.contacts, lang));
@@ -311,7 +311,7 @@ export class ContingencyChat extends HTMLElement {
   }
 
   private renderHuman(h: WidgetHandoff | undefined): void {
-    const lang = this.lang;
+    const lang = this.language;
     const pick = (t: Readonly<Record<string, string>>) => t[lang] ?? t[h!.languages[0]] ?? Object.values(t)[0];
     const nodes: HTMLElement[] = [el('p', { lang }, h ? pick(h.notice) : this.word('widget.handoff'))];
     if (h) nodes.push(this.contactList({ team: pick(h.team), phone: h.phone, chatUrl: h.chatUrl, ...(h.email ? { email: h.email } : {}), hours: pick(h.hours) }, lang));
@@ -320,7 +320,7 @@ export class ContingencyChat extends HTMLElement {
 
   private render(): void {
     if (!this.doc || !this.client) return;
-    const lang = this.lang;
+    const lang = this.language;
     this.setAttribute('data-mode', this.client.snapshot.mode);
     this.box.setAttribute('lang', lang);
     this.heading.textContent = this.word('widget.title');
