@@ -9,6 +9,13 @@ import type { Texts } from './languages';
 /** Version of the widget document's shape; bump it on an incompatible change. */
 export const WIDGET_DOCUMENT_VERSION = 1;
 
+/**
+ * Path the widget probes a region on (GET): the chatbot's deep health check on a route of its own,
+ * throttled apart from GET /health, which Route 53 probes (many widgets off the primary must not
+ * crowd out the health checks that decide DNS failover).
+ */
+export const WIDGET_HEALTH_PATH = '/widget/health';
+
 /** Object keys (paths on the status site) of the widget files. */
 export const WIDGET_PATHS = {
   script: 'widget/contingency-chat.js',
@@ -63,7 +70,7 @@ export interface WidgetDocument {
   readonly fallback: readonly string[];
   /** How long one /chat request may take before the widget moves to the next endpoint. */
   readonly timeoutMs: number;
-  /** While not on the primary: how often the endpoints ahead of the current one are probed on /health. */
+  /** While not on the primary: how often the endpoints ahead of the current one are probed on WIDGET_HEALTH_PATH. */
   readonly probeIntervalMs: number;
 }
 

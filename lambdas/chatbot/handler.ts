@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
 import { chatbotConfig, METRICS } from '../../contracts';
+import { WIDGET_HEALTH_PATH } from '../../contracts/widget';
 import { BotPhrases, failureReply, HandoffContacts, replyLang, respond, withStorageHandoff } from './bot';
 import { CheckResult, evaluateHealth, timedCheck } from './health';
 import { withDeadline } from './deadline';
@@ -234,14 +235,16 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     const route = `${method} ${path}`;
     let req: ChatRequest | undefined;
     try {
-      if (route === 'GET /health') return await health();
+      // GET /widget/health: the same check for chat widgets probing their way back to a region, on
+      // a route (and throttle bucket) of its own so they never crowd out Route 53's GET /health.
+      if (route === 'GET /health' || route === `GET ${WIDGET_HEALTH_PATH}`) return await health();
       if (route === 'POST /chat') {
         const parsed = parseChatRequest(event.body, event.isBase64Encoded, config.phrases.languages);
         if ('error' in parsed) return json(400, { error: parsed.error });
         req = parsed;
         return await chat(req);
       }
-      return json(404, { error: `no route ${route}; use POST /chat or GET /health` });
+      return json(404, { error: `no route ${route}; use POST /chat, GET /health or GET ${WIDGET_HEALTH_PATH}` });
     } catch (e) {
       logger.error('request failed', { route, error: failure(e) });
       const languages = config.phrases.languages;

@@ -9,6 +9,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BotPhrases, BUILTIN_WORDS, chatbotConfig, HandoffContacts } from '../../contracts';
+import { WIDGET_HEALTH_PATH } from '../../contracts/widget';
 import { HEALTH_THROTTLE_DEFAULTS } from '../config/schema';
 import { functionEnvironment } from '../shared/function-environment';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
@@ -20,6 +21,15 @@ export const KMS_GRANT_WILDCARDS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] as
 
 /** Route key of the health check route, throttled on its own. */
 export const HEALTH_ROUTE_KEY = 'GET /health';
+
+/** Route key of the chat widget's probe (the same deep check), throttled apart from GET /health. */
+export const WIDGET_HEALTH_ROUTE_KEY = `GET ${WIDGET_HEALTH_PATH}`;
+
+/**
+ * Throttle of the widget's probe route, per region: widgets off the primary probe it once a probe
+ * interval each, so a crowd of them is cut here instead of in Route 53's GET /health bucket.
+ */
+export const WIDGET_HEALTH_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 /** Reference bot handler shipped with this project. */
 export const REFERENCE_BOT_ENTRY = path.join(LAMBDAS_DIR, 'chatbot', 'handler.ts');
@@ -75,8 +85,9 @@ export interface ChatbotApiProps {
   readonly conversationTtlHours?: number;
   /**
    * Web origins whose pages may call the API from a browser (the chat widget): CORS for POST /chat
-   * and GET /health from exactly these origins, without credentials. No wildcard.
-   * @default - no CORS: browsers on other origins cannot read the API's answers
+   * and the widget's probe route GET /widget/health (added with its own throttle,
+   * WIDGET_HEALTH_THROTTLE) from exactly these origins, without credentials. No wildcard.
+   * @default - no CORS and no widget probe route
    */
   readonly allowedOrigins?: string[];
 }
@@ -172,6 +183,7 @@ export class ChatbotApi extends Construct {
     const integration = new HttpLambdaIntegration('Bot', this.alias);
     this.api.addRoutes({ path: '/chat', methods: [apigwv2.HttpMethod.POST], integration });
     this.api.addRoutes({ path: '/health', methods: [apigwv2.HttpMethod.GET], integration });
+    if (props.allowedOrigins) this.api.addRoutes({ path: WIDGET_HEALTH_PATH, methods: [apigwv2.HttpMethod.GET], integration });
 
     this.stage = new apigwv2.HttpStage(this, 'Stage', {
       httpApi: this.api,
@@ -199,6 +211,7 @@ export class ChatbotApi extends Construct {
     // GET /health gets its own token bucket (route settings override the stage default per route).
     (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = {
       [HEALTH_ROUTE_KEY]: { ThrottlingRateLimit: health.rateLimit, ThrottlingBurstLimit: health.burstLimit },
+      ...(props.allowedOrigins ? { [WIDGET_HEALTH_ROUTE_KEY]: { ThrottlingRateLimit: WIDGET_HEALTH_THROTTLE.rateLimit, ThrottlingBurstLimit: WIDGET_HEALTH_THROTTLE.burstLimit } } : {}),
     };
 
     Validations.of(this.api).acknowledge({

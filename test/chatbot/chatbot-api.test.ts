@@ -52,7 +52,7 @@ describe.each(['primary', 'standby'] as const)('chatbot deployment (%s)', (role)
     }
   });
 
-  test('HTTP API routes: POST /chat and GET /health only', () => {
+  test('HTTP API routes: POST /chat and GET /health only (no widget origins, so no widget probe route)', () => {
     const routes = Object.values(t().findResources('AWS::ApiGatewayV2::Route')).map((r: any) => r.Properties.RouteKey).sort();
     expect(routes).toEqual(['GET /health', 'POST /chat']);
   });

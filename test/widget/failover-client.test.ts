@@ -135,14 +135,14 @@ test('human mode without any readable hand-off document still switches (the widg
 });
 
 test('off the primary it probes /health every probe interval and returns to the primary when it answers 200; on the primary it does not probe', async () => {
-  const t = new Fake({ [`${P}/chat`]: 'refuse', [`${S}/chat`]: ok('s'), [`${P}/health`]: 503 });
+  const t = new Fake({ [`${P}/chat`]: 'refuse', [`${S}/chat`]: ok('s'), [`${P}/widget/health`]: 503 });
   const c = new FailoverClient(doc, 'https://status.example.com/widget/plan.json', t);
   await send(c);
   expect(c.snapshot.current).toBe(1);
   await t.advance(doc.probeIntervalMs);
-  expect(t.calls.filter((x) => x.endsWith('/health'))).toEqual([`GET ${P}/health`]);
+  expect(t.calls.filter((x) => x.endsWith('/health'))).toEqual([`GET ${P}/widget/health`]);
   expect(c.snapshot.current).toBe(1);
-  t.routes[`${P}/health`] = 200;
+  t.routes[`${P}/widget/health`] = 200;
   t.routes[`${P}/chat`] = ok('p');
   await t.advance(doc.probeIntervalMs);
   expect(c.snapshot).toEqual({ mode: 'bot', current: 0 });
@@ -150,11 +150,11 @@ test('off the primary it probes /health every probe interval and returns to the 
   expect(t.pending()).toBe(0);
   expect(await send(c)).toMatchObject({ endpoint: 0 });
   // The standby itself is never probed while it is in use.
-  expect(t.calls.filter((x) => x === `GET ${S}/health`)).toEqual([]);
+  expect(t.calls.filter((x) => x.startsWith(`GET ${S}`))).toEqual([]);
 });
 
 test('in human mode it probes every region in order and leaves human mode for the first healthy one; stop() ends probing', async () => {
-  const t = new Fake({ [`${P}/chat`]: 'refuse', [`${S}/chat`]: 'refuse', 'https://status.example.com/widget/handoff.json': { status: 200, body: handoff }, [`${P}/health`]: 'refuse', [`${S}/health`]: 200 });
+  const t = new Fake({ [`${P}/chat`]: 'refuse', [`${S}/chat`]: 'refuse', 'https://status.example.com/widget/handoff.json': { status: 200, body: handoff }, [`${P}/widget/health`]: 'refuse', [`${S}/widget/health`]: 200 });
   const c = new FailoverClient(doc, 'https://status.example.com/widget/plan.json', t);
   await send(c);
   await t.advance(doc.probeIntervalMs);
@@ -171,4 +171,16 @@ test('the example plan\'s widget document lists the primary first and both hand-
   const d = widgetDocument(loadedPlan().plan);
   expect(d.endpoints.map((e) => e.role)).toEqual(['primary', 'standby']);
   expect(d.fallback).toHaveLength(2);
+});
+
+test('the chatbot handler answers the widget probe route with its deep health check', async () => {
+  const { createHandler } = await import('../../lambdas/chatbot/handler');
+  const store = { getRegionControl: async () => ({ degraded: false }), hasKnowledgeBase: async () => true } as never;
+  const h = createHandler(store, { region: 'r', role: 'primary', healthToken: 'TOKEN', threshold: 0.3, ttlHours: 1, contacts: {} as never, phrases: { languages: ['en'], noMatch: { en: '' }, degraded: { en: '' } }, kbCacheMs: 1, healthDeadlineMs: 500 });
+  const ev = (path: string) => ({ rawPath: path, requestContext: { http: { method: 'GET' } } }) as never;
+  const probe = await h(ev('/widget/health'));
+  expect(probe.statusCode).toBe(200);
+  expect(JSON.parse(probe.body!)).toMatchObject({ status: 'ok', token: 'TOKEN' });
+  const degraded = createHandler({ getRegionControl: async () => ({ degraded: true }), hasKnowledgeBase: async () => true } as never, { region: 'r', role: 'primary', healthToken: 'TOKEN', threshold: 0.3, ttlHours: 1, contacts: {} as never, phrases: { languages: ['en'], noMatch: { en: '' }, degraded: { en: '' } }, kbCacheMs: 1, healthDeadlineMs: 500 });
+  expect((await degraded(ev('/widget/health'))).statusCode).toBe(503);
 });

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RegionalStack } from '../../lib/stacks';
+import { WIDGET_HEALTH_THROTTLE } from '../../lib/chatbot/chatbot-api';
 import { WIDGET_PATHS, WidgetDocument } from '../../contracts/widget';
 import { parsePlan, regionNameOf, widgetOrigins } from '../../lib/config';
 import { widgetDocument } from '../../lib/stacks/global-stack';
@@ -90,6 +91,16 @@ describe.each(['primary', 'standby'] as const)('%s region', (role) => {
     expect(cors.AllowHeaders).toEqual(['content-type']);
     expect(cors.AllowCredentials).toBe(false);
     expect(cors.MaxAge).toBe(3600);
+  });
+
+  test('the widget probes GET /widget/health, a route with a throttle bucket of its own; Route 53\'s GET /health keeps the plan\'s bucket', () => {
+    expect(byType(r, 'AWS::ApiGatewayV2::Route').map(([, x]) => x.Properties.RouteKey).sort()).toEqual(['GET /health', 'GET /widget/health', 'POST /chat']);
+    const [[, stage]] = byType(r, 'AWS::ApiGatewayV2::Stage');
+    const plan = loadedPlan().plan;
+    expect(stage.Properties.RouteSettings).toEqual({
+      'GET /health': { ThrottlingRateLimit: plan.chatbot.throttle.healthRateLimit, ThrottlingBurstLimit: plan.chatbot.throttle.healthBurstLimit },
+      'GET /widget/health': { ThrottlingRateLimit: WIDGET_HEALTH_THROTTLE.rateLimit, ThrottlingBurstLimit: WIDGET_HEALTH_THROTTLE.burstLimit },
+    });
   });
 });
 

@@ -163,7 +163,8 @@ test('failover: the primary dies, the next answer comes from the standby at once
   // The primary comes back: a /health probe finds it and the next message goes there.
   await rig.primary.revive();
   await page.waitForFunction(() => (document.querySelector('contingency-chat') as unknown as { failoverState: { current: number } }).failoverState.current === 0, undefined, { timeout: 20_000 });
-  expect(rig.primary.hits).toContain('GET /health');
+  expect(rig.primary.hits).toContain('GET /widget/health');
+  expect(rig.primary.hits).not.toContain('GET /health');
   const primaryChats = rig.primary.hits.filter((h) => h === 'POST /chat').length;
   await send(page, 'What are your opening hours?');
   await botMessage(page, 3);

@@ -3,10 +3,10 @@
  * network error, a timeout or a server-side failure (5xx, 429), moves to the next endpoint at once
  * (no DNS involved); when every endpoint fails it switches to human mode with the hand-off document.
  * While it is not on the first endpoint (or in human mode) it probes the endpoints ahead on
- * /health and returns to the first healthy one. Timers and fetch are injected, so it runs in a
+ * WIDGET_HEALTH_PATH (the deep health check on a route of its own) and returns to the first healthy one. Timers and fetch are injected, so it runs in a
  * browser, in node and under fake timers alike.
  */
-import type { WidgetChatReply, WidgetDocument, WidgetHandoff } from '../../contracts/widget';
+import { WIDGET_HEALTH_PATH, type WidgetChatReply, type WidgetDocument, type WidgetHandoff } from '../../contracts/widget';
 
 export interface Transport {
   fetch(url: string, init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }): Promise<{ status: number; json(): Promise<unknown> }>;
@@ -132,10 +132,10 @@ export class FailoverClient {
     return undefined;
   }
 
-  /** Whether an endpoint answers GET /health with 200 within the timeout. */
+  /** Whether an endpoint answers GET WIDGET_HEALTH_PATH with 200 within the timeout. */
   async healthy(i: number): Promise<boolean> {
     try {
-      const url = `${this.doc.endpoints[i].url.replace(/\/$/, '')}/health`;
+      const url = `${this.doc.endpoints[i].url.replace(/\/$/, '')}${WIDGET_HEALTH_PATH}`;
       const status = await this.timed(this.doc.timeoutMs, async (signal) => (await this.transport.fetch(url, { method: 'GET', signal })).status);
       return status === 200;
     } catch {
