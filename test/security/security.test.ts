@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { HEALTH_ROUTE_KEY } from '../../lib/chatbot';
+import { HEALTH_ROUTE_KEY, WIDGET_HEALTH_ROUTE_KEY, WIDGET_HEALTH_THROTTLE } from '../../lib/chatbot';
 import { parsePlan, PlanValidationError } from '../../lib/config';
 import { RESTORE_TEST_TABLE_PREFIX } from '../../lib/backup/restore-validator';
 import { ROLLBACK_INDICATORS } from '../../lib/stacks';
@@ -261,7 +261,11 @@ describe('/health is throttled apart from /chat', () => {
     for (const r of ['primary', 'standby'] as const) {
       const [, stage] = resources(s.templates[r], 'AWS::ApiGatewayV2::Stage')[0];
       expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
-      expect(stage.Properties.RouteSettings).toEqual({ [HEALTH_ROUTE_KEY]: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } });
+      // The chat widget's probe route has a bucket of its own (test/widget/widget-stacks.test.ts).
+      expect(stage.Properties.RouteSettings).toEqual({
+        [HEALTH_ROUTE_KEY]: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        [WIDGET_HEALTH_ROUTE_KEY]: { ThrottlingRateLimit: WIDGET_HEALTH_THROTTLE.rateLimit, ThrottlingBurstLimit: WIDGET_HEALTH_THROTTLE.burstLimit },
+      });
       // The route key exists on the API.
       expect(resources(s.templates[r], 'AWS::ApiGatewayV2::Route').map(([, x]) => x.Properties.RouteKey)).toContain(HEALTH_ROUTE_KEY);
     }
