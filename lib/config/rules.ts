@@ -63,7 +63,10 @@ export const CORE_RULES: readonly PlanRule[] = [
       const fix = `set widget.regionNames.${role} to a name such as "${role}.${zoneName}"`;
       if (!name.endsWith(`.${zoneName}`)) add(key, `the ${role} region's own name "${name}" is not below dns.zone.name ("${zoneName}"); ${fix}`);
       else if (name.length > 64) add(key, `the ${role} region's own name "${name}" is ${name.length} characters; ACM certificates take at most 64: ${fix}`);
-      else if (taken.has(name)) add(key, `the ${role} region's own name "${name}" is already ${taken.get(name)}; each region needs a name of its own: ${fix}`);
+      // Two default names collide only when the regions do, which regions-differ reports already.
+      else if (taken.has(name) && !(role === 'standby' && plan.regions.standby === plan.regions.primary && !plan.widget.regionNames.primary && !plan.widget.regionNames.standby)) {
+        add(key, `the ${role} region's own name "${name}" is already ${taken.get(name)}; each region needs a name of its own: ${fix}`);
+      }
       taken.set(name, `the ${role} region's own name`);
     }
   }),

@@ -52,9 +52,9 @@ describe.each(['primary', 'standby'] as const)('chatbot deployment (%s)', (role)
     }
   });
 
-  test('HTTP API routes: POST /chat and GET /health only (no widget origins, so no widget probe route)', () => {
+  test('HTTP API routes: POST /chat, GET /health and the chat widget\'s probe GET /widget/health only', () => {
     const routes = Object.values(t().findResources('AWS::ApiGatewayV2::Route')).map((r: any) => r.Properties.RouteKey).sort();
-    expect(routes).toEqual(['GET /health', 'POST /chat']);
+    expect(routes).toEqual(['GET /health', 'GET /widget/health', 'POST /chat']);
   });
 
   test('stage throttling from the plan and JSON access logs without bodies', () => {
@@ -115,5 +115,17 @@ describe('ChatbotApi props validation', () => {
   test('burst below rate is rejected with both values', () => expect(make({ rateLimit: 10, burstLimit: 5 })).toThrow(/burstLimit must be at least rateLimit \(10\), got: 5/));
   test('rate below 1 is rejected', () => expect(make({ rateLimit: 0, burstLimit: 5 })).toThrow(/rateLimit must be at least 1, got: 0/));
   test('provisioned above reserved is rejected', () => expect(make({ reservedConcurrency: 2, provisionedConcurrency: 3 })).toThrow(/provisionedConcurrency must not exceed reservedConcurrency \(2\), got: 3/));
+  test('allowedOrigins: a wildcard, http or a path is rejected, naming the value', () => {
+    expect(make({ allowedOrigins: ['*'] })).toThrow(/allowedOrigins must be https origins .* got: \*/);
+    expect(make({ allowedOrigins: ['http://www.example.com'] })).toThrow(/got: http:\/\/www\.example\.com/);
+    expect(make({ allowedOrigins: ['https://www.example.com/shop'] })).toThrow(/got: https:\/\/www\.example\.com\/shop/);
+    expect(make({ allowedOrigins: [] })).toThrow(/allowedOrigins must list at least one origin/);
+  });
+  test('without allowedOrigins: no CORS and no widget probe route (secure default of the construct)', () => {
+    const bot = make({})();
+    const api = Stack.of(bot).resolve((bot.api.node.defaultChild as any).corsConfiguration);
+    expect(api).toBeUndefined();
+    expect(bot.api.node.children.map((c) => c.node.id).filter((id) => /widget/i.test(id))).toEqual([]);
+  });
   test('all errors are reported together', () => expect(make({ rateLimit: 10, burstLimit: 5, reservedConcurrency: 1, provisionedConcurrency: 3 })).toThrow(/burstLimit.*; provisionedConcurrency/));
 });
