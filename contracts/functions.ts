@@ -44,6 +44,8 @@ export const chatbotConfig = defineFunctionConfig(SERVICES.chatbot, {
   ttlHours: { env: 'CONVERSATION_TTL_HOURS', codec: 'number', schema: z.int('must be a whole number of hours').check(z.gte(1, 'must be at least 1 hour')) },
   contacts: { env: 'HANDOFF_CONTACTS', codec: 'json', schema: handoffContactsSchema },
   phrases: { env: 'BOT_PHRASES', codec: 'json', schema: botPhrasesSchema },
+  /** Web origins (the chat widget's pages) whose browsers may read the answers (CORS). */
+  allowedOrigins: { env: 'ALLOWED_ORIGINS', codec: 'json', schema: z.array(nonEmpty), optional: true },
 });
 
 export const webhookChannelSchema = z.object({ kind: z.enum(WEBHOOK_KINDS), secretName: nonEmpty, audience: nonEmpty });

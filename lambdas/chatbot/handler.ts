@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
 import { chatbotConfig, METRICS } from '../../contracts';
+import { WIDGET_HEALTH_PATH } from '../../contracts/widget';
 import { BotPhrases, failureReply, HandoffContacts, replyLang, respond, withStorageHandoff } from './bot';
 import { CheckResult, evaluateHealth, timedCheck } from './health';
 import { withDeadline } from './deadline';
@@ -27,6 +28,8 @@ export interface ChatbotConfig {
   /** How long a loaded knowledge base is reused before it is read again. */
   readonly kbCacheMs: number;
   readonly healthDeadlineMs: number;
+  /** Origins of the chat widget's pages: answers to them carry Access-Control-Allow-Origin. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /**
@@ -73,6 +76,8 @@ export interface ApiRequest {
   readonly path: string;
   readonly body: string | undefined;
   readonly isBase64Encoded: boolean;
+  /** The Origin header, when a browser sent one. */
+  readonly origin?: string;
 }
 
 /**
@@ -87,11 +92,27 @@ export function apiRequestOf(event: unknown): ApiRequest | undefined {
   const isBase64Encoded = e.isBase64Encoded === true;
   if (typeof e.httpMethod === 'string') {
     const path = typeof e.resource === 'string' ? e.resource : e.path;
-    return typeof path === 'string' ? { method: e.httpMethod, path, body, isBase64Encoded } : undefined;
+    return typeof path === 'string' ? { method: e.httpMethod, path, body, isBase64Encoded, ...originOf(e.headers) } : undefined;
   }
   const method = e.requestContext?.http?.method;
-  if (typeof method === 'string' && typeof e.rawPath === 'string') return { method, path: e.rawPath, body, isBase64Encoded };
+  if (typeof method === 'string' && typeof e.rawPath === 'string') return { method, path: e.rawPath, body, isBase64Encoded, ...originOf(e.headers) };
   return undefined;
+}
+
+/** The request's Origin header (browsers send it on cross-origin calls), whatever its case. */
+function originOf(headers: unknown): { origin?: string } {
+  if (!headers || typeof headers !== 'object') return {};
+  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (k.toLowerCase() === 'origin' && typeof v === 'string') return { origin: v };
+  return {};
+}
+
+/**
+ * CORS for the chat widget: a REST API proxy integration passes the function's headers through, so
+ * the function names the caller's origin when (and only when) it is one of the plan's.
+ */
+export function withCors(result: ApiResult, origin: string | undefined, allowed: readonly string[] | undefined): ApiResult {
+  if (!origin || !allowed?.includes(origin)) return result;
+  return { ...result, headers: { ...result.headers, 'access-control-allow-origin': origin, vary: 'Origin' } };
 }
 
 function json(statusCode: number, body: unknown): ApiResult {
@@ -262,7 +283,9 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     return json(200, { conversationId, ...(turn !== undefined ? { turn } : {}), stored: !storageError, region: config.region, ...reply });
   }
 
-  return async (event: ApiEvent, _context?: Context): Promise<ApiResult> => {
+  return async (event: ApiEvent, context?: Context): Promise<ApiResult> => withCors(await answer(event, context), apiRequestOf(event)?.origin, config.allowedOrigins);
+
+  async function answer(event: ApiEvent, _context?: Context): Promise<ApiResult> {
     const request = apiRequestOf(event);
     if (!request) {
       logger.warn('not an API Gateway proxy request: no httpMethod/resource (REST API) or requestContext.http.method/rawPath (HTTP API)', {
@@ -274,14 +297,16 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     const route = `${method} ${path}`;
     let req: ChatRequest | undefined;
     try {
-      if (route === 'GET /health') return await health();
+      // GET /widget/health: the same check for chat widgets probing their way back to a region, on
+      // a route (and throttle bucket) of its own so they never crowd out Route 53's GET /health.
+      if (route === 'GET /health' || route === `GET ${WIDGET_HEALTH_PATH}`) return await health();
       if (route === 'POST /chat') {
         const parsed = parseChatRequest(request.body, request.isBase64Encoded, config.phrases.languages);
         if ('error' in parsed) return json(400, { error: parsed.error });
         req = parsed;
         return await chat(req);
       }
-      return json(404, { error: `no route ${route}; use POST /chat or GET /health` });
+      return json(404, { error: `no route ${route}; use POST /chat, GET /health or GET ${WIDGET_HEALTH_PATH}` });
     } catch (e) {
       logger.error('request failed', { route, error: failure(e) });
       const languages = config.phrases.languages;
@@ -290,7 +315,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     } finally {
       metrics.publishStoredMetrics();
     }
-  };
+  }
 }
 
 /**

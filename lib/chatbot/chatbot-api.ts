@@ -7,6 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BotPhrases, BUILTIN_WORDS, chatbotConfig, HandoffContacts } from '../../contracts';
+import { WIDGET_HEALTH_PATH } from '../../contracts/widget';
 import { HEALTH_THROTTLE_DEFAULTS } from '../config/schema';
 import { functionEnvironment } from '../shared/function-environment';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
@@ -31,6 +32,15 @@ export const HEALTH_PROBE_PATH = `/${CHATBOT_STAGE_NAME}/health`;
 
 /** The API metrics the alarms and dashboards read (a REST API's, dimension ApiName). */
 export type ChatbotApiMetrics = Pick<apigw.RestApi, 'metricCount' | 'metricLatency' | 'metricClientError' | 'metricServerError'>;
+
+/** Route key of the chat widget's probe (the same deep check), throttled apart from GET /health. */
+export const WIDGET_HEALTH_ROUTE_KEY = `GET ${WIDGET_HEALTH_PATH}`;
+
+/**
+ * Throttle of the widget's probe route, per region: widgets off the primary probe it once a probe
+ * interval each, so a crowd of them is cut here instead of in Route 53's GET /health bucket.
+ */
+export const WIDGET_HEALTH_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 /** Reference bot handler shipped with this project. */
 export const REFERENCE_BOT_ENTRY = path.join(LAMBDAS_DIR, 'chatbot', 'handler.ts');
@@ -89,7 +99,17 @@ export interface ChatbotApiProps {
   readonly matchThreshold?: number;
   /** Conversation-turn TTL, hours. @default 24 */
   readonly conversationTtlHours?: number;
+  /**
+   * Web origins whose pages may call the API from a browser (the chat widget): CORS for POST /chat
+   * and the widget's probe route GET /widget/health (added with its own throttle,
+   * WIDGET_HEALTH_THROTTLE) from exactly these origins, without credentials. No wildcard.
+   * @default - no CORS and no widget probe route
+   */
+  readonly allowedOrigins?: string[];
 }
+
+/** How long a browser may cache the API's CORS preflight answer. */
+export const CORS_MAX_AGE = Duration.hours(1);
 
 /**
  * One region's chatbot deployment: a NodejsFunction (arm64, bundled locally by esbuild, minified,
@@ -122,6 +142,10 @@ export class ChatbotApi extends Construct {
     if (props.reservedConcurrency !== undefined && provisioned > props.reservedConcurrency) {
       errors.push(`provisionedConcurrency must not exceed reservedConcurrency (${props.reservedConcurrency}), got: ${provisioned}`);
     }
+    for (const o of props.allowedOrigins ?? []) {
+      if (!Token.isUnresolved(o) && !/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(o)) errors.push(`allowedOrigins must be https origins such as "https://www.example.com" (no wildcard, path or trailing slash), got: ${o}`);
+    }
+    if (props.allowedOrigins && props.allowedOrigins.length === 0) errors.push('allowedOrigins must list at least one origin, or be left out for no CORS, got: []');
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
@@ -149,6 +173,7 @@ export class ChatbotApi extends Construct {
         ttlHours: props.conversationTtlHours ?? 24,
         contacts: props.contacts,
         phrases: props.phrases ?? DEFAULT_BOT_PHRASES,
+        ...(props.allowedOrigins ? { allowedOrigins: props.allowedOrigins } : {}),
       }),
     });
     this.fn = fn;
@@ -179,6 +204,20 @@ export class ChatbotApi extends Construct {
       restApiName: props.apiName ?? `${Stack.of(this).stackName}-chatbot`,
       description: `Customer-service chatbot API (${props.deploymentRole}, ${Stack.of(this).region})`,
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // The chat widget's origins: API Gateway answers the preflight (OPTIONS); the function adds
+      // Access-Control-Allow-Origin to its answers for these origins only (REST proxy integrations
+      // pass the function's headers through).
+      ...(props.allowedOrigins
+        ? {
+            defaultCorsPreflightOptions: {
+              allowOrigins: props.allowedOrigins,
+              allowMethods: ['POST', 'GET'],
+              allowHeaders: ['content-type'],
+              allowCredentials: false,
+              maxAge: CORS_MAX_AGE,
+            },
+          }
+        : {}),
       // Execution logs would need the account-wide API Gateway CloudWatch role (see the acknowledgement).
       cloudWatchRole: false,
       deployOptions: {
@@ -186,7 +225,10 @@ export class ChatbotApi extends Construct {
         throttlingRateLimit: rateLimit,
         throttlingBurstLimit: burstLimit,
         // GET /health gets its own token bucket (method settings override the stage default).
-        methodOptions: { [HEALTH_METHOD_PATH]: { throttlingRateLimit: health.rateLimit, throttlingBurstLimit: health.burstLimit } },
+        methodOptions: {
+          [HEALTH_METHOD_PATH]: { throttlingRateLimit: health.rateLimit, throttlingBurstLimit: health.burstLimit },
+          ...(props.allowedOrigins ? { [`${WIDGET_HEALTH_PATH}/GET`]: { throttlingRateLimit: WIDGET_HEALTH_THROTTLE.rateLimit, throttlingBurstLimit: WIDGET_HEALTH_THROTTLE.burstLimit } } : {}),
+        },
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat,
         tracingEnabled: true,
@@ -195,6 +237,9 @@ export class ChatbotApi extends Construct {
     const integration = new apigw.LambdaIntegration(this.alias, { proxy: true, allowTestInvoke: false });
     this.api.root.addResource('chat').addMethod('POST', integration);
     this.api.root.addResource('health').addMethod('GET', integration);
+    // The chat widget's probe (the same deep check) on a path and throttle bucket of its own, so
+    // widgets probing their way back never crowd out Route 53's GET /health.
+    if (props.allowedOrigins) this.api.root.addResource(WIDGET_HEALTH_PATH.split('/')[1]).addResource(WIDGET_HEALTH_PATH.split('/')[2]).addMethod('GET', integration);
     this.stage = this.api.deploymentStage;
 
     Validations.of(this.api).acknowledge({

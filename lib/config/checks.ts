@@ -98,3 +98,18 @@ export function dnsNameProblems(value: string, example: string): string[] {
 export function blankProblems(value: string): string[] {
   return value.trim().length === 0 ? ['is empty or only whitespace; write the text, or remove the entry'] : [];
 }
+
+/** A web origin a page is served from: https://host or https://host:port, lower-case, no path or wildcard. */
+export function originProblems(value: string): string[] {
+  const fix = 'use one such as "https://www.example.com" (scheme https, host, optional port; no path, no trailing slash, no *)';
+  if (value.includes('*')) return [`"${value}" has a wildcard; list each origin that embeds the widget: ${fix}`];
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return [`"${value}" is not an origin; ${fix}`];
+  }
+  if (u.protocol !== 'https:') return [`"${value}" is not https; ${fix}`];
+  if (u.origin !== value.toLowerCase() || !DNS_NAME.test(u.hostname)) return [`"${value}" is not an origin; ${fix}`];
+  return [];
+}

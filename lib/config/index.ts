@@ -9,3 +9,4 @@ export * from './reference';
 export * from './checks';
 export * from './entry';
 export * from './languages';
+export * from './widget';

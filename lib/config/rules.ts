@@ -1,5 +1,6 @@
 import { AUDIENCE_NAMES, HEALTH_CHECKER_HEADROOM, Plan } from './schema';
 import { WARNING_LEVELS } from './levels';
+import { regionNameOf } from './widget';
 import { PlanIssue } from './errors';
 import { PITR_LAG_MINUTES, planFailoverChain, planFailoverTiming, worstCaseChainSeconds, worstCaseFailoverSeconds } from './objectives';
 import { COMPONENT_RANK, placeholdersOf, RESPONSE_LEVELS, TEMPLATE_PLACEHOLDERS } from '../../contracts';
@@ -51,6 +52,22 @@ export const CORE_RULES: readonly PlanRule[] = [
       add('dns.statusName', `must differ from dns.name ("${name}"), which the chatbot API and its failover records use; use a name such as "status.${name}"`);
     } else if (statusName.length > 64) {
       add(statusKey, `the status page name "${statusName}" is ${statusName.length} characters; ACM certificates take at most 64: set dns.statusName to a shorter name such as "status.${zoneName}"`);
+    }
+  }),
+  rule('widget-region-names', (plan, add) => {
+    const zoneName = zoneNameOf(plan);
+    const taken = new Map<string, string>([[plan.dns.name.toLowerCase(), 'dns.name'], [(plan.dns.statusName ?? `status.${plan.dns.name}`).toLowerCase(), 'the status page name']]);
+    for (const role of ['primary', 'standby'] as const) {
+      const name = regionNameOf(plan, role);
+      const key = plan.widget.regionNames[role] ? `widget.regionNames.${role}` : 'dns.name';
+      const fix = `set widget.regionNames.${role} to a name such as "${role}.${zoneName}"`;
+      if (!name.endsWith(`.${zoneName}`)) add(key, `the ${role} region's own name "${name}" is not below dns.zone.name ("${zoneName}"); ${fix}`);
+      else if (name.length > 64) add(key, `the ${role} region's own name "${name}" is ${name.length} characters; ACM certificates take at most 64: ${fix}`);
+      // Two default names collide only when the regions do, which regions-differ reports already.
+      else if (taken.has(name) && !(role === 'standby' && plan.regions.standby === plan.regions.primary && !plan.widget.regionNames.primary && !plan.widget.regionNames.standby)) {
+        add(key, `the ${role} region's own name "${name}" is already ${taken.get(name)}; each region needs a name of its own: ${fix}`);
+      }
+      taken.set(name, `the ${role} region's own name`);
     }
   }),
   rule('time-zone', (plan, add) => {

@@ -3,7 +3,7 @@ import { COMPONENT_STATES, WEBHOOK_KINDS } from '../../contracts';
 import { MAINTENANCE_COMPONENTS, MAINTENANCE_ID, MAINTENANCE_SCOPES } from '../../contracts/maintenance';
 import { RESPONSE_LEVELS } from '../../contracts/levels';
 import { WARNING_LEVELS, WarningLevel } from './levels';
-import { blankProblems, cronProblems, dnsNameProblems, phoneProblems, regionProblems, tagProblems } from './checks';
+import { blankProblems, cronProblems, dnsNameProblems, originProblems, phoneProblems, regionProblems, tagProblems } from './checks';
 import { WORD_KEYS } from '../../contracts/languages';
 import { resolveLanguages } from './languages';
 
@@ -12,6 +12,11 @@ import { resolveLanguages } from './languages';
  * Types come from `z.infer`; `plans/plan.schema.json` is generated from this (`npm run schema`).
  * Cross-field rules live in `rules.ts` so that every rule can say the value it saw and the fix.
  */
+
+/** Defaults of the chat widget's plan settings, stated once (the schema and docs read them). */
+export const WIDGET_DEFAULTS = { timeoutSeconds: 5, probeIntervalSeconds: 60 } as const;
+/** Most origins the chat API's CORS configuration lists. */
+export const WIDGET_MAX_ORIGINS = 20;
 
 /** A string schema refined by a check that returns its problems (rule, value and fix) as messages. */
 function checked<T extends z.ZodType<string>>(schema: T, check: (value: string) => string[]): T {
@@ -564,6 +569,40 @@ export const planObjectSchema = z
       .strict()
       .prefault({})
       .describe('Route 53 health checks and failover records'),
+    widget: z
+      .object({
+        allowedOrigins: z
+          .array(checked(z.string(), originProblems).transform((v) => v.toLowerCase()))
+          .min(1)
+          .max(WIDGET_MAX_ORIGINS)
+          .optional()
+          .describe(`Web origins (https://host[:port], no path, no wildcard) whose pages may embed the chat widget: the chat API answers cross-origin requests from these only (CORS), at most ${WIDGET_MAX_ORIGINS}; default: https://<zone name> and https://www.<zone name>`),
+        regionNames: z
+          .object({
+            primary: dnsName('ap-southeast-1.chat.example.com').optional().describe('Own name of the primary region; default: <region>.<dns.name>'),
+            standby: dnsName('ap-northeast-1.chat.example.com').optional().describe('Own name of the standby region; default: <region>.<dns.name>'),
+          })
+          .strict()
+          .prefault({})
+          .describe('Each region\'s own name in the zone (certificate, custom domain, alias record): the widget calls the regions by these and fails over itself, without waiting for DNS'),
+        timeoutSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(29)
+          .default(WIDGET_DEFAULTS.timeoutSeconds)
+          .describe('How long the widget waits for one /chat answer before it moves to the other region (API Gateway gives up at 30 s)'),
+        probeIntervalSeconds: z
+          .number()
+          .int()
+          .min(10)
+          .max(3600)
+          .default(WIDGET_DEFAULTS.probeIntervalSeconds)
+          .describe('While a widget is off the primary (or in human mode), how often it probes the regions ahead on /health to return'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The embeddable chat widget <contingency-chat> (§7.1 online chat) and its client-side failover'),
     handoff: z
       .object({
         teamName: texts.describe('Name of the human customer-service team, per language'),

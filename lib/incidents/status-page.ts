@@ -24,6 +24,12 @@ export interface StatusPageProps {
    * @default - the *.cloudfront.net name, whose certificate CloudFront fixes (TLS 1.0 floor)
    */
   readonly domain?: { readonly name: string; readonly zone: route53.IHostedZone };
+  /**
+   * More files published on the site (object key → body), e.g. the chat widget's script and
+   * document under `widget/`; invalidated on every deployment. They are readable cross-origin
+   * (CORS GET from any origin, no credentials), as the whole site then is. @default - none
+   */
+  readonly extraFiles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -64,11 +70,18 @@ export class StatusPage extends Construct {
     }
     this.site = new StaticSite(this, 'Site', {
       purpose: 'customer status page',
-      files: renderStatusSite(props.texts, props.timeZone),
+      files: { ...renderStatusSite(props.texts, props.timeZone), ...props.extraFiles },
       dynamicPaths: [STATUS_OBJECT_KEY, FEED_OBJECT_PATTERN],
       dynamicMaxTtl: Duration.seconds(STATUS_MAX_AGE_SECONDS),
       // Not the fallback site's size: each site's deployment needs its own handler (and role).
       deploymentMemoryMb: 256,
+      ...(props.extraFiles && Object.keys(props.extraFiles).length
+        ? {
+            // Pages on other origins load the widget's files from here.
+            allowAnyOrigin: true,
+            invalidationPaths: ['/index.html', '/app.js', '/style.css', '/', ...[...new Set(Object.keys(props.extraFiles).map((k) => `/${k.split('/')[0]}${k.includes('/') ? '/*' : ''}`))]],
+          }
+        : {}),
       ...(domain && this.certificate ? { domainNames: [domain.name], certificate: this.certificate } : {}),
     });
     if (domain) {

@@ -8,8 +8,10 @@ import { ContingencyStack } from './contingency-stack';
 import { incidentKeyAlias } from './incident-key-stack';
 import { DROPPED_EVENTS_LEVEL } from '../shared';
 import { Alerting, maintenanceSuppressors, responseAlarmName } from '../alerting';
-import type { Plan } from '../config';
-import { FallbackSite } from '../fallback';
+import { regionNameOf, type Plan } from '../config';
+import { FallbackSite, HANDOFF_DOCUMENT_PATH } from '../fallback';
+import { buildWidgetScript, renderWidgetDocument, widgetSiteFiles } from '../widget';
+import { WIDGET_PATHS, type WidgetDocument } from '../../contracts/widget';
 import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts } from '../incidents';
 
 export interface GlobalStackProps extends StackProps {
@@ -34,6 +36,23 @@ export function incidentTableName(plan: Plan): string {
 /** The status page's own name: the plan's `dns.statusName`, else `status.<dns.name>`. */
 export function statusPageName(plan: Plan): string {
   return plan.dns.statusName ?? `status.${plan.dns.name}`;
+}
+
+/**
+ * The chat widget's document for a plan: both regions' own names (primary first), the copy of the
+ * hand-off document next to it on the status site, then the fallback site's own copy on the public
+ * name (which serves it once DNS has failed over).
+ */
+export function widgetDocument(plan: Plan): WidgetDocument {
+  return renderWidgetDocument({
+    languages: plan.languages,
+    words: plan.words,
+    endpoints: (['primary', 'standby'] as const).map((role) => ({ role, region: plan.regions[role], url: `https://${regionNameOf(plan, role)}` })),
+    // Relative to the document's own URL (widget/plan.json).
+    fallback: [WIDGET_PATHS.handoff.split('/').pop()!, `https://${plan.dns.name}${HANDOFF_DOCUMENT_PATH}`],
+    timeoutSeconds: plan.widget.timeoutSeconds,
+    probeIntervalSeconds: plan.widget.probeIntervalSeconds,
+  });
 }
 
 /** AWS Health service codes of the global services the plan uses (reported in us-east-1). */
@@ -101,6 +120,8 @@ export class GlobalStack extends ContingencyStack {
       texts: statusPageTexts(plan),
       timeZone: plan.timeZone,
       domain: { name: statusPageName(plan), zone: this.hostedZone },
+      // The chat widget (§7.1) lives on the status site: up while either chatbot region is down.
+      extraFiles: widgetSiteFiles(buildWidgetScript(), widgetDocument(plan), this.fallback.files[HANDOFF_DOCUMENT_PATH.slice(1)]),
     });
     this.incidents = new IncidentRecorder(this, 'Incidents', {
       table: this.incidentTable.table,

@@ -9,7 +9,8 @@ import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
 import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
 import { ChatbotApi, ChatbotDataKey, ChatbotFirewall, ChatbotRollout, ChatbotTable, HEALTH_PROBE_PATH, KnowledgeBaseSeed, ROLLOUT_CONFIGS } from '../chatbot';
-import { botPhrases, type Plan, type RunbookKey } from '../config';
+import { botPhrases, regionNameOf, widgetOrigins, type Plan, type RunbookKey } from '../config';
+import { RegionalName } from '../widget';
 import { DROPPED_EVENTS_LEVEL } from '../shared';
 import { RegionalEndpoint } from '../failover';
 import { IncidentRecorder, ResponseAlarm, responseAlarmsOf } from '../incidents';
@@ -69,6 +70,8 @@ export class RegionalStack extends ContingencyStack {
   public readonly backup: ChatbotBackup;
   /** The public name on this region's API (certificate, custom domain), probed and routed by the failover stack. */
   public readonly endpoint: RegionalEndpoint;
+  /** This region's own name (certificate, custom domain, alias record), which the chat widget calls it by. */
+  public readonly ownName: RegionalName;
   public readonly alerting: Alerting;
   public readonly indicators: IndicatorAlarms;
   public readonly burnRates: BurnRateAlarms;
@@ -115,6 +118,7 @@ export class RegionalStack extends ContingencyStack {
       healthToken: plan.chatbot.healthToken,
       matchThreshold: plan.chatbot.matchThreshold,
       conversationTtlHours: plan.chatbot.conversationTtlHours,
+      allowedOrigins: widgetOrigins(plan),
     });
     const protection = plan.chatbot.protection;
     this.firewall = new ChatbotFirewall(this, 'Firewall', {
@@ -138,12 +142,19 @@ export class RegionalStack extends ContingencyStack {
       logRetention: plan.chatbot.logRetentionDays,
     });
 
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: plan.dns.zone.name });
     this.endpoint = new RegionalEndpoint(this, 'Endpoint', {
       api: this.chatbot.api,
       stage: this.chatbot.stage,
       probePath: HEALTH_PROBE_PATH,
       domainName: plan.dns.name,
-      zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: plan.dns.zone.name }),
+      zone,
+    });
+    this.ownName = new RegionalName(this, 'OwnName', {
+      api: this.chatbot.api,
+      stage: this.chatbot.stage,
+      domainName: regionNameOf(plan, role),
+      zone,
     });
     this.alerting = new Alerting(this, 'Alerting', {
       plan,

@@ -57,11 +57,11 @@ describe.each(['primary', 'standby'] as const)('chatbot deployment (%s)', (role)
     for (const p of permissions) expect(p.Properties.FunctionName).toEqual({ Ref: aliasId });
   });
 
-  test('REST API routes: POST /chat and GET /health only, no authorizer (anonymous chat), regional endpoint', () => {
+  test('REST API routes: POST /chat, GET /health and the chat widget\'s probe GET /widget/health (with CORS preflights), no authorizer, regional endpoint', () => {
     const resources = Object.values(t().findResources('AWS::ApiGateway::Resource')).map((r: any) => r.Properties.PathPart).sort();
-    expect(resources).toEqual(['chat', 'health']);
-    const methods = Object.values(t().findResources('AWS::ApiGateway::Method')).map((m: any) => m.Properties.HttpMethod).sort();
-    expect(methods).toEqual(['GET', 'POST']);
+    expect(resources).toEqual(['chat', 'health', 'health', 'widget']);
+    const methods = Object.values(t().findResources('AWS::ApiGateway::Method')).map((m: any) => m.Properties.HttpMethod);
+    expect(methods.filter((m) => m !== 'OPTIONS').sort()).toEqual(['GET', 'GET', 'POST']);
     t().hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] }, Name: `acme-chat-${role}-chatbot` });
     // No account-wide CloudWatch role is taken over.
     expect(t().findResources('AWS::ApiGateway::Account')).toEqual({});
@@ -126,5 +126,17 @@ describe('ChatbotApi props validation', () => {
   test('burst below rate is rejected with both values', () => expect(make({ rateLimit: 10, burstLimit: 5 })).toThrow(/burstLimit must be at least rateLimit \(10\), got: 5/));
   test('rate below 1 is rejected', () => expect(make({ rateLimit: 0, burstLimit: 5 })).toThrow(/rateLimit must be at least 1, got: 0/));
   test('provisioned above reserved is rejected', () => expect(make({ reservedConcurrency: 2, provisionedConcurrency: 3 })).toThrow(/provisionedConcurrency must not exceed reservedConcurrency \(2\), got: 3/));
+  test('allowedOrigins: a wildcard, http or a path is rejected, naming the value', () => {
+    expect(make({ allowedOrigins: ['*'] })).toThrow(/allowedOrigins must be https origins .* got: \*/);
+    expect(make({ allowedOrigins: ['http://www.example.com'] })).toThrow(/got: http:\/\/www\.example\.com/);
+    expect(make({ allowedOrigins: ['https://www.example.com/shop'] })).toThrow(/got: https:\/\/www\.example\.com\/shop/);
+    expect(make({ allowedOrigins: [] })).toThrow(/allowedOrigins must list at least one origin/);
+  });
+  test('without allowedOrigins: no CORS and no widget probe route (secure default of the construct)', () => {
+    const bot = make({})();
+    const api = Stack.of(bot).resolve((bot.api.node.defaultChild as any).corsConfiguration);
+    expect(api).toBeUndefined();
+    expect(bot.api.node.children.map((c) => c.node.id).filter((id) => /widget/i.test(id))).toEqual([]);
+  });
   test('all errors are reported together', () => expect(make({ rateLimit: 10, burstLimit: 5, reservedConcurrency: 1, provisionedConcurrency: 3 })).toThrow(/burstLimit.*; provisionedConcurrency/));
 });

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { WIDGET_HEALTH_PATH } from '../../contracts/widget';
+import { WIDGET_HEALTH_THROTTLE } from '../../lib/chatbot';
 import { parsePlan, PlanValidationError } from '../../lib/config';
 import { RESTORE_TEST_TABLE_PREFIX } from '../../lib/backup/restore-validator';
 import { ROLLBACK_INDICATORS } from '../../lib/stacks';
@@ -263,6 +265,8 @@ describe('/health is throttled apart from /chat', () => {
       const settings = stage.Properties.MethodSettings as any[];
       expect(settings.find((m) => m.ResourcePath === '/*')).toMatchObject({ HttpMethod: '*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
       expect(settings.find((m) => m.ResourcePath === '/~1health')).toMatchObject({ HttpMethod: 'GET', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+      // The chat widget's probe has a bucket of its own too.
+      expect(settings.find((m) => m.ResourcePath === WIDGET_HEALTH_PATH.replace(/\//g, '~1'))).toMatchObject({ HttpMethod: 'GET', ThrottlingRateLimit: WIDGET_HEALTH_THROTTLE.rateLimit, ThrottlingBurstLimit: WIDGET_HEALTH_THROTTLE.burstLimit });
       // The resource exists on the API.
       expect(resources(s.templates[r], 'AWS::ApiGateway::Resource').map(([, x]) => x.Properties.PathPart)).toContain('health');
     }

@@ -1,0 +1,3 @@
+export * from './bundle';
+export * from './render';
+export * from './regional-name';
