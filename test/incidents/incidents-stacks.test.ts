@@ -133,7 +133,8 @@ describe('publisher in us-east-1', () => {
     // (CDK merges it into the status.json put statement: same resource.)
     expect(reads).toHaveLength(1);
     expect(reads[0].Action.filter((a: string) => a.startsWith('s3:Get'))).toEqual(['s3:GetObject']);
-    expect(JSON.stringify(reads[0].Resource)).toMatch(/\/status\.json"\]\]\}$/);
+    // status.json and the Atom feeds (issue 15), each read for its sequence before a newest-wins write.
+    expect(reads[0].Resource.map((r: unknown) => JSON.stringify(r).match(/"\/([^"]+)"\]\]\}$/)?.[1])).toEqual(['feed*.xml', 'status.json']);
     const lists = statements.filter((st: any) => JSON.stringify(st.Action).includes('s3:List'));
     expect(lists).toHaveLength(1);
     expect(lists[0].Action).toBe('s3:ListBucket');
@@ -168,7 +169,7 @@ describe('status page and notices', () => {
   test('the deployment never prunes or overwrites the run-time status.json', () => {
     const cr = one(s.templates.global, 'Custom::CDKBucketDeployment', {}, 'StatusPage').props;
     expect(cr.Prune).toBe(false);
-    expect(cr.Exclude).toEqual(['status.json']);
+    expect(cr.Exclude).toEqual(['status.json', 'feed*.xml']);
   });
 
   test('the customer notice topic is KMS-encrypted and TLS-only', () => {

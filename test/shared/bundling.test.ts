@@ -120,6 +120,10 @@ describe.each(Object.entries(EXPECTED))('%s', (service, expected) => {
 test('the publishing incident function carries the plan templates as a bundled file, not in its environment', () => {
   const publishers = bundles.filter((b) => b.service === 'incidents' && Object.keys(b.bundledConfig).length > 0);
   expect(publishers).toHaveLength(1);
-  expect(Object.keys(publishers[0].bundledFiles)).toEqual(['incident-templates.json']);
+  expect(Object.keys(publishers[0].bundledFiles)).toEqual(['incident-templates.json', 'maintenance-plan.json']);
+  // The plan's maintenance windows (none in the example plan) and the six suppressor alarms the publisher sets.
+  const maintenance = JSON.parse(publishers[0].bundledFiles['maintenance-plan.json']);
+  expect(maintenance.windows).toEqual([]);
+  expect(maintenance.suppressors.map((x: { alarmName: string }) => x.alarmName)).toHaveLength(6);
   expect(JSON.parse(publishers[0].bundledFiles['incident-templates.json']).levels.severe.message['zh-Hant']).toContain('{start}');
 });
