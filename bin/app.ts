@@ -20,7 +20,7 @@ const outcome = synthOrReport(
   app,
   () => {
     const loaded = loadPlan(planPath);
-    for (const w of loaded.warnings ?? []) console.error(`warning: ${w}`);
+    // Plan warnings (deprecated keys) become construct warnings, which the CDK CLI prints once after synth.
     progress(`plan ${loaded.plan.name} loaded from ${path.relative(process.cwd(), loaded.source) || loaded.source} (languages: ${loaded.plan.languages.join(', ')})`);
     progress('building the stacks and bundling the Lambda functions with esbuild…');
     const started = Date.now();
