@@ -6,7 +6,7 @@ import { LoadedPlan, loadPlan } from './config';
 import { FailoverTimingCheck } from './failover';
 import { DeployLimitsCheck } from './limits/deploy-limits';
 import { ConstructScopedNag, pinFeatureFlags, StackScopedValidation } from './shared';
-import { FailoverStack, GlobalStack, RegionalStack } from './stacks';
+import { DeploymentRole, FailoverStack, GlobalStack, IncidentKeyStack, RegionalStack } from './stacks';
 
 /** The region of the global stack: Route 53 health-check metrics and CloudFront certificates live there. */
 export const GLOBAL_REGION = 'us-east-1';
@@ -17,6 +17,11 @@ export interface ContingencyStacks {
   readonly standby: RegionalStack;
   readonly global: GlobalStack;
   readonly failover: FailoverStack;
+  /**
+   * The incident log key of each chatbot region that is not us-east-1 (us-east-1's is in the global
+   * stack), in stacks of their own that deploy first.
+   */
+  readonly incidentKeys: Partial<Record<DeploymentRole, IncidentKeyStack>>;
 }
 
 export interface ChatbotContingencyProps {
@@ -73,6 +78,8 @@ export class ChatbotContingency extends Construct {
   public readonly standby: RegionalStack;
   public readonly primary: RegionalStack;
   public readonly failover: FailoverStack;
+  /** The incident log key stack of each chatbot region other than us-east-1. */
+  public readonly incidentKeys: Partial<Record<DeploymentRole, IncidentKeyStack>> = {};
   /** The timing check registered for this plan (its `lastResult` holds the figures after synth). */
   public readonly failoverTiming: FailoverTimingCheck;
 
@@ -95,8 +102,21 @@ export class ChatbotContingency extends Construct {
     const env = (region: string) => ({ region, ...(account ? { account } : {}) });
     const what = `Chatbot contingency plan ${plan.name}`;
 
+    // Incident log keys of the chatbot regions first: the global stack's incident table puts a
+    // replica under each (us-east-1's own key lives in the global stack).
+    for (const role of ['primary', 'standby'] as const) {
+      const region = plan.regions[role];
+      if (region === GLOBAL_REGION) continue;
+      this.incidentKeys[role] = new IncidentKeyStack(this, role === 'primary' ? 'IncidentKeyPrimary' : 'IncidentKeyStandby', {
+        planName: plan.name,
+        stackName: `${prefix}-incident-key-${role}`,
+        env: env(region),
+        description: `${what}: incident log key of the ${role} region (${region})`,
+      });
+    }
     this.global = new GlobalStack(this, 'Global', {
       plan,
+      incidentReplicaKeyArns: Object.fromEntries(Object.entries(this.incidentKeys).map(([role, stack]) => [plan.regions[role as DeploymentRole], stack.key.keyArn])),
       stackName: `${prefix}-global`,
       env: env(GLOBAL_REGION),
       description: `${what}: hosted zone and human-agent fallback site (${GLOBAL_REGION})`,
@@ -107,6 +127,7 @@ export class ChatbotContingency extends Construct {
       planDir: loaded.dir,
       role: 'standby',
       hostedZoneId,
+      incidentKey: this.incidentKeys.standby?.key ?? this.global.incidentKey,
       stackName: `${prefix}-standby`,
       env: env(plan.regions.standby),
       description: `${what}: standby deployment (${plan.regions.standby})`,
@@ -116,6 +137,7 @@ export class ChatbotContingency extends Construct {
       planDir: loaded.dir,
       role: 'primary',
       hostedZoneId,
+      incidentKey: this.incidentKeys.primary?.key ?? this.global.incidentKey,
       standbyKeyArn: this.standby.dataKey.keyArn,
       stackName: `${prefix}-primary`,
       env: env(plan.regions.primary),
@@ -125,8 +147,8 @@ export class ChatbotContingency extends Construct {
       plan,
       zone: this.global.hostedZone,
       endpoints: {
-        primary: { target: this.primary.endpoint.regionalDomainName, probeHost: this.primary.endpoint.probeHost },
-        standby: { target: this.standby.endpoint.regionalDomainName, probeHost: this.standby.endpoint.probeHost },
+        primary: { target: this.primary.endpoint.regionalDomainName, probeHost: this.primary.endpoint.probeHost, probePath: this.primary.endpoint.probePath },
+        standby: { target: this.standby.endpoint.regionalDomainName, probeHost: this.standby.endpoint.probeHost, probePath: this.standby.endpoint.probePath },
       },
       fallbackTarget: this.global.fallback.distributionDomainName,
       alerting: this.global.alerting,
@@ -140,7 +162,7 @@ export class ChatbotContingency extends Construct {
     Tags.of(this).add(PLAN_TAG_KEY, plan.name);
 
     // Validation plugins can only be registered on a Stage; each is limited to this plan's stacks.
-    const stacks = [this.global, this.standby, this.primary, this.failover];
+    const stacks = [...Object.values(this.incidentKeys), this.global, this.standby, this.primary, this.failover];
     const checks = Validations.of(stage);
     if (props.nag ?? true) checks.addPlugins(new ConstructScopedNag(new AwsSolutionsChecks(this), this));
     if (props.deployLimits ?? true) checks.addPlugins(new StackScopedValidation(new DeployLimitsCheck(plan), stacks));
@@ -153,7 +175,7 @@ export class ChatbotContingency extends Construct {
 
   /** The four stacks. */
   public get stacks(): ContingencyStacks {
-    return { global: this.global, standby: this.standby, primary: this.primary, failover: this.failover };
+    return { global: this.global, standby: this.standby, primary: this.primary, failover: this.failover, incidentKeys: this.incidentKeys };
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
 import { chatbotConfig, METRICS } from '../../contracts';
@@ -56,7 +56,45 @@ export function visibleLength(text: string): number {
   return n;
 }
 
-function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+/** A proxy response: the same shape for REST API (payload 1.0) and HTTP API (2.0) integrations. */
+export interface ApiResult {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** The event shapes the function answers: the REST API's (what the chatbot API sends) and the HTTP API's. */
+export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
+
+/** What the handler reads of a request, whichever API sent it. */
+export interface ApiRequest {
+  readonly method: string;
+  /** The route's path without the stage: `/chat` or `/health`. */
+  readonly path: string;
+  readonly body: string | undefined;
+  readonly isBase64Encoded: boolean;
+}
+
+/**
+ * Reads method, path and body from an API Gateway proxy event: a REST API event (payload 1.0:
+ * `httpMethod`, and `resource`, the matched resource path without the stage) or an HTTP API event
+ * (payload 2.0: `requestContext.http.method`, `rawPath`). Undefined for anything else.
+ */
+export function apiRequestOf(event: unknown): ApiRequest | undefined {
+  if (!event || typeof event !== 'object') return undefined;
+  const e = event as Record<string, unknown> & { requestContext?: { http?: { method?: unknown } } };
+  const body = typeof e.body === 'string' ? e.body : undefined;
+  const isBase64Encoded = e.isBase64Encoded === true;
+  if (typeof e.httpMethod === 'string') {
+    const path = typeof e.resource === 'string' ? e.resource : e.path;
+    return typeof path === 'string' ? { method: e.httpMethod, path, body, isBase64Encoded } : undefined;
+  }
+  const method = e.requestContext?.http?.method;
+  if (typeof method === 'string' && typeof e.rawPath === 'string') return { method, path: e.rawPath, body, isBase64Encoded };
+  return undefined;
+}
+
+function json(statusCode: number, body: unknown): ApiResult {
   return {
     statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
@@ -135,7 +173,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     }
   }
 
-  async function health(): Promise<APIGatewayProxyStructuredResultV2> {
+  async function health(): Promise<ApiResult> {
     const deadline = config.healthDeadlineMs;
     let control: RegionControl | undefined;
     const [table, kb] = await Promise.all([
@@ -155,7 +193,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     return json(result.statusCode, result.body);
   }
 
-  async function chat(req: ChatRequest): Promise<APIGatewayProxyStructuredResultV2> {
+  async function chat(req: ChatRequest): Promise<ApiResult> {
     const conversationId = req.conversationId ?? randomUUID();
     const started = now();
     // Phase 1, in parallel, each call with its deadline: what the reply needs, and a turn number.
@@ -224,19 +262,21 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     return json(200, { conversationId, ...(turn !== undefined ? { turn } : {}), stored: !storageError, region: config.region, ...reply });
   }
 
-  return async (event: APIGatewayProxyEventV2, _context?: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const method = (event as Partial<APIGatewayProxyEventV2> | undefined)?.requestContext?.http?.method;
-    const path = (event as Partial<APIGatewayProxyEventV2> | undefined)?.rawPath;
-    if (typeof method !== 'string' || typeof path !== 'string') {
-      logger.warn('not an API Gateway HTTP API request: no requestContext.http.method or rawPath', { keys: event && typeof event === 'object' ? Object.keys(event).slice(0, 10) : typeof event });
-      return json(400, { error: 'not an HTTP API request: this function answers API Gateway HTTP API (payload 2.0) events for POST /chat and GET /health' });
+  return async (event: ApiEvent, _context?: Context): Promise<ApiResult> => {
+    const request = apiRequestOf(event);
+    if (!request) {
+      logger.warn('not an API Gateway proxy request: no httpMethod/resource (REST API) or requestContext.http.method/rawPath (HTTP API)', {
+        keys: event && typeof event === 'object' ? Object.keys(event).slice(0, 10) : typeof event,
+      });
+      return json(400, { error: 'not an API Gateway request: this function answers API Gateway REST API (payload 1.0) and HTTP API (payload 2.0) proxy events for POST /chat and GET /health' });
     }
+    const { method, path } = request;
     const route = `${method} ${path}`;
     let req: ChatRequest | undefined;
     try {
       if (route === 'GET /health') return await health();
       if (route === 'POST /chat') {
-        const parsed = parseChatRequest(event.body, event.isBase64Encoded, config.phrases.languages);
+        const parsed = parseChatRequest(request.body, request.isBase64Encoded, config.phrases.languages);
         if ('error' in parsed) return json(400, { error: parsed.error });
         req = parsed;
         return await chat(req);
@@ -264,7 +304,7 @@ export function chatClientConfig(): DynamoDBClientConfig {
 let cached: ReturnType<typeof createHandler> | undefined;
 
 /** Lambda entry point: config and clients are built once per cold start. */
-export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {
+export const handler = async (event: ApiEvent, context: Context) => {
   if (!cached) {
     const client = tracer.captureAWSv3Client(new DynamoDBClient(chatClientConfig()));
     const config = configFromEnv();

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { LEVEL_LABELS, Plan, WARNING_LEVELS } from '../config';
 import { Alerting } from './alerting';
 import { errorBudget } from './catalogue';
+import type { ChatbotApiMetrics } from '../chatbot/chatbot-api';
 
 export interface AlertingDashboardProps {
   readonly plan: Plan;
@@ -12,7 +12,9 @@ export interface AlertingDashboardProps {
   /** Heading, e.g. "primary (ap-southeast-1)". */
   readonly heading: string;
   /** This region's chatbot API, for traffic, latency and error-budget widgets. @default - none (us-east-1) */
-  readonly api?: apigwv2.IHttpApi;
+  readonly api?: ChatbotApiMetrics;
+  /** Requests AWS WAF blocked in front of the API, graphed next to the 4xx/5xx. @default - not shown */
+  readonly blockedRequests?: cw.IMetric;
   /** Extra alarms shown as endpoint health (e.g. Route 53 health-check alarms). @default [] */
   readonly endpointHealthAlarms?: readonly cw.IAlarm[];
 }
@@ -82,6 +84,17 @@ export class AlertingDashboard extends Construct {
           height: 6,
         }),
       );
+      if (props.blockedRequests) {
+        this.dashboard.addWidgets(
+          new cw.GraphWidget({
+            title: 'Blocked by AWS WAF (per 5 min)',
+            left: [props.blockedRequests],
+            leftAnnotations: WARNING_LEVELS.map((l) => ({ value: plan.thresholds.blockedRequests[l], label: LEVEL_LABELS[l].en })),
+            width: 6,
+            height: 6,
+          }),
+        );
+      }
     }
   }
 }

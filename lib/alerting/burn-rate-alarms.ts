@@ -1,16 +1,16 @@
 import { Duration, Tags } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import { perLevel, Plan, WarningLevel } from '../config';
 import { Alerting, LEVEL_TAG } from './alerting';
 import { burnRateThresholdPercent } from './catalogue';
 import { sharePercent } from './indicator-alarms';
+import type { ChatbotApiMetrics } from '../chatbot/chatbot-api';
 
 export interface BurnRateAlarmsProps {
   readonly plan: Plan;
   readonly alerting: Alerting;
-  readonly api: apigwv2.IHttpApi;
+  readonly api: ChatbotApiMetrics;
 }
 
 /** The long-window, short-window and combined alarms of one burn-rate tier. */

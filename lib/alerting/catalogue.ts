@@ -29,6 +29,7 @@ export const DEFAULT_RUNBOOKS: Record<RunbookKey, string> = {
   'response-general': 'Some customers see a degraded service (§5.1 general). Troubleshoot within working hours; watch for escalation.',
   'restore-validation': 'A scheduled restore test failed: the backup could not be shown to bring the data back (§6.2.1). Read the validator log for the failing check (schema, encryption, item count, sentinel); until a test passes, treat recent recovery points as unproven.',
   'dropped-events': 'Events were dropped into a dead-letter queue (EventBridge could not deliver them, or the function failed on them after its retries): an incident update or a restore-test result may be missing. Read the message (ERROR_CODE/ERROR_MESSAGE attributes, or the Lambda failure record) and the function logs, fix the cause, then redrive the queue.',
+  'blocked-requests': 'AWS WAF is blocking many requests in this region (per-client rate limits or AWS managed rules): an attack or an abusive client is being held off. Check which rule blocks (WAF metrics and sampled requests) and whether legitimate customers are among them (many people behind one address can hit the per-client limit); raise chatbot.protection.requestsPerClient only for legitimate traffic.',
   'restore-silence': 'No restore test has succeeded within the plan period (§6.2.1). Check the restore-testing plan, recent restore jobs and the watch function; run contingency restore by hand if needed.',
 };
 
@@ -60,6 +61,7 @@ export const INDICATORS: readonly IndicatorSpec[] = [
   { key: 'traffic-anomaly', family: 'abnormal traffic', title: 'Request count outside its anomaly band (surge or drop)', threshold: 'trafficAnomalyBand', unit: 'std dev' },
   { key: 'client-errors', family: 'abnormal traffic', title: 'API 4xx share', threshold: 'clientErrorPercent', unit: '%' },
   { key: 'api-throttled', family: 'abnormal traffic', title: 'API throttled (429) requests', threshold: 'throttledRequests', unit: '/5 min' },
+  { key: 'blocked-requests', family: 'abnormal traffic', title: 'Requests blocked by AWS WAF', threshold: 'blockedRequests', unit: '/5 min' },
   { key: 'error-rate', family: 'software anomaly', title: 'API 5xx share', threshold: 'errorRatePercent', unit: '%' },
   { key: 'function-errors', family: 'software anomaly', title: 'Function errors', threshold: 'functionErrors', unit: '/5 min' },
   { key: 'unhandled-errors', family: 'software anomaly', title: 'Unhandled errors and timeouts (log filter)', threshold: 'unhandledErrors', unit: '/5 min' },

@@ -19,6 +19,8 @@ export interface IndicatorAlarmsProps {
   readonly chatbot: ChatbotApi;
   /** This region's table (or replica): DynamoDB metrics of a global table are per region. */
   readonly table: dynamodb.ITableV2;
+  /** Requests AWS WAF blocked in front of this region's API (ChatbotFirewall.metricBlockedRequests). */
+  readonly blockedRequests: cw.IMetric;
 }
 
 /** The share (%) of `part` in `total` over the period; 0 when there was no traffic. */
@@ -39,7 +41,7 @@ export class IndicatorAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: IndicatorAlarmsProps) {
     super(scope, id);
-    const { plan, chatbot, table, alerting } = props;
+    const { plan, chatbot, table, alerting, blockedRequests } = props;
     const t = plan.thresholds;
     const fn = chatbot.fn;
     const timeoutMs = plan.chatbot.timeoutSeconds * 1000;
@@ -80,6 +82,7 @@ export class IndicatorAlarms extends Construct {
       },
       'client-errors': { metric: sharePercent('4xx %', chatbot.api.metricClientError({ period: PERIOD, statistic: 'Sum' }), count), threshold: (v) => v },
       'api-throttled': { metric: new cw.Metric({ namespace: LOG_METRICS_NAMESPACE, metricName: METRICS.logs.apiThrottled, period: PERIOD, statistic: 'Sum' }), threshold: (v) => v },
+      'blocked-requests': { metric: blockedRequests, threshold: (v) => v },
       'error-rate': { metric: sharePercent('5xx %', chatbot.api.metricServerError({ period: PERIOD, statistic: 'Sum' }), count), threshold: (v) => v },
       'function-errors': { metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), threshold: (v) => v },
       'unhandled-errors': { metric: new cw.Metric({ namespace: LOG_METRICS_NAMESPACE, metricName: METRICS.logs.unhandledErrors, period: PERIOD, statistic: 'Sum' }), threshold: (v) => v },

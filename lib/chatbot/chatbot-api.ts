@@ -1,8 +1,6 @@
 import * as path from 'path';
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -20,6 +18,19 @@ export const KMS_GRANT_WILDCARDS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] as
 
 /** Route key of the health check route, throttled on its own. */
 export const HEALTH_ROUTE_KEY = 'GET /health';
+/** The health route as REST API method settings name it (`<resource path>/<method>`). */
+export const HEALTH_METHOD_PATH = '/health/GET';
+/**
+ * Name of the REST API stage. On the API's own host (`<api id>.execute-api.<region>.amazonaws.com`,
+ * which Route 53 probes) every path starts with it; on the custom domain it does not (the base path
+ * mapping is empty).
+ */
+export const CHATBOT_STAGE_NAME = 'live';
+/** Path of the health check on the API's own host: `/<stage>/health`. */
+export const HEALTH_PROBE_PATH = `/${CHATBOT_STAGE_NAME}/health`;
+
+/** The API metrics the alarms and dashboards read (a REST API's, dimension ApiName). */
+export type ChatbotApiMetrics = Pick<apigw.RestApi, 'metricCount' | 'metricLatency' | 'metricClientError' | 'metricServerError'>;
 
 /** Reference bot handler shipped with this project. */
 export const REFERENCE_BOT_ENTRY = path.join(LAMBDAS_DIR, 'chatbot', 'handler.ts');
@@ -67,6 +78,11 @@ export interface ChatbotApiProps {
   readonly healthThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Retention of function and access logs. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Name of the REST API (its metrics' ApiName dimension, so it must differ between APIs of one
+   * account and region). @default `<stack name>-chatbot`
+   */
+  readonly apiName?: string;
   /** Fixed token in the healthy /health body. @default 'CHATBOT_HEALTHY' */
   readonly healthToken?: string;
   /** Minimum FAQ similarity before the bot answers. @default 0.3 */
@@ -77,15 +93,18 @@ export interface ChatbotApiProps {
 
 /**
  * One region's chatbot deployment: a NodejsFunction (arm64, bundled locally by esbuild, minified,
- * source maps, X-Ray tracing, own log group) behind an API Gateway HTTP API with stage throttling
- * and JSON access logs. Routes: `POST /chat` and `GET /health` (the deep check Route 53 probes).
+ * source maps, X-Ray tracing, own log group) behind an API Gateway REST API (regional endpoint,
+ * Lambda proxy integration on the `live` alias, so the function receives REST API payload 1.0
+ * events) with stage throttling and JSON access logs. Routes: `POST /chat` and `GET /health` (the
+ * deep check Route 53 probes). A REST API rather than an HTTP API because only REST API stages can
+ * be associated with an AWS WAF web ACL (see ChatbotFirewall).
  */
 export class ChatbotApi extends Construct {
   public readonly fn: NodejsFunction;
   /** The `live` alias the API invokes; provisioned concurrency sits here. */
   public readonly alias: lambda.Alias;
-  public readonly api: apigwv2.HttpApi;
-  public readonly stage: apigwv2.HttpStage;
+  public readonly api: apigw.RestApi;
+  public readonly stage: apigw.Stage;
   public readonly accessLogs: logs.LogGroup;
   public readonly functionLogs: logs.LogGroup;
 
@@ -141,45 +160,58 @@ export class ChatbotApi extends Construct {
       ...(provisioned > 0 ? { provisionedConcurrentExecutions: provisioned } : {}),
     });
 
-    this.api = new apigwv2.HttpApi(this, 'Api', {
+    const accessLogFormat = apigw.AccessLogFormat.custom(
+      // No request bodies or query strings: customer messages may hold personal data.
+      JSON.stringify({
+        requestId: '$context.requestId',
+        time: '$context.requestTime',
+        method: '$context.httpMethod',
+        resource: '$context.resourcePath',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        integrationLatencyMs: '$context.integrationLatency',
+        integrationError: '$context.integrationErrorMessage',
+        waf: '$context.wafResponseCode',
+        sourceIp: '$context.identity.sourceIp',
+      }),
+    );
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: props.apiName ?? `${Stack.of(this).stackName}-chatbot`,
       description: `Customer-service chatbot API (${props.deploymentRole}, ${Stack.of(this).region})`,
-      createDefaultStage: false,
-    });
-    const integration = new HttpLambdaIntegration('Bot', this.alias);
-    this.api.addRoutes({ path: '/chat', methods: [apigwv2.HttpMethod.POST], integration });
-    this.api.addRoutes({ path: '/health', methods: [apigwv2.HttpMethod.GET], integration });
-
-    this.stage = new apigwv2.HttpStage(this, 'Stage', {
-      httpApi: this.api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit, burstLimit },
-      accessLogSettings: {
-        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
-        // No request bodies or query strings: customer messages may hold personal data.
-        format: apigw.AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            time: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            latencyMs: '$context.responseLatency',
-            integrationLatencyMs: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-            sourceIp: '$context.identity.sourceIp',
-          }),
-        ),
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // Execution logs would need the account-wide API Gateway CloudWatch role (see the acknowledgement).
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: CHATBOT_STAGE_NAME,
+        throttlingRateLimit: rateLimit,
+        throttlingBurstLimit: burstLimit,
+        // GET /health gets its own token bucket (method settings override the stage default).
+        methodOptions: { [HEALTH_METHOD_PATH]: { throttlingRateLimit: health.rateLimit, throttlingBurstLimit: health.burstLimit } },
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat,
+        tracingEnabled: true,
       },
     });
-
-    // GET /health gets its own token bucket (route settings override the stage default per route).
-    (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = {
-      [HEALTH_ROUTE_KEY]: { ThrottlingRateLimit: health.rateLimit, ThrottlingBurstLimit: health.burstLimit },
-    };
+    const integration = new apigw.LambdaIntegration(this.alias, { proxy: true, allowTestInvoke: false });
+    this.api.root.addResource('chat').addMethod('POST', integration);
+    this.api.root.addResource('health').addMethod('GET', integration);
+    this.stage = this.api.deploymentStage;
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Customer-facing chat is anonymous by design (anyone on the company site may ask a question); abuse is bounded by stage throttling and the reserved-concurrency option, and the bot returns no customer data.',
+      reason: 'Customer-facing chat is anonymous by design (anyone on the company site may ask a question); abuse is bounded by the per-client WAF rate rules, stage throttling and the reserved-concurrency option, and the bot returns no customer data.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Customer-facing chat is anonymous by design: there is no user pool to authorize against (see AwsSolutions-APIG4).',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason: 'The function validates every /chat body itself and answers 400 naming the rule that failed (message length in characters, conversation id form, plan language); /health takes no input. An API Gateway validator would answer with its own generic text instead.',
+    });
+    Validations.of(this.stage).acknowledge({
+      id: 'AwsSolutions-APIG6',
+      reason: 'Execution logging needs the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account, one per account and region, shared with every other API there), which this app does not take over. Every request is in the JSON access log (method, resource, status, latencies, WAF result, source IP) and the function logs every failure.',
     });
     Validations.of(role).acknowledge(
       {
@@ -193,8 +225,8 @@ export class ChatbotApi extends Construct {
     );
   }
 
-  /** Base URL of the API's default stage (e.g. for tests and the health check in the next issue). */
+  /** Base URL of the API's stage on its own host (`https://<api id>.execute-api.<region>.<suffix>/live/`). */
   public get url(): string {
-    return this.api.apiEndpoint;
+    return this.api.url;
   }
 }

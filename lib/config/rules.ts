@@ -1,4 +1,4 @@
-import { AUDIENCE_NAMES, Plan } from './schema';
+import { AUDIENCE_NAMES, HEALTH_CHECKER_HEADROOM, Plan } from './schema';
 import { WARNING_LEVELS } from './levels';
 import { PlanIssue } from './errors';
 import { PITR_LAG_MINUTES, planFailoverChain, planFailoverTiming, worstCaseChainSeconds, worstCaseFailoverSeconds } from './objectives';
@@ -60,7 +60,7 @@ export const CORE_RULES: readonly PlanRule[] = [
       add('timeZone', `"${plan.timeZone}" is not an IANA time zone; use one such as "Asia/Hong_Kong" or "Europe/London"`);
     }
   }),
-  ...(['apiLatencyP99Ms', 'errorRatePercent', 'throttledRequests', 'concurrencyPercent', 'functionDurationPercent', 'functionThrottles', 'tableThrottles', 'clientErrorPercent', 'trafficAnomalyBand', 'functionErrors', 'unhandledErrors'] as const).map((name) =>
+  ...(['apiLatencyP99Ms', 'errorRatePercent', 'throttledRequests', 'concurrencyPercent', 'functionDurationPercent', 'functionThrottles', 'tableThrottles', 'clientErrorPercent', 'trafficAnomalyBand', 'functionErrors', 'unhandledErrors', 'blockedRequests'] as const).map((name) =>
     rule(`thresholds-${name}`, (plan, add) => {
       const byLevel = plan.thresholds[name];
       for (let i = 1; i < WARNING_LEVELS.length; i++) {
@@ -72,6 +72,18 @@ export const CORE_RULES: readonly PlanRule[] = [
       }
     }),
   ),
+  rule('health-rate-leaves-room-for-checkers', (plan, add) => {
+    const { healthRequestsPerClient, windowSeconds } = plan.chatbot.protection;
+    const perChecker = Math.ceil(windowSeconds / plan.failover.requestIntervalSeconds);
+    const needed = HEALTH_CHECKER_HEADROOM * perChecker;
+    if (healthRequestsPerClient < needed) {
+      add(
+        'chatbot.protection.healthRequestsPerClient',
+        `must be at least ${needed} per ${windowSeconds} s: each Route 53 checker sends one /health request every ${plan.failover.requestIntervalSeconds} s (${perChecker} per window) and several may share an address, so the limit keeps ${HEALTH_CHECKER_HEADROOM}× that; got ${healthRequestsPerClient}. ` +
+          'A lower limit could block the health checks and fail the region over',
+      );
+    }
+  }),
   rule('provisioned-within-reserved', (plan, add) => {
     const { reservedConcurrency, provisionedConcurrency } = plan.chatbot;
     if (reservedConcurrency !== undefined && provisionedConcurrency > reservedConcurrency) {

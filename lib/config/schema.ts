@@ -101,6 +101,18 @@ const audience = z
  */
 export const HEALTH_THROTTLE_DEFAULTS = { rateLimit: 10, burstLimit: 20 } as const;
 
+/**
+ * Per-client limits of the AWS WAF rate rules in front of each region's chat API. A person chatting
+ * sends a message every few seconds at most; 600 per 5 minutes (2/s sustained) from one address
+ * leaves room for a few dozen people behind one office or carrier NAT while one client can take at
+ * most 2/s of the shared stage throttle (50/s). `/health`: each Route 53 checker sends one request per
+ * check interval (30 per 5 minutes at 10 s); 300 is 10× that, so checkers sharing an address are
+ * never blocked, while one abusive client gets at most 1/s of the 10/s /health bucket.
+ */
+export const PROTECTION_DEFAULTS = { requestsPerClient: 600, healthRequestsPerClient: 300, windowSeconds: 300 } as const;
+/** Headroom the /health per-client limit must leave over one Route 53 checker's rate. */
+export const HEALTH_CHECKER_HEADROOM = 10;
+
 /** Rollout strategies of a new chatbot version (CodeDeploy's predefined Lambda deployment configurations). */
 export const ROLLOUT_STRATEGIES = ['canary-10-percent-5-minutes', 'canary-10-percent-15-minutes', 'linear-10-percent-every-minute', 'all-at-once'] as const;
 export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
@@ -129,6 +141,7 @@ export const RUNBOOK_KEYS = [
   'restore-validation',
   'restore-silence',
   'dropped-events',
+  'blocked-requests',
 ] as const;
 export type RunbookKey = (typeof RUNBOOK_KEYS)[number];
 
@@ -379,6 +392,30 @@ export const planObjectSchema = z
           .strict()
           .prefault({})
           .describe('API Gateway stage throttling, per region'),
+        protection: z
+          .object({
+            requestsPerClient: z
+              .number()
+              .int()
+              .min(10)
+              .max(2_000_000_000)
+              .default(PROTECTION_DEFAULTS.requestsPerClient)
+              .describe('AWS WAF: most /chat requests one client IP address may send per window (10 to 2,000,000,000); above it, its requests are blocked (403) until its rate falls'),
+            healthRequestsPerClient: z
+              .number()
+              .int()
+              .min(10)
+              .max(2_000_000_000)
+              .default(PROTECTION_DEFAULTS.healthRequestsPerClient)
+              .describe(`AWS WAF: most GET /health requests one client IP address may send per window; at least ${HEALTH_CHECKER_HEADROOM}× one Route 53 checker's rate (window ÷ failover.requestIntervalSeconds)`),
+            windowSeconds: z
+              .union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)], { error: 'must be one of the AWS WAF evaluation windows: 60, 120, 300, 600 (seconds)' })
+              .default(PROTECTION_DEFAULTS.windowSeconds)
+              .describe('AWS WAF rate-rule evaluation window, seconds: 60, 120, 300 or 600'),
+          })
+          .strict()
+          .prefault({})
+          .describe('AWS WAF in front of the chat API in each region: per-client rate limits and AWS managed rules (IP reputation, common rule set, known bad inputs)'),
         logRetentionDays: z
           .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<LogRetentionDays>, ...z.ZodLiteral<LogRetentionDays>[]], {
             error: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')} (days)`,
@@ -477,6 +514,7 @@ export const planObjectSchema = z
         clientErrorPercent: leveled('4xx share of requests over 5 minutes, % (attack or broken client signal)', { general: 10, important: 25, emergency: 50 }, { min: 0, max: 100 }),
         trafficAnomalyBand: leveled('Width of the anomaly-detection band on request count, standard deviations (surges and sudden drops)', { general: 2, important: 3, emergency: 4 }, { min: 0.5, max: 10 }),
         functionErrors: leveled('Function errors per 5 minutes', { general: 1, important: 10, emergency: 50 }, { min: 1, int: true }),
+        blockedRequests: leveled('Requests AWS WAF blocked per 5 minutes in one region (rate limits and managed rules): an attack or abusive client being held off', { general: 100, important: 1000, emergency: 10000 }, { min: 1, int: true }),
         unhandledErrors: leveled('Unhandled errors and timeouts in the function log per 5 minutes (log metric filter)', { general: 1, important: 5, emergency: 25 }, { min: 1, int: true }),
       })
       .strict()

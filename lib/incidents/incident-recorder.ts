@@ -147,7 +147,11 @@ export class IncidentRecorder extends Construct {
     const role = fn.role;
     // Append-only in every region; the publisher also reads the log and claims notices/reports.
     if (p) props.table.grantReadWriteData(this.fn);
-    else props.table.grant(this.fn, 'dynamodb:PutItem');
+    else {
+      props.table.grant(this.fn, 'dynamodb:PutItem');
+      // The replica's customer-managed key, for the writes (DynamoDB uses it on the caller's behalf).
+      props.table.encryptionKey?.grant(this.fn, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
+    }
 
     this.deadLetters = new DeadLetters(this, 'DeadLetters', { purpose: 'incident events' });
     const deadLetterQueue = this.deadLetters.queue;
@@ -210,7 +214,7 @@ export class IncidentRecorder extends Construct {
         : []),
       ...KMS_GRANT_WILDCARDS.map((action) => ({
         id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: `${action} comes from the notice topic's publish grant on its customer-managed key and is scoped to that one key ARN.`,
+        reason: `${action} comes from the grants on the incident log's customer-managed key (and, in us-east-1, the notice topic's key for publishing), each scoped to that one key ARN.`,
       })),
     );
   }

@@ -1,9 +1,36 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /** TTL attribute of incident-log entries (epoch seconds). */
 export const INCIDENT_TTL_ATTRIBUTE = 'expiresAt';
+
+export interface IncidentLogKeyProps {
+  /** Alias for the key, e.g. `alias/acme-chat/incident-log`. @default - no alias */
+  readonly aliasName?: string;
+}
+
+/**
+ * The customer-managed key of the incident log in one region (one per replica: a global table
+ * replica takes a key of its own region). Rotation on, retained on stack deletion so the replica
+ * and its backups stay readable. The key policy is CDK's default: only this account (through IAM
+ * policies, which grant it per function and key ARN); no other account and no service principal.
+ */
+export class IncidentLogKey extends Construct {
+  public readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: IncidentLogKeyProps = {}) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the incident log (global table replica in this region)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+      ...(props.aliasName ? { alias: props.aliasName } : {}),
+    });
+  }
+}
 
 export interface IncidentTableProps {
   /**
@@ -11,17 +38,22 @@ export interface IncidentTableProps {
    * replica by name, without a cross-region reference that would tie the stacks together.
    */
   readonly tableName: string;
-  /** Regions holding a replica besides this stack's region (the two chatbot regions). */
-  readonly replicaRegions: string[];
+  /** Customer-managed key of the table in this (us-east-1) region. */
+  readonly key: kms.IKey;
+  /**
+   * Regions holding a replica besides this stack's region (the chatbot regions), each with the ARN
+   * of the customer-managed key in that region that encrypts its replica.
+   */
+  readonly replicas: Record<string, string>;
 }
 
 /**
  * The incident log: a DynamoDB global table created in the global stack (us-east-1) with a replica
  * in each chatbot region, so no single region's outage takes the incident record with it and every
  * region's incident function writes locally. Streams feed the publisher in us-east-1. Encrypted
- * with the AWS-managed DynamoDB key (operational data only, no customer data; a customer-managed
- * key per replica would need key ARNs from the regional stacks, i.e. cross-region references from
- * the global stack). Point-in-time recovery, deletion protection, retained on stack deletion.
+ * with a customer-managed key in each region (IncidentLogKey; the chatbot regions' keys live in
+ * their own small stacks, which deploy before the global stack). Point-in-time recovery, deletion
+ * protection, retained on stack deletion.
  */
 export class IncidentTable extends Construct {
   public readonly table: dynamodb.TableV2;
@@ -29,24 +61,22 @@ export class IncidentTable extends Construct {
   constructor(scope: Construct, id: string, props: IncidentTableProps) {
     super(scope, id);
     const here = Stack.of(this).region;
-    const errors: string[] = [];
-    if (!Token.isUnresolved(here) && props.replicaRegions.includes(here)) {
-      errors.push(`replicaRegions must not include the table's own region (${here}); list only other regions`);
+    const replicaRegions = Object.keys(props.replicas);
+    if (!Token.isUnresolved(here) && replicaRegions.includes(here)) {
+      throw new Error(`${this.node.path}: replicas must not include the table's own region (${here}); list only other regions`);
     }
-    if (new Set(props.replicaRegions).size !== props.replicaRegions.length) errors.push(`replicaRegions must be distinct, got: ${props.replicaRegions.join(', ')}`);
-    if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: props.tableName,
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
-      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.key, props.replicas),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: INCIDENT_TTL_ATTRIBUTE,
       dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      replicas: props.replicaRegions.map((region) => ({ region })),
+      replicas: replicaRegions.map((region) => ({ region })),
     });
   }
 }

@@ -14,6 +14,8 @@ export interface FailoverEndpoint {
   readonly target: string;
   /** The API's own execute-api host, probed by the health check. */
   readonly probeHost: string;
+  /** Path probed on `probeHost` (`/<stage>/health` on a REST API's own host). @default '/health' */
+  readonly probePath?: string;
 }
 
 export interface FailoverStackProps extends StackProps {
@@ -53,19 +55,20 @@ export class FailoverStack extends ContingencyStack {
   constructor(scope: Construct, id: string, props: FailoverStackProps) {
     super(scope, id, props);
     const { plan } = props;
-    const check = (role: DeploymentRole | 'public', host: string) =>
+    const check = (role: DeploymentRole | 'public', host: string, resourcePath = '/health') =>
       new EndpointHealthCheck(this, `${role[0].toUpperCase()}${role.slice(1)}Health`, {
         endpointName: role,
         planName: plan.name,
         host,
-        resourcePath: '/health',
+        resourcePath,
         searchString: plan.chatbot.healthToken,
         requestIntervalSeconds: plan.failover.requestIntervalSeconds,
         failureThreshold: plan.failover.failureThreshold,
         ...(plan.failover.checkerRegions ? { checkerRegions: plan.failover.checkerRegions } : {}),
         alarmEvaluationMinutes: plan.failover.alarmEvaluationMinutes,
       });
-    this.healthChecks = { primary: check('primary', props.endpoints.primary.probeHost), standby: check('standby', props.endpoints.standby.probeHost) };
+    const regionCheck = (role: DeploymentRole) => check(role, props.endpoints[role].probeHost, props.endpoints[role].probePath);
+    this.healthChecks = { primary: regionCheck('primary'), standby: regionCheck('standby') };
     this.healthAlarms = { primary: this.healthChecks.primary.alarm, standby: this.healthChecks.standby.alarm };
 
     this.routing = new FailoverRouting(this, 'Routing', {
@@ -82,7 +85,8 @@ export class FailoverStack extends ContingencyStack {
       const alerting = props.alerting;
       // The public name follows the failover records: it answers with the token while either region
       // serves it, and fails once DNS has fallen back to the human-agent page (which has no token).
-      this.publicHealthCheck = check('public', plan.dns.name);
+      // On the custom domain the path has no stage prefix (empty base path mapping).
+      this.publicHealthCheck = check('public', plan.dns.name, '/health');
       for (const role of ['primary', 'standby'] as const) {
         alerting.addAlarm(this.healthChecks[role].alarm, HEALTH_ALARM_LEVELS[role], 'endpoint-health', `The ${role} region fails its /health check`);
       }

@@ -1,14 +1,16 @@
 import { CfnOutput, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { PHYSICAL_NAMES } from '../../contracts';
 import { ContingencyStack } from './contingency-stack';
+import { incidentKeyAlias } from './incident-key-stack';
 import { DROPPED_EVENTS_LEVEL } from '../shared';
 import { Alerting, responseAlarmName } from '../alerting';
 import type { Plan } from '../config';
 import { FallbackSite } from '../fallback';
-import { IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts } from '../incidents';
+import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts } from '../incidents';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
@@ -17,6 +19,11 @@ export interface GlobalStackProps extends StackProps {
    * (emergency, severe) are always followed, by name. @default []
    */
   readonly responseAlarms?: ResponseAlarm[];
+  /**
+   * ARN of the incident log key in each chatbot region other than us-east-1 (IncidentKeyStack),
+   * which encrypts that region's replica.
+   */
+  readonly incidentReplicaKeyArns: Record<string, string>;
 }
 
 /** Physical name of the incident global table, shared by its replicas in every region. */
@@ -50,6 +57,8 @@ export class GlobalStack extends ContingencyStack {
    */
   public readonly alerting: Alerting;
   public readonly incidentTable: IncidentTable;
+  /** Customer-managed key of the incident log in us-east-1. */
+  public readonly incidentKey: kms.IKey;
   public readonly statusPage: StatusPage;
   /** The incident function of us-east-1, which also publishes the status page, notices and reports. */
   public readonly incidents: IncidentRecorder;
@@ -79,9 +88,14 @@ export class GlobalStack extends ContingencyStack {
     }));
     // Created here (us-east-1) with a replica in each chatbot region: no region's outage takes
     // the incident record with it, and the regional stacks find their replica by name.
+    this.incidentKey = new IncidentLogKey(this, 'IncidentLogKey', { aliasName: incidentKeyAlias(plan.name) }).key;
+    const replicaRegions = [plan.regions.primary, plan.regions.standby].filter((r) => r !== this.region);
+    const missing = replicaRegions.filter((r) => !props.incidentReplicaKeyArns[r]);
+    if (missing.length) throw new Error(`${this.node.path}: incidentReplicaKeyArns needs the incident log key of ${missing.join(', ')} (IncidentKeyStack)`);
     this.incidentTable = new IncidentTable(this, 'IncidentLog', {
       tableName: incidentTableName(plan),
-      replicaRegions: [plan.regions.primary, plan.regions.standby].filter((r) => r !== this.region),
+      key: this.incidentKey,
+      replicas: Object.fromEntries(replicaRegions.map((r) => [r, props.incidentReplicaKeyArns[r]])),
     });
     this.statusPage = new StatusPage(this, 'StatusPage', {
       texts: statusPageTexts(plan),

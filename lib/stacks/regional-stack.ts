@@ -8,7 +8,7 @@ import { PHYSICAL_NAMES } from '../../contracts';
 import { ContingencyStack } from './contingency-stack';
 import { ChatbotBackup } from '../backup';
 import { Alerting, AlertingDashboard, BurnRateAlarms, IndicatorAlarms, ResponseLevels } from '../alerting';
-import { ChatbotApi, ChatbotDataKey, ChatbotRollout, ChatbotTable, KnowledgeBaseSeed, ROLLOUT_CONFIGS } from '../chatbot';
+import { ChatbotApi, ChatbotDataKey, ChatbotFirewall, ChatbotRollout, ChatbotTable, HEALTH_PROBE_PATH, KnowledgeBaseSeed, ROLLOUT_CONFIGS } from '../chatbot';
 import { botPhrases, type Plan, type RunbookKey } from '../config';
 import { DROPPED_EVENTS_LEVEL } from '../shared';
 import { RegionalEndpoint } from '../failover';
@@ -34,6 +34,8 @@ export interface RegionalStackProps extends StackProps {
    * stack's own response-level composites (always included). @default []
    */
   readonly responseAlarms?: ResponseAlarm[];
+  /** The incident log key of this region (IncidentKeyStack, or the global stack's in us-east-1), which encrypts this region's replica. */
+  readonly incidentKey: kms.IKey;
 }
 
 /**
@@ -61,6 +63,8 @@ export class RegionalStack extends ContingencyStack {
   public readonly dataKey: kms.IKey;
   public readonly table: dynamodb.ITableV2;
   public readonly chatbot: ChatbotApi;
+  /** AWS WAF in front of this region's API: per-client rate limits and AWS managed rules (plan §3.3, §4.2.1). */
+  public readonly firewall: ChatbotFirewall;
   /** Backups, restore tests and their alarms for this region's table (plan §6.2). */
   public readonly backup: ChatbotBackup;
   /** The public name on this region's API (certificate, custom domain), probed and routed by the failover stack. */
@@ -112,6 +116,16 @@ export class RegionalStack extends ContingencyStack {
       matchThreshold: plan.chatbot.matchThreshold,
       conversationTtlHours: plan.chatbot.conversationTtlHours,
     });
+    const protection = plan.chatbot.protection;
+    this.firewall = new ChatbotFirewall(this, 'Firewall', {
+      stage: this.chatbot.stage,
+      // As WAF sees them: on the public name (no stage prefix) and on the API's own host, which Route 53 probes.
+      healthPaths: ['/health', HEALTH_PROBE_PATH],
+      requestsPerClient: protection.requestsPerClient,
+      healthRequestsPerClient: protection.healthRequestsPerClient,
+      windowSeconds: protection.windowSeconds,
+      metricName: `${plan.name}-chatbot-${role}`,
+    });
 
     // Both regions back up their replica and copy to the other's vault: after a failover the
     // standby keeps being backed up and restore-tested without a redeploy.
@@ -127,6 +141,7 @@ export class RegionalStack extends ContingencyStack {
     this.endpoint = new RegionalEndpoint(this, 'Endpoint', {
       api: this.chatbot.api,
       stage: this.chatbot.stage,
+      probePath: HEALTH_PROBE_PATH,
       domainName: plan.dns.name,
       zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: plan.dns.zone.name }),
     });
@@ -139,7 +154,13 @@ export class RegionalStack extends ContingencyStack {
     this.alerting.addAlarm(this.backup.alarms.validationFailed, this.backup.level, 'restore-validation', 'Restore test failed');
     this.alerting.addAlarm(this.backup.alarms.silence, this.backup.level, 'restore-silence', 'No successful restore test within the plan period');
     this.alerting.addAlarm(this.backup.validator.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Restore-test events were dropped (dead-letter queue)');
-    this.indicators = new IndicatorAlarms(this, 'Indicators', { plan, alerting: this.alerting, chatbot: this.chatbot, table: this.table });
+    this.indicators = new IndicatorAlarms(this, 'Indicators', {
+      plan,
+      alerting: this.alerting,
+      chatbot: this.chatbot,
+      table: this.table,
+      blockedRequests: this.firewall.metricBlockedRequests(),
+    });
     this.rollout = new ChatbotRollout(this, 'Rollout', {
       alias: this.chatbot.alias,
       deploymentConfig: ROLLOUT_CONFIGS[plan.chatbot.rollout],
@@ -156,11 +177,17 @@ export class RegionalStack extends ContingencyStack {
       degradedAlarms: [this.burnRates.tiers.important.alert, ...Object.values(this.indicators.alarms).map((byLevel) => byLevel.important)],
       naming: { planName: plan.name, scope: role },
     });
-    new AlertingDashboard(this, 'BigScreen', { plan, alerting: this.alerting, api: this.chatbot.api, heading: `${role} (${this.region})` });
+    new AlertingDashboard(this, 'BigScreen', {
+      plan,
+      alerting: this.alerting,
+      api: this.chatbot.api,
+      blockedRequests: this.firewall.metricBlockedRequests(),
+      heading: `${role} (${this.region})`,
+    });
     // This region's replica of the incident global table (created by the global stack), by name:
     // a reference to the global stack would make every stack depend on every other.
     this.incidents = new IncidentRecorder(this, 'Incidents', {
-      table: dynamodb.TableV2.fromTableAttributes(this, 'IncidentLog', { tableName: incidentTableName(plan) }),
+      table: dynamodb.TableV2.fromTableAttributes(this, 'IncidentLog', { tableName: incidentTableName(plan), encryptionKey: props.incidentKey }),
       // This region's response levels open, update and close incidents (plan §5.2).
       responseAlarms: [...responseAlarmsOf(this.responseLevels), ...(props.responseAlarms ?? [])],
       retentionDays: plan.incidents.retentionDays,

@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ChatbotApi, CHATBOT_RUNTIME } from '../../lib/chatbot';
+import { ChatbotApi, CHATBOT_RUNTIME, CHATBOT_STAGE_NAME } from '../../lib/chatbot';
 import { loadedPlan } from '../helpers/plan';
 import { synthPlan, Synthesized } from '../helpers/synth';
 
@@ -42,29 +42,40 @@ describe.each(['primary', 'standby'] as const)('chatbot deployment (%s)', (role)
     expect(groups[ref].Properties.RetentionInDays).toBe(30);
   });
 
-  test('provisioned concurrency sits on the live alias the API invokes', () => {
+  test('provisioned concurrency sits on the live alias the API invokes (Lambda proxy, REST payload 1.0)', () => {
     t().hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } });
-    const integrations = t().findResources('AWS::ApiGatewayV2::Integration');
+    const methods = Object.values(t().findResources('AWS::ApiGateway::Method')) as any[];
     const aliasId = Object.keys(t().findResources('AWS::Lambda::Alias'))[0];
-    for (const i of Object.values(integrations) as any[]) {
-      expect(i.Properties.IntegrationUri).toEqual({ Ref: aliasId });
-      expect(i.Properties.PayloadFormatVersion).toBe('2.0');
+    expect(methods).toHaveLength(2);
+    for (const m of methods) {
+      expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(m.Properties.Integration.Uri)).toContain(`{"Ref":"${aliasId}"}`);
     }
+    // Only the stage may invoke the alias, per method and path (no test-invoke permissions).
+    const permissions = Object.values(t().findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } })) as any[];
+    expect(permissions.map((p) => p.Properties.SourceArn['Fn::Join'][1].at(-1)).sort()).toEqual(['/GET/health', '/POST/chat']);
+    for (const p of permissions) expect(p.Properties.FunctionName).toEqual({ Ref: aliasId });
   });
 
-  test('HTTP API routes: POST /chat and GET /health only', () => {
-    const routes = Object.values(t().findResources('AWS::ApiGatewayV2::Route')).map((r: any) => r.Properties.RouteKey).sort();
-    expect(routes).toEqual(['GET /health', 'POST /chat']);
+  test('REST API routes: POST /chat and GET /health only, no authorizer (anonymous chat), regional endpoint', () => {
+    const resources = Object.values(t().findResources('AWS::ApiGateway::Resource')).map((r: any) => r.Properties.PathPart).sort();
+    expect(resources).toEqual(['chat', 'health']);
+    const methods = Object.values(t().findResources('AWS::ApiGateway::Method')).map((m: any) => m.Properties.HttpMethod).sort();
+    expect(methods).toEqual(['GET', 'POST']);
+    t().hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] }, Name: `acme-chat-${role}-chatbot` });
+    // No account-wide CloudWatch role is taken over.
+    expect(t().findResources('AWS::ApiGateway::Account')).toEqual({});
   });
 
   test('stage throttling from the plan and JSON access logs without bodies', () => {
-    const stage = Object.values(t().findResources('AWS::ApiGatewayV2::Stage'))[0] as any;
-    expect(stage.Properties.StageName).toBe('$default');
-    expect(stage.Properties.AutoDeploy).toBe(true);
-    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 60 });
-    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
-    expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/body|querystring/i);
+    const stage = Object.values(t().findResources('AWS::ApiGateway::Stage'))[0] as any;
+    expect(stage.Properties.StageName).toBe(CHATBOT_STAGE_NAME);
+    expect(stage.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([{ HttpMethod: '*', ResourcePath: '/*', DataTraceEnabled: false, ThrottlingRateLimit: 25, ThrottlingBurstLimit: 60 }]),
+    );
+    const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', resource: '$context.resourcePath', waf: '$context.wafResponseCode' });
+    expect(stage.Properties.AccessLogSetting.Format).not.toMatch(/body|querystring/i);
   });
 
   test('role: no managed policies; logs only to its own group; table access scoped to the table and key', () => {

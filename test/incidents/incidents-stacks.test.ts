@@ -26,7 +26,7 @@ const fnWith = (t: Template, variable: string) => one(t, 'AWS::Lambda::Function'
 
 describe('incident table', () => {
   test('a global table in us-east-1 with a replica in both chatbot regions, PITR, TTL, stream, retained; stable logical id', () => {
-    const t = one(s.templates.global, 'AWS::DynamoDB::GlobalTable');
+    const t = one(s.templates.global, 'AWS::DynamoDB::GlobalTable', {}, 'IncidentLog');
     expect(t.id).toBe('IncidentLogTable0EA35D7F');
     expect(t.props.TableName).toBe('acme-chat-incidents');
     expect(t.props.Replicas.map((r: any) => r.Region).sort()).toEqual(['ap-northeast-1', 'ap-southeast-1', 'us-east-1']);
@@ -37,12 +37,13 @@ describe('incident table', () => {
     s.templates.global.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  test('no stack dependency cycle: the global stack depends on no regional stack, regional stacks not on it', () => {
-    // The incident table adds no edge: global depends on nothing; the regional stacks read only the
-    // zone id from it (issue 3), and the standby never depends on the primary.
-    expect(s.stacks.global.dependencies).toHaveLength(0);
-    expect(s.stacks.standby.dependencies.map((d) => d.stackName)).toEqual(['acme-chat-global']);
-    expect(s.stacks.primary.dependencies.map((d) => d.stackName).sort()).toEqual(['acme-chat-global', 'acme-chat-standby']);
+  test('no stack dependency cycle: the global stack depends only on the incident key stacks, no regional stack', () => {
+    // The replica keys come from stacks of their own that depend on nothing; the regional stacks read
+    // the zone id from the global stack (issue 3) and their own region's incident key, and the
+    // standby never depends on the primary.
+    expect(s.stacks.global.dependencies.map((d) => d.stackName).sort()).toEqual(['acme-chat-incident-key-primary', 'acme-chat-incident-key-standby']);
+    expect(s.stacks.standby.dependencies.map((d) => d.stackName).sort()).toEqual(['acme-chat-global', 'acme-chat-incident-key-standby']);
+    expect(s.stacks.primary.dependencies.map((d) => d.stackName).sort()).toEqual(['acme-chat-global', 'acme-chat-incident-key-primary', 'acme-chat-standby']);
   });
 });
 

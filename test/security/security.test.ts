@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { HEALTH_ROUTE_KEY } from '../../lib/chatbot';
 import { parsePlan, PlanValidationError } from '../../lib/config';
 import { RESTORE_TEST_TABLE_PREFIX } from '../../lib/backup/restore-validator';
 import { ROLLBACK_INDICATORS } from '../../lib/stacks';
@@ -204,15 +203,16 @@ describe('encryption claims', () => {
     expect(key.DeletionPolicy).toBe('Retain');
   });
 
-  test('the incident table uses the AWS-managed DynamoDB key (aws/dynamodb) in every replica, as docs/security.md says', () => {
+  test('the incident table uses a customer-managed key in every replica, as docs/security.md says', () => {
     const t = s.templates.global;
     // The incident log is the global table with replicas (the notifier's outcome table has none).
     const [, table] = resources(t, 'AWS::DynamoDB::GlobalTable').find(([, r]) => r.Properties.Replicas.length > 1)!;
     expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
-    for (const replica of table.Properties.Replicas) expect(replica.SSESpecification).toBeUndefined();
+    for (const replica of table.Properties.Replicas) expect(replica.SSESpecification?.KMSMasterKeyId).toBeDefined();
     const fs = require('fs');
     const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
-    expect(doc).toMatch(/incident table[^\n]*AWS-managed key \(aws\/dynamodb\)/i);
+    expect(doc).toMatch(/\| incident table \(all replicas\) \| customer-managed key per region/);
+    expect(doc).not.toMatch(/incident table[^\n]*AWS-managed key \(aws\/dynamodb\)/i);
   });
 });
 
@@ -257,13 +257,14 @@ describe('status page on its own name', () => {
 });
 
 describe('/health is throttled apart from /chat', () => {
-  test('the stage has a route setting for GET /health from the plan', () => {
+  test('the stage has method settings for GET /health from the plan, apart from the stage default', () => {
     for (const r of ['primary', 'standby'] as const) {
-      const [, stage] = resources(s.templates[r], 'AWS::ApiGatewayV2::Stage')[0];
-      expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
-      expect(stage.Properties.RouteSettings).toEqual({ [HEALTH_ROUTE_KEY]: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } });
-      // The route key exists on the API.
-      expect(resources(s.templates[r], 'AWS::ApiGatewayV2::Route').map(([, x]) => x.Properties.RouteKey)).toContain(HEALTH_ROUTE_KEY);
+      const [, stage] = resources(s.templates[r], 'AWS::ApiGateway::Stage')[0];
+      const settings = stage.Properties.MethodSettings as any[];
+      expect(settings.find((m) => m.ResourcePath === '/*')).toMatchObject({ HttpMethod: '*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+      expect(settings.find((m) => m.ResourcePath === '/~1health')).toMatchObject({ HttpMethod: 'GET', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+      // The resource exists on the API.
+      expect(resources(s.templates[r], 'AWS::ApiGateway::Resource').map(([, x]) => x.Properties.PathPart)).toContain('health');
     }
   });
 });

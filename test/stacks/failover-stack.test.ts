@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENDPOINT_TAG_KEY, STANDBY_CHAIN_LABEL } from '../../lib/failover';
 import { HANDOFF_DOCUMENT_PATH } from '../../lib/fallback';
+import { HEALTH_PROBE_PATH } from '../../lib/chatbot';
 import { HEALTH_CHECKS_PER_PLAN } from '../../cli/commands/preflight';
 import { findOutput, NOTIFIER_LOG_OUTPUT_ID, topicOutputId } from '../../lib/alerting/outputs';
 import { parsePlan } from '../../lib/config';
@@ -34,14 +35,15 @@ describe('health checks', () => {
     expect(byType(failoverResources, 'AWS::Route53::HealthCheck')).toHaveLength(HEALTH_CHECKS_PER_PLAN);
   });
 
-  test.each(['primary', 'standby'])('%s: HTTPS string match on /health of its own execute-api host, plan interval/threshold/regions', (role) => {
+  test.each(['primary', 'standby'])('%s: HTTPS string match on /<stage>/health of its own execute-api host, plan interval/threshold/regions', (role) => {
     const [[, hc]] = byType(failoverResources, 'AWS::Route53::HealthCheck').filter(([, v]) =>
       v.Properties.HealthCheckTags.some((t: any) => t.Key === ENDPOINT_TAG_KEY && t.Value === role),
     );
     const c = hc.Properties.HealthCheckConfig;
     expect(c).toMatchObject({
       Type: 'HTTPS_STR_MATCH',
-      ResourcePath: '/health',
+      // A REST API's own host puts the stage first; the path is a literal (no cross-stack read).
+      ResourcePath: HEALTH_PROBE_PATH,
       SearchString: 'CHATBOT_HEALTHY',
       RequestInterval: 10,
       FailureThreshold: 3,
@@ -122,7 +124,13 @@ describe('regional custom domains', () => {
       DomainName: 'chat.acme-example.com',
       DomainNameConfigurations: [Match.objectLike({ EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })],
     });
-    t.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { Stage: '$default' });
+    // The v2 mapping maps the REST API's stage; it keeps the logical id it had for the HTTP API, so
+    // the move updates it in place instead of adding a second mapping on the same domain.
+    const mappings = t.findResources('AWS::ApiGatewayV2::ApiMapping');
+    expect(Object.keys(mappings)).toEqual(['EndpointMapping96659509']);
+    const [restApiId] = Object.keys(t.findResources('AWS::ApiGateway::RestApi'));
+    const [stageId] = Object.keys(t.findResources('AWS::ApiGateway::Stage'));
+    expect(mappings.EndpointMapping96659509.Properties).toEqual({ ApiId: { Ref: restApiId }, DomainName: { Ref: 'EndpointDomain72FAC8F0' }, Stage: { Ref: stageId } });
   });
 
   test('an existing zone is imported by id: no reference to the global stack', () => {
@@ -137,11 +145,14 @@ describe('regional custom domains', () => {
 });
 
 describe('stack graph', () => {
-  test('global depends on nothing, standby never on primary, failover on all three', () => {
+  test('the incident key stacks depend on nothing, global only on them, standby never on primary, failover on all three', () => {
     const deps = (st: { dependencies: { stackName: string }[] }) => st.dependencies.map((d) => d.stackName).sort();
-    expect(deps(s.stacks.global)).toEqual([]);
-    expect(deps(s.stacks.standby)).toEqual(['acme-chat-global']);
-    expect(deps(s.stacks.primary)).toEqual(['acme-chat-global', 'acme-chat-standby']);
+    expect(deps(s.stacks.incidentKeys.primary!)).toEqual([]);
+    expect(deps(s.stacks.incidentKeys.standby!)).toEqual([]);
+    expect(deps(s.stacks.global)).toEqual(['acme-chat-incident-key-primary', 'acme-chat-incident-key-standby']);
+    // Each region reads its own region's incident key (for its replica) from its key stack.
+    expect(deps(s.stacks.standby)).toEqual(['acme-chat-global', 'acme-chat-incident-key-standby']);
+    expect(deps(s.stacks.primary)).toEqual(['acme-chat-global', 'acme-chat-incident-key-primary', 'acme-chat-standby']);
     expect(deps(s.stacks.failover)).toEqual(['acme-chat-global', 'acme-chat-primary', 'acme-chat-standby']);
   });
 });
