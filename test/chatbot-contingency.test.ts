@@ -21,7 +21,9 @@ const slow = loadedPlan({ name: 'slow-chat', tags: { project: 'slow' }, failover
 // And a 5-minute objective its own (fast) failover meets, but the slow plan's would not.
 const fast = { ...acme, plan: { ...acme.plan, objectives: { ...acme.plan.objectives, rtoMinutes: 5 } } };
 
-const templatesOf = (c: ChatbotContingency) => Object.fromEntries(Object.entries(c.stacks).map(([k, s]) => [k, Template.fromStack(s).toJSON()]));
+/** Every stack of the construct (the four main ones and the incident key stacks). */
+const allStacks = (c: ChatbotContingency) => c.node.children.filter((x): x is Stack => Stack.isStack(x));
+const templatesOf = (c: ChatbotContingency) => Object.fromEntries(allStacks(c).map((s) => [s.node.id, Template.fromStack(s).toJSON()]));
 
 describe('feature flags', () => {
   test("the templates are the same whatever flags the app's cdk.json sets (none, or every flag cdk init recommends)", () => {
@@ -73,7 +75,14 @@ describe('two plans and an unrelated stack in one app', () => {
   });
 
   test('stack names come from each plan', () => {
-    expect(Object.values(first.stacks).map((s) => s.stackName).sort()).toEqual(['acme-chat-failover', 'acme-chat-global', 'acme-chat-primary', 'acme-chat-standby']);
+    expect(allStacks(first).map((s) => s.stackName).sort()).toEqual([
+      'acme-chat-failover',
+      'acme-chat-global',
+      'acme-chat-incident-key-primary',
+      'acme-chat-incident-key-standby',
+      'acme-chat-primary',
+      'acme-chat-standby',
+    ]);
     expect(second.primary.stackName).toBe('slow-chat-primary');
   });
 });
@@ -123,15 +132,15 @@ describe('in a Stage deployed by CDK Pipelines', () => {
   });
 
   test("the stage's stacks are named after the stage and deploy to its account", () => {
-    expect(assemblyStacks.map((s) => s.stackName).sort()).toEqual(['Prod-acme-chat-failover', 'Prod-acme-chat-global', 'Prod-acme-chat-primary', 'Prod-acme-chat-standby']);
+    expect(assemblyStacks.map((s) => s.stackName).sort()).toEqual(['Prod-acme-chat-failover', 'Prod-acme-chat-global', 'Prod-acme-chat-incident-key-primary', 'Prod-acme-chat-incident-key-standby', 'Prod-acme-chat-primary', 'Prod-acme-chat-standby']);
     const c = prod.node.findChild('Chatbot') as ChatbotContingency;
     expect(c.primary.account).toBe('111111111111');
   });
 
-  test('the pipeline deploys the four stacks', () => {
+  test('the pipeline deploys all six stacks', () => {
     const t = Template.fromStack(pipelineStack).toJSON() as { Resources: Record<string, { Type: string; Properties: { Stages?: { Name: string; Actions: { Configuration?: { StackName?: string } }[] }[] } }> };
     const pipe = Object.values(t.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!;
     const deployed = new Set(pipe.Properties.Stages!.filter((s) => s.Name === 'Prod').flatMap((s) => s.Actions.map((a) => a.Configuration?.StackName).filter(Boolean)));
-    expect([...deployed].sort()).toEqual(['Prod-acme-chat-failover', 'Prod-acme-chat-global', 'Prod-acme-chat-primary', 'Prod-acme-chat-standby']);
+    expect([...deployed].sort()).toEqual(['Prod-acme-chat-failover', 'Prod-acme-chat-global', 'Prod-acme-chat-incident-key-primary', 'Prod-acme-chat-incident-key-standby', 'Prod-acme-chat-primary', 'Prod-acme-chat-standby']);
   });
 });

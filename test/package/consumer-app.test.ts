@@ -247,7 +247,10 @@ describe('a consumer CDK app with two plans and one stack of its own', () => {
     expect(s.result.stderr).not.toMatch(STACK_FRAME);
     expect(s.result.status).toBe(0);
     expect(Object.keys(s.templates).sort()).toEqual(
-      ['Huaxia/Failover', 'Huaxia/Global', 'Huaxia/Primary', 'Huaxia/Standby', 'Northwind/Failover', 'Northwind/Global', 'Northwind/Primary', 'Northwind/Standby', 'TeamStack'].sort(),
+      [
+        ...['Huaxia', 'Northwind'].flatMap((id) => ['Failover', 'Global', 'IncidentKeyPrimary', 'IncidentKeyStandby', 'Primary', 'Standby'].map((part) => `${id}/${part}`)),
+        'TeamStack',
+      ].sort(),
     );
   });
 
@@ -256,9 +259,16 @@ describe('a consumer CDK app with two plans and one stack of its own', () => {
       ['Northwind', 'northwind-chat', 'northwind-chat'],
       ['Huaxia', 'huaxia-chat', 'huaxia-chat'],
     ]) {
-      for (const part of ['Global', 'Standby', 'Primary', 'Failover']) {
+      for (const [part, name] of [
+        ['Global', 'global'],
+        ['Standby', 'standby'],
+        ['Primary', 'primary'],
+        ['Failover', 'failover'],
+        ['IncidentKeyPrimary', 'incident-key-primary'],
+        ['IncidentKeyStandby', 'incident-key-standby'],
+      ]) {
         const stack = `${id}/${part}`;
-        expect(tsNode.templates[stack].stackName).toBe(`${plan}-${part.toLowerCase()}`);
+        expect(tsNode.templates[stack].stackName).toBe(`${plan}-${name}`);
         const tagged = resourcesOf(tsNode, stack).filter(([, r]) => r.Properties && 'Tags' in r.Properties);
         expect(tagged.length).toBeGreaterThan(0);
         for (const [logicalId, r] of tagged) {
