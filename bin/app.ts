@@ -20,7 +20,7 @@ const outcome = synthOrReport(
   app,
   () => {
     const loaded = loadPlan(planPath);
-    for (const w of loaded.warnings ?? []) console.error(`warning: ${w}`);
+    // Plan warnings (deprecated keys) become construct warnings, which the CDK CLI prints once after synth.
     progress(`plan ${loaded.plan.name} loaded from ${path.relative(process.cwd(), loaded.source) || loaded.source} (languages: ${loaded.plan.languages.join(', ')})`);
     progress('building the stacks and bundling the Lambda functions with esbuild…');
     const started = Date.now();
@@ -28,7 +28,7 @@ const outcome = synthOrReport(
     const { result: stacks, bundled } = countingBundles(() => buildApp(app, loaded, { log: (line) => console.error(line) }));
     const took = ((Date.now() - started) / 1000).toFixed(1);
     progress(
-      `${bundled ? `bundled ${bundled} function${bundled === 1 ? '' : 's'}` : 'no function needed bundling'} (${took} s); synthesizing ${Object.keys(stacks).length} stacks and running the checks (cdk-nag AwsSolutions, deploy limits, failover timing)…`,
+      `${bundled ? `bundled the Lambda functions (${bundled} esbuild run${bundled === 1 ? '' : 's'}; identical code is bundled once)` : 'no function needed bundling'} in ${took} s; synthesizing ${Object.keys(stacks).length} stacks and running the checks (cdk-nag AwsSolutions, deploy limits, failover timing)…`,
     );
   },
   { debug },

@@ -12,7 +12,7 @@ import { DeploymentRole, FailoverStack, GlobalStack, IncidentKeyStack, RegionalS
 /** The region of the global stack: Route 53 health-check metrics and CloudFront certificates live there. */
 export const GLOBAL_REGION = 'us-east-1';
 
-/** The four stacks of one plan. */
+/** The stacks of one plan. */
 export interface ContingencyStacks {
   readonly primary: RegionalStack;
   readonly standby: RegionalStack;
@@ -33,9 +33,9 @@ export interface ChatbotContingencyProps {
    */
   readonly plan: string | LoadedPlan;
   /**
-   * Start of the four CloudFormation stack names (`<prefix>-global`, `-standby`, `-primary`,
-   * `-failover`). The operator CLI finds the stacks by the default names, so change it only when
-   * two deployments of one plan share an account.
+   * Start of the CloudFormation stack names (`<prefix>-global`, `-standby`, `-primary`,
+   * `-failover`, `-incident-key-<role>`). The operator CLI finds the stacks by the default names,
+   * so change it only when two deployments of one plan share an account.
    * @default - the plan's `name`, after the enclosing Stage's name when there is one (`<stage>-<plan name>`)
    */
   readonly stackNamePrefix?: string;
@@ -67,7 +67,8 @@ export interface ChatbotContingencyProps {
 }
 
 /**
- * A chatbot's outage contingency plan as four stacks: global (hosted zone, human-agent fallback
+ * A chatbot's outage contingency plan as four stacks (plus the incident log's key stacks in the
+ * chatbot regions that are not us-east-1): global (hosted zone, human-agent fallback
  * site, alerting, status page; us-east-1), standby and primary (the chatbot API, data, backups and
  * restore tests in the plan's two regions) and failover (health checks, failover records and health
  * alarms; us-east-1).

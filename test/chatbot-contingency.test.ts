@@ -31,7 +31,7 @@ describe('feature flags', () => {
     const b = templatesOf(init);
     for (const k of Object.keys(a)) expect({ stack: k, template: b[k] }).toEqual({ stack: k, template: a[k] });
     // The flag the issue names: log buckets take deliveries through a bucket policy, never an ACL.
-    const buckets = Object.values((b.global as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources).filter((r) => r.Type === 'AWS::S3::Bucket');
+    const buckets = Object.values((b.Global as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources).filter((r) => r.Type === 'AWS::S3::Bucket');
     expect(buckets.length).toBeGreaterThan(0);
     for (const r of buckets) expect(r.Properties?.AccessControl).toBeUndefined();
   });

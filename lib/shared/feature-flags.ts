@@ -30,7 +30,7 @@ export const CONTINGENCY_FEATURE_FLAGS: Readonly<Record<string, unknown>> = {
  * Every feature flag of the installed aws-cdk-lib that an app can still configure, at the value the
  * contingency stacks use: `CONTINGENCY_FEATURE_FLAGS` where listed, otherwise the flag's
  * unconfigured v2 behaviour. Pinned on the contingency subtree, they make its templates the same
- * whatever the surrounding app's cdk.json sets (a `cdk init` project sets about 90 flags).
+ * whatever the surrounding app's cdk.json sets (a `cdk init` project sets 89 of them).
  */
 export function pinnedFeatureFlags(): Record<string, unknown> {
   const expired = new Set(cxapi.CURRENT_VERSION_EXPIRED_FLAGS);

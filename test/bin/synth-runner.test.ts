@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Annotations, App, IPolicyValidationPluginBeta1, Stack, Validations } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ProjectFunction } from '../../lib/shared/project-function';
-import { synthOrReport } from '../../lib/synth';
+import { countingBundles, synthOrReport } from '../../lib/synth';
 
 // Every kind of synth failure, not only plan errors, is reported plainly and leaves the output
 // folder empty (bin/app.ts prints these lines and exits 1; test/bin/app.test.ts runs the real CLI).
@@ -71,4 +71,38 @@ test('a success writes the assembly', () => {
   const outcome = synthOrReport(app, () => void new sns.Topic(new Stack(app, 'Topics'), 'T'));
   expect(outcome).toEqual({ ok: true, lines: [] });
   expect(fs.readdirSync(app.outdir)).toEqual(expect.arrayContaining(['manifest.json', 'Topics.template.json']));
+});
+
+describe('countingBundles (one progress line instead of a line per bundled asset)', () => {
+  test("holds back aws-cdk-lib's per-asset lines, counts them, and lets every other line through", () => {
+    const written: string[] = [];
+    const original = process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      written.push(chunk);
+      return true;
+    }) as typeof process.stderr.write;
+    let outcome: ReturnType<typeof countingBundles<string>>;
+    try {
+      outcome = countingBundles(() => {
+        process.stderr.write('Bundling asset acme-chat/Primary/Chatbot/Default/Handler/Code/Stage...\n');
+        process.stderr.write('✘ [ERROR] Could not resolve "left-pad"\n');
+        process.stderr.write('Bundling asset acme-chat/Global/Incidents/Default/Handler/Code/Stage...\n');
+        return 'built';
+      });
+    } finally {
+      process.stderr.write = original;
+    }
+    expect(outcome).toEqual({ result: 'built', bundled: 2 });
+    expect(written).toEqual(['✘ [ERROR] Could not resolve "left-pad"\n']);
+  });
+
+  test('puts stderr back even when the build throws', () => {
+    const before = process.stderr.write;
+    expect(() =>
+      countingBundles(() => {
+        throw new Error('plan invalid');
+      }),
+    ).toThrow('plan invalid');
+    expect(process.stderr.write).toBe(before);
+  });
 });
