@@ -1,26 +1,14 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { PLAN_TAG_KEY } from '../contracts';
+import type { App } from 'aws-cdk-lib';
+import { ChatbotContingency, ContingencyStacks, GLOBAL_REGION } from './chatbot-contingency';
 import type { LoadedPlan } from './config';
-import { FailoverTimingCheck } from './failover';
-import { DeployLimitsCheck } from './limits/deploy-limits';
-import { DeploymentRole, FailoverStack, GlobalStack, IncidentKeyStack, RegionalStack } from './stacks';
 
-export interface ContingencyStacks {
-  readonly primary: RegionalStack;
-  readonly standby: RegionalStack;
-  readonly global: GlobalStack;
-  readonly failover: FailoverStack;
-  /**
-   * The incident log key of each chatbot region that is not us-east-1 (us-east-1's is in the global
-   * stack), in stacks of their own that deploy first.
-   */
-  readonly incidentKeys: Partial<Record<DeploymentRole, IncidentKeyStack>>;
-}
+export { ContingencyStacks, GLOBAL_REGION };
 
 export interface BuildOptions {
   /** Run cdk-nag AwsSolutions checks at synth. @default true */
   readonly nag?: boolean;
+  /** Check deploy-time limits at synth. @default true */
+  readonly limits?: boolean;
   /**
    * Where the failover timing computed from the synthesized templates is printed. The check runs
    * (and fails synth when the objective is missed) either way.
@@ -29,72 +17,16 @@ export interface BuildOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The region of the global stack: Route 53 health-check metrics and CloudFront certificates live there. */
-export const GLOBAL_REGION = 'us-east-1';
-
 /**
- * Turns a validated plan into stacks. Deploy order: incident log keys of the chatbot regions →
- * global (zone, fallback site, incident log with a replica under each of those keys) → standby (its
- * key encrypts the replica the primary creates) → primary → failover (health checks, failover
- * records, health alarms; reads the others). Data flows one way: plan → constructs → template.
+ * This repository's app: one plan as a `ChatbotContingency` with the plan's name as its id, so the
+ * stacks are `<plan>/Global`, `<plan>/Standby`, `<plan>/Primary` and `<plan>/Failover`, deployed
+ * as `<plan>-global` … `<plan>-failover`.
  */
 export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {}): ContingencyStacks {
-  const { plan } = loaded;
-  const account = plan.account;
-  const env = (region: string) => ({ region, ...(account ? { account } : {}) });
-  const incidentKeys: Partial<Record<DeploymentRole, IncidentKeyStack>> = {};
-  for (const role of ['primary', 'standby'] as const) {
-    const region = plan.regions[role];
-    if (region === GLOBAL_REGION) continue;
-    incidentKeys[role] = new IncidentKeyStack(app, `${plan.name}-incident-key-${role}`, {
-      planName: plan.name,
-      env: env(region),
-      description: `Chatbot contingency plan ${plan.name}: incident log key of the ${role} region (${region})`,
-    });
-  }
-  const global = new GlobalStack(app, `${plan.name}-global`, {
-    plan,
-    incidentReplicaKeyArns: Object.fromEntries(Object.entries(incidentKeys).map(([role, stack]) => [plan.regions[role as DeploymentRole], stack.key.keyArn])),
-    env: env(GLOBAL_REGION),
-    description: `Chatbot contingency plan ${plan.name}: hosted zone and human-agent fallback site (${GLOBAL_REGION})`,
-  });
-  const hostedZoneId = global.hostedZone.hostedZoneId;
-  const standby = new RegionalStack(app, `${plan.name}-standby`, {
-    plan,
-    planDir: loaded.dir,
-    role: 'standby',
-    hostedZoneId,
-    incidentKey: incidentKeys.standby?.key ?? global.incidentKey,
-    env: env(plan.regions.standby),
-    description: `Chatbot contingency plan ${plan.name}: standby deployment (${plan.regions.standby})`,
-  });
-  const primary = new RegionalStack(app, `${plan.name}-primary`, {
-    plan,
-    planDir: loaded.dir,
-    role: 'primary',
-    hostedZoneId,
-    incidentKey: incidentKeys.primary?.key ?? global.incidentKey,
-    standbyKeyArn: standby.dataKey.keyArn,
-    env: env(plan.regions.primary),
-    description: `Chatbot contingency plan ${plan.name}: primary deployment (${plan.regions.primary})`,
-  });
-  const failover = new FailoverStack(app, `${plan.name}-failover`, {
-    plan,
-    zone: global.hostedZone,
-    endpoints: {
-      primary: { target: primary.endpoint.regionalDomainName, probeHost: primary.endpoint.probeHost, probePath: primary.endpoint.probePath },
-      standby: { target: standby.endpoint.regionalDomainName, probeHost: standby.endpoint.probeHost, probePath: standby.endpoint.probePath },
-    },
-    fallbackTarget: global.fallback.distributionDomainName,
-    alerting: global.alerting,
-    env: env(GLOBAL_REGION),
-    description: `Chatbot contingency plan ${plan.name}: health checks, failover records and health alarms (${GLOBAL_REGION})`,
-  });
-  for (const [key, value] of Object.entries(plan.tags)) Tags.of(app).add(key, value);
-  Tags.of(app).add(PLAN_TAG_KEY, plan.name);
-  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  // Limits CloudFormation and the services enforce only at deploy time, naming the plan key that drives them.
-  if ((options as { limits?: boolean }).limits ?? true) Validations.of(app).addPlugins(new DeployLimitsCheck(plan));
-  Validations.of(app).addPlugins(new FailoverTimingCheck({ rtoSeconds: plan.objectives.rtoMinutes * 60, ...(options.log ? { log: options.log } : {}) }));
-  return { primary, standby, global, failover, incidentKeys };
+  return new ChatbotContingency(app, loaded.plan.name, {
+    plan: loaded,
+    ...(options.nag !== undefined ? { nag: options.nag } : {}),
+    ...(options.limits !== undefined ? { deployLimits: options.limits } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  }).stacks;
 }

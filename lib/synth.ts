@@ -63,3 +63,28 @@ export function synthOrReport(app: App, build: () => void, opts: { debug?: boole
     return { ok: false, lines: describe(e, app.outdir, opts.debug ?? false) };
   }
 }
+
+/** The line aws-cdk-lib writes to stderr before bundling each asset. */
+const BUNDLING_LINE = /^Bundling asset \S+\.\.\.\r?\n?$/;
+
+/**
+ * Runs `build` with aws-cdk-lib's per-asset "Bundling asset …" lines held back, and returns how
+ * many assets were bundled, so the caller can print one progress line for the whole step. Other
+ * stderr output (esbuild warnings and errors) passes through.
+ */
+export function countingBundles<T>(build: () => T): { result: T; bundled: number } {
+  let bundled = 0;
+  const original = process.stderr.write;
+  process.stderr.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    if (typeof chunk === 'string' && BUNDLING_LINE.test(chunk)) {
+      bundled++;
+      return true;
+    }
+    return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof process.stderr.write;
+  try {
+    return { result: build(), bundled };
+  } finally {
+    process.stderr.write = original;
+  }
+}

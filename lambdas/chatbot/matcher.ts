@@ -175,14 +175,39 @@ export function similarity(a: Set<string>, b: Set<string>): number {
   return (2 * shared) / (a.size + b.size);
 }
 
-/** Feature sets of a knowledge base's questions, computed once per loaded knowledge base. */
-const questionFeatures = new WeakMap<readonly KnowledgeEntry[], { entry: KnowledgeEntry; question: string; features: Set<string> }[]>();
+/**
+ * A knowledge base's questions, indexed once per loaded copy: each question's feature count and an
+ * inverted index from feature to the questions that have it. A message then touches only the
+ * questions that share a feature with it, instead of comparing against every question.
+ */
+interface MatchIndex {
+  readonly questions: readonly { readonly entry: KnowledgeEntry; readonly question: string; readonly size: number }[];
+  readonly postings: ReadonlyMap<string, readonly number[]>;
+  /** Shared-feature counts per question, reused by every call (bestMatch is synchronous) and left zeroed. */
+  readonly scratch: Uint32Array;
+}
+const indexes = new WeakMap<readonly KnowledgeEntry[], MatchIndex>();
 
-function indexed(entries: readonly KnowledgeEntry[]) {
-  let index = questionFeatures.get(entries);
+function indexed(entries: readonly KnowledgeEntry[]): MatchIndex {
+  let index = indexes.get(entries);
   if (!index) {
-    index = entries.flatMap((entry) => Object.values(entry.texts).flatMap((t) => t.questions.map((question) => ({ entry, question, features: features(question) }))));
-    questionFeatures.set(entries, index);
+    const questions: { entry: KnowledgeEntry; question: string; size: number }[] = [];
+    const postings = new Map<string, number[]>();
+    for (const entry of entries) {
+      for (const t of Object.values(entry.texts)) {
+        for (const question of t.questions) {
+          const f = features(question);
+          for (const feature of f) {
+            const list = postings.get(feature);
+            if (list) list.push(questions.length);
+            else postings.set(feature, [questions.length]);
+          }
+          questions.push({ entry, question, size: f.size });
+        }
+      }
+    }
+    index = { questions, postings, scratch: new Uint32Array(questions.length) };
+    indexes.set(entries, index);
   }
   return index;
 }
@@ -190,13 +215,28 @@ function indexed(entries: readonly KnowledgeEntry[]) {
 /**
  * Finds the best entry for a message. Questions in every language are considered (a customer may
  * mix them); the caller decides the answer language. Returns undefined when nothing shares a feature.
+ * The score is the Dice coefficient (`similarity`) of the message's and the question's features; on
+ * a tie the question listed first wins.
  */
 export function bestMatch(message: string, entries: readonly KnowledgeEntry[]): MatchResult | undefined {
   const query = features(message);
-  let best: MatchResult | undefined;
-  for (const q of indexed(entries)) {
-    const score = similarity(query, q.features);
-    if (score > 0 && (!best || score > best.score)) best = { entry: q.entry, score, question: q.question };
+  if (query.size === 0) return undefined;
+  const { questions, postings, scratch } = indexed(entries);
+  const touched: number[] = [];
+  for (const feature of query) {
+    const list = postings.get(feature);
+    if (!list) continue;
+    for (const i of list) if (scratch[i]++ === 0) touched.push(i);
   }
-  return best;
+  let best = -1;
+  let bestScore = 0;
+  for (const i of touched) {
+    const score = (2 * scratch[i]) / (query.size + questions[i].size);
+    scratch[i] = 0;
+    if (score > bestScore || (score === bestScore && i < best)) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best < 0 ? undefined : { entry: questions[best].entry, score: bestScore, question: questions[best].question };
 }

@@ -264,8 +264,9 @@ export class Notifier extends Construct {
         id: `AwsSolutions-IAM5[Action::${action}]`,
         reason: `${action} comes from grantPublish on the KMS-encrypted level topics and is scoped to that one key ARN.`,
       })),
+      // The account is a literal when the stack (or its Stage) names one.
       ...[...seen].map((name) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${name}-??????]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:secret:${name}-??????]`,
         reason: `Secrets Manager appends 6 random characters to secret ARNs; "-??????" matches exactly the secret named ${name} from the plan.`,
       })),
     );

@@ -9,9 +9,10 @@ import { didYouMean } from './checks';
 import { planJsonSchema } from './json-schema';
 import { entryProblems } from './entry';
 import { migrateLegacyChinese } from './languages';
+import { PACKAGE_ROOT } from '../package-root';
 
 /** The complete example plan used when no `-c plan=PATH` is given. */
-export const EXAMPLE_PLAN_PATH = path.join(__dirname, '..', '..', 'plans', 'example.yaml');
+export const EXAMPLE_PLAN_PATH = path.join(PACKAGE_ROOT, 'plans', 'example.yaml');
 
 /** A validated plan together with where it came from (relative paths in it resolve against `dir`). */
 export interface LoadedPlan {

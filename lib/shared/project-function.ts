@@ -4,18 +4,19 @@ import * as path from 'path';
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ICommandHooks, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PACKAGE_ROOT } from '../package-root';
 
 /** The newest Node.js Lambda runtime that cfn-lint 1.51 accepts (checked in test/lint). */
 export const CHATBOT_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-/** Folder of the project's Lambda handlers. */
-export const LAMBDAS_DIR = path.join(__dirname, '..', '..', 'lambdas');
+/** Folder of the project's Lambda handler sources (TypeScript, bundled at synth; shipped in the package). */
+export const LAMBDAS_DIR = path.join(PACKAGE_ROOT, 'lambdas');
 
-/** This project's folder (holds package-lock.json), the default bundling root. */
-export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+/** This package's folder, the default bundling root. */
+export const PROJECT_ROOT = PACKAGE_ROOT;
 
 /**
  * The file NodejsFunction bundles for an entry. NodejsFunction wants the entry under the project
@@ -63,6 +64,8 @@ export const PROJECT_BUNDLING = {
   // The runtime ships AWS SDK v3; everything else (Powertools) is bundled.
   externalModules: ['@aws-sdk/*'],
   forceDockerBundling: false,
+  // esbuild's per-bundle size report is noise at synth; its warnings and errors still show.
+  logLevel: LogLevel.WARNING,
 } as const;
 
 export interface ProjectFunctionProps {

@@ -242,11 +242,13 @@ export class StaticSite extends Construct {
       );
     }
     const stack = Stack.of(this);
+    // The account is a literal when the stack (or its Stage) names one.
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const assetObjects = Token.isUnresolved(stack.region)
       ? []
       : [
           {
-            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-${stack.region}/*]`,
+            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${account}-${stack.region}/*]`,
             reason: 'BucketDeployment reads the staged site files from the CDK bootstrap asset bucket of this account and region.',
           },
         ];

@@ -184,8 +184,8 @@ describe('plans/plan.schema.json', () => {
     expect(schema.required.sort()).toEqual(['audiences', 'dns', 'handoff', 'knowledgeBase', 'name', 'regions']);
     expect(schema.properties.chatbot.required ?? []).toEqual([]);
   });
-  test('README plan reference is current (run `npm run schema`)', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  test('docs/plan-reference.md is current (run `npm run schema`)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'plan-reference.md'), 'utf8');
     expect(withPlanReference(readme)).toBe(readme);
     expect(readme).toContain('| `chatbot.matchThreshold` | number 0.05–1 | `0.3` |');
   });

@@ -5,10 +5,14 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, ContingencyStacks } from '../../lib/app';
 import type { LoadedPlan } from '../../lib/config';
+import { pinnedFeatureFlags } from '../../lib/shared';
 import { loadedPlan } from './plan';
 
-/** The context `cdk synth` uses (cdk.json), so tests synthesize what the CLI does (e.g. weak cross-stack references). */
-const CDK_JSON_CONTEXT = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+/** The context `cdk synth` uses (bin/app.ts: the pinned feature flags; cdk.json), so tests synthesize what the CLI does. */
+const CDK_JSON_CONTEXT = {
+  ...pinnedFeatureFlags(),
+  ...(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context,
+};
 
 export interface Synthesized {
   readonly app: App;

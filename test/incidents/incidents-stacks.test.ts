@@ -26,7 +26,7 @@ const fnWith = (t: Template, variable: string) => one(t, 'AWS::Lambda::Function'
 
 describe('incident table', () => {
   test('a global table in us-east-1 with a replica in both chatbot regions, PITR, TTL, stream, retained; stable logical id', () => {
-    const t = one(s.templates.global, 'AWS::DynamoDB::GlobalTable');
+    const t = one(s.templates.global, 'AWS::DynamoDB::GlobalTable', {}, 'IncidentLog');
     expect(t.id).toBe('IncidentLogTable0EA35D7F');
     expect(t.props.TableName).toBe('acme-chat-incidents');
     expect(t.props.Replicas.map((r: any) => r.Region).sort()).toEqual(['ap-northeast-1', 'ap-southeast-1', 'us-east-1']);

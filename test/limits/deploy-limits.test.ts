@@ -65,9 +65,9 @@ describe('each deploy-time limit', () => {
     const vars = { CONTACTS: JSON.stringify({ hours: plan.handoff.hours, team: plan.handoff.teamName }), PAD: 'x'.repeat(4000) };
     const [problem] = deployLimitProblems(one('AWS::Lambda::Function', { Environment: { Variables: vars } }), plan);
     expect(problem.rule).toBe('LambdaEnvironmentSize');
-    const keys = ['handoff.hours.zh', 'handoff.hours.en', 'handoff.teamName.zh', 'handoff.teamName.en'];
+    const keys = ['handoff.hours.zh-Hant', 'handoff.hours.en', 'handoff.teamName.zh-Hant', 'handoff.teamName.en'];
     expect([...problem.planKeys].sort()).toEqual([...keys].sort());
-    const bytes = (k: string) => Buffer.byteLength(k.split('.').reduce((o: any, p) => o[p], plan));
+    const bytes = (k: string) => { const [a, b, lang] = k.split('.'); return Buffer.byteLength((plan as any)[a][b][lang]); };
     expect(problem.planKeys.map(bytes)).toEqual(keys.map(bytes).sort((a, b) => b - a));
   });
 });
@@ -75,7 +75,7 @@ describe('each deploy-time limit', () => {
 describe('plans the schema accepts', () => {
   test('a plan whose texts are 5× the example synthesizes and every template passes the limits check', () => {
     const plan = parsePlan(fiveTimesPlanInput(), '5x plan', dir);
-    expect(plan.incidents.templates.severe.message.zh.length).toBe(5 * parsePlan(examplePlanInput(), 'example', dir).incidents.templates.severe.message.zh.length + 4);
+    expect(plan.incidents.templates.severe.message['zh-Hant'].length).toBe(5 * parsePlan(examplePlanInput(), 'example', dir).incidents.templates.severe.message['zh-Hant'].length + 4);
     // synthPlan runs the app's validation plugins (the limits check among them): it throws on a violation.
     const s = synthPlan({ plan, source: '5x plan', dir });
     for (const t of Object.values(s.templates)) expect(deployLimitProblems(t.toJSON() as CfnTemplate, plan)).toEqual([]);
@@ -83,21 +83,21 @@ describe('plans the schema accepts', () => {
     const fn = Object.values(s.templates.global.findResources('AWS::Lambda::Function')).find((r: any) => r.Properties.Environment?.Variables?.PUBLISH_CONFIG) as any;
     const bytes = Object.entries(fn.Properties.Environment.Variables).reduce((n, [k, v]) => n + k.length + estimatedBytes(v), 0);
     expect(bytes).toBeLessThan(1024);
-    expect(JSON.stringify(fn.Properties.Environment.Variables)).not.toContain(plan.incidents.templates.severe.message.zh.slice(0, 20));
+    expect(JSON.stringify(fn.Properties.Environment.Variables)).not.toContain(plan.incidents.templates.severe.message['zh-Hant'].slice(0, 20));
   });
 
   test('a plan built to exceed one limit is refused at synth, naming the plan key, and nothing is written', () => {
     // The hand-off contacts stay in the chatbot's environment (custom bots read HANDOFF_CONTACTS):
     // 200 repetitions of a 24-byte sentence of opening hours (Chinese is 3 bytes a character) take it past 4,096 bytes.
     const input = examplePlanInput() as any;
-    input.handoff.hours.zh = '每日 08:00–22:00 開放。'.repeat(200);
+    input.handoff.hours['zh-Hant'] = '每日 08:00–22:00 開放。'.repeat(200);
     const plan = parsePlan(input, 'long hours', dir);
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-limits-')), context: { 'aws:cdk:bundling-stacks': [] } });
     const outcome = synthOrReport(app, () => buildApp(app, { plan, source: 'long hours', dir }, { nag: false }));
     expect(outcome.ok).toBe(false);
     const text = outcome.lines.join('\n');
     expect(text).toMatch(/LambdaEnvironmentSize|environment is about \d+ bytes/);
-    expect(text).toContain('handoff.hours.zh');
+    expect(text).toContain('handoff.hours.zh-Hant');
     expect(fs.readdirSync(app.outdir)).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import { examplePlanInput } from '../helpers/plan';
 import { planSchema } from '../../lib/config';
 
-const TEXT_KEYS = new Set(['zh', 'en', 'answer', 'description']);
 
 function times5(text: string): string {
   return Array.from({ length: 5 }, () => text).join(' ');
@@ -22,6 +21,8 @@ export function fiveTimesPlanInput(): any {
     noEta: defaults.incidents.noEta,
     statusPage: defaults.incidents.statusPage,
   };
+  // Texts are maps over the plan's languages; FAQ answers and audience descriptions are texts too.
+  const TEXT_KEYS = new Set<string>([...(input.languages as string[]), 'answer', 'description']);
   const walk = (v: any, key: string): any => {
     if (typeof v === 'string') return TEXT_KEYS.has(key) ? times5(v) : v;
     if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' && (key === 'questions' || key === 'contacts') ? times5(x) : walk(x, key)));

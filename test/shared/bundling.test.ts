@@ -121,5 +121,5 @@ test('the publishing incident function carries the plan templates as a bundled f
   const publishers = bundles.filter((b) => b.service === 'incidents' && Object.keys(b.bundledConfig).length > 0);
   expect(publishers).toHaveLength(1);
   expect(Object.keys(publishers[0].bundledFiles)).toEqual(['incident-templates.json']);
-  expect(JSON.parse(publishers[0].bundledFiles['incident-templates.json']).levels.severe.message.zh).toContain('{start}');
+  expect(JSON.parse(publishers[0].bundledFiles['incident-templates.json']).levels.severe.message['zh-Hant']).toContain('{start}');
 });

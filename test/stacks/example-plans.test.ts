@@ -2,6 +2,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HANDOFF_DOCUMENT_PATH } from '../../lib/fallback';
 import { EXAMPLE_PLAN_PATH, loadPlan } from '../../lib/config';
 import { synthPlan, Synthesized } from '../helpers/synth';
+import { ProjectFunction } from '../../lib/shared/project-function';
+import { INCIDENT_TEMPLATES_FILE } from '../../contracts/functions';
 
 // The three shipped plans, each synthesized once: what is deployed speaks exactly the plan's
 // languages (the bot's phrases, the alerts' words, the incident templates, the fallback page and
@@ -40,8 +42,11 @@ describe.each(PLANS)('%s', (_name, file, languages, regions) => {
   test('alerts and incident notices carry exactly the plan\'s languages', () => {
     const notifier = envOf(s.templates.primary, 'NOTIFIER_CONFIG');
     for (const l of languages) expect(notifier).toContain(`\\"${l}\\":{\\"level\\":`);
-    const publish = envOf(s.templates.global, 'PUBLISH_CONFIG');
-    expect(publish).toContain(`\\"languages\\":${JSON.stringify(languages).replace(/"/g, '\\"')}`);
+    // The publisher's templates grow with the plan's texts: bundled with the handler, not in its environment.
+    const publishers = s.stacks.global.node.findAll().filter((c): c is ProjectFunction => c instanceof ProjectFunction && INCIDENT_TEMPLATES_FILE in c.bundledConfig);
+    expect(publishers).toHaveLength(1);
+    const publish = publishers[0].bundledConfig[INCIDENT_TEMPLATES_FILE];
+    expect(JSON.parse(publish).languages).toEqual(languages);
     if (!languages.some((l) => l.startsWith('zh'))) {
       expect(HAN.test(notifier)).toBe(false);
       expect(HAN.test(publish)).toBe(false);
