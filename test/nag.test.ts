@@ -35,6 +35,15 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
+  test('the REST API stages have AWS WAF, so nothing acknowledges a missing web ACL (AwsSolutions-APIG3)', () => {
+    const acks = acknowledgements(example.app);
+    expect(acks.filter((a) => a.id.startsWith('AwsSolutions-APIG3'))).toEqual([]);
+    // What the REST API does acknowledge is about its anonymous use and logging, with reasons.
+    expect(acks.filter((a) => /^AwsSolutions-(APIG|COG)/.test(a.id)).map((a) => a.id).sort()).toEqual(
+      ['AwsSolutions-APIG2', 'AwsSolutions-APIG4', 'AwsSolutions-APIG6', 'AwsSolutions-COG4', 'AwsSolutions-APIG2', 'AwsSolutions-APIG4', 'AwsSolutions-APIG6', 'AwsSolutions-COG4'].sort(),
+    );
+  });
+
   test('nag catches a real problem (guards against a silently disabled pack)', () => {
     const { App, Stack } = require('aws-cdk-lib');
     const s3 = require('aws-cdk-lib/aws-s3');

@@ -234,6 +234,8 @@ export class ChatbotApi extends Construct {
         tracingEnabled: true,
       },
     });
+    // The API's own host (which Route 53 probes) takes TLS 1.2 at least, like the custom domain.
+    (this.api.node.defaultChild as apigw.CfnRestApi).securityPolicy = 'TLS_1_2';
     const integration = new apigw.LambdaIntegration(this.alias, { proxy: true, allowTestInvoke: false });
     this.api.root.addResource('chat').addMethod('POST', integration);
     this.api.root.addResource('health').addMethod('GET', integration);

@@ -122,9 +122,9 @@ describe('alarms', () => {
       expect([id, r.Properties.OKActions]).toEqual([id, [levelTopic(level)]]);
       expect(r.Properties.AlarmDescription).toMatch(/^\[(General|Important|Emergency) warning .+\] .+\n.+/);
     }
-    // 11 indicators × 3 levels + 3 burn tiers × (2 windows + 1 composite) + 2 response levels + 2 restore-test alarms
+    // 12 indicators × 3 levels + 3 burn tiers × (2 windows + 1 composite) + 2 response levels + 2 restore-test alarms
     // + 2 dead-letter alarms (incident events, restore-job events)
-    expect(tagged).toBe(33 + 9 + 2 + 2 + 2);
+    expect(tagged).toBe(36 + 9 + 2 + 2 + 2);
     expect(suppressors).toBe(2);
   });
 
@@ -152,6 +152,7 @@ describe('alarms', () => {
     'error-rate': (l) => plan.thresholds.errorRatePercent[l],
     'function-errors': (l) => plan.thresholds.functionErrors[l],
     'unhandled-errors': (l) => plan.thresholds.unhandledErrors[l],
+    'blocked-requests': (l) => plan.thresholds.blockedRequests[l],
   };
   test.each(INDICATORS.filter((i) => i.key !== 'traffic-anomaly').flatMap((i) => WARNING_LEVELS.map((l) => [i.key, l] as const)))('%s %s threshold equals the plan', (key, level) => {
     const stack = s.stacks.primary;

@@ -62,7 +62,8 @@ describe.each(['primary', 'standby'] as const)('chatbot deployment (%s)', (role)
     expect(resources).toEqual(['chat', 'health', 'health', 'widget']);
     const methods = Object.values(t().findResources('AWS::ApiGateway::Method')).map((m: any) => m.Properties.HttpMethod);
     expect(methods.filter((m) => m !== 'OPTIONS').sort()).toEqual(['GET', 'GET', 'POST']);
-    t().hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] }, Name: `acme-chat-${role}-chatbot` });
+    t().hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] }, Name: `acme-chat-${role}-chatbot`, SecurityPolicy: 'TLS_1_2' });
+    // TLS 1.2 minimum on the API's own host too (Route 53 probes it), as on the custom domain.
     // No account-wide CloudWatch role is taken over.
     expect(t().findResources('AWS::ApiGateway::Account')).toEqual({});
   });
