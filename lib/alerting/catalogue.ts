@@ -128,8 +128,8 @@ export function channelsFor(plan: Plan, level: WarningLevel): string[] {
 }
 
 
-/** Threshold cell for an indicator at a level, as the alarm uses it. */
-function thresholdCell(plan: Plan, spec: IndicatorSpec, level: WarningLevel): string {
+/** When an indicator alarm fires at a level, as people read it (recorded in the alarm registry). */
+export function thresholdCell(plan: Plan, spec: IndicatorSpec, level: WarningLevel): string {
   const v = plan.thresholds[spec.threshold][level];
   if (spec.key === 'function-duration') return `≥ ${v}% of ${plan.chatbot.timeoutSeconds} s = ${Math.round(plan.chatbot.timeoutSeconds * 10 * v)} ms`;
   if (spec.key === 'function-concurrency') {

@@ -84,9 +84,9 @@ export class FailoverStack extends ContingencyStack {
       // serves it, and fails once DNS has fallen back to the human-agent page (which has no token).
       this.publicHealthCheck = check('public', plan.dns.name);
       for (const role of ['primary', 'standby'] as const) {
-        alerting.addAlarm(this.healthChecks[role].alarm, HEALTH_ALARM_LEVELS[role], 'endpoint-health', `The ${role} region fails its /health check`);
+        alerting.addAlarm(this.healthChecks[role].alarm, HEALTH_ALARM_LEVELS[role], 'endpoint-health', `The ${role} region fails its /health check`, { condition: `unhealthy for ${plan.failover.alarmEvaluationMinutes} min` });
       }
-      alerting.addAlarm(this.publicHealthCheck.alarm, HEALTH_ALARM_LEVELS.public, 'endpoint-health', `The public name ${plan.dns.name} is not served by the chatbot`);
+      alerting.addAlarm(this.publicHealthCheck.alarm, HEALTH_ALARM_LEVELS.public, 'endpoint-health', `The public name ${plan.dns.name} is not served by the chatbot`, { condition: `unhealthy for ${plan.failover.alarmEvaluationMinutes} min` });
       this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
         alerting,
         naming: { planName: plan.name, scope: 'us-east-1' },

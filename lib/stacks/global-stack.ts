@@ -106,7 +106,7 @@ export class GlobalStack extends ContingencyStack {
         pageUrl: this.statusPage.url,
       },
     });
-    this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)');
+    this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });
     new CfnOutput(this, 'StatusPageUrl', { value: this.statusPage.url, description: 'Customer status page' });
     new CfnOutput(this, 'StatusBucketName', { value: this.statusPage.site.bucket.bucketName, description: 'contingency incident --bucket' });
     new CfnOutput(this, 'ReportBucketName', { value: this.statusPage.reports.bucketName, description: 'contingency incident --report-bucket; post-incident reports under reports/' });
