@@ -2,6 +2,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PLAN_TAG_KEY } from '../contracts';
 import type { LoadedPlan } from './config';
+import { recordPlan } from './doc/record';
 import { FailoverTimingCheck } from './failover';
 import { DeployLimitsCheck } from './limits/deploy-limits';
 import { FailoverStack, GlobalStack, RegionalStack } from './stacks';
@@ -71,6 +72,8 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     env: env(GLOBAL_REGION),
     description: `Chatbot contingency plan ${plan.name}: health checks, failover records and health alarms (${GLOBAL_REGION})`,
   });
+  // The plan document's record (people, texts, objectives), read back from the assembly by `contingency doc`.
+  recordPlan(global, plan);
   for (const [key, value] of Object.entries(plan.tags)) Tags.of(app).add(key, value);
   Tags.of(app).add(PLAN_TAG_KEY, plan.name);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
