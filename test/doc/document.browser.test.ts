@@ -32,7 +32,8 @@ beforeAll(async () => {
   model = modelFromAssembly(synthesizeAssembly({ plan, source: 'changed plan', dir: path.join(ROOT, 'plans') }));
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-doc-'));
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-});
+  // One synth of the four stacks plus a browser start: allow for a shared, busy two-core machine.
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

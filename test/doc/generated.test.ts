@@ -22,7 +22,8 @@ beforeAll(() => {
   const assembly = synthesizeAssembly(loaded);
   model = modelFromAssembly(assembly);
   templates = assembly.stacks.map((s) => ({ stack: s.stackName, resources: (s.template as { Resources: Record<string, { Type: string; Properties?: any }> }).Resources }));
-});
+  // One synth of the four stacks: allow for a shared, busy two-core machine.
+}, 300_000);
 
 const ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm'];
 
