@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { PLAN_TAG_KEY } from '../contracts';
 import { LoadedPlan, loadPlan } from './config';
 import { ContingencyChecks } from './checks';
+import { recordPlan } from './doc/record';
 import { FailoverTimingCheck } from './failover';
 import { DeployLimitsCheck } from './limits/deploy-limits';
 import { ConstructScopedNag, pinFeatureFlags, StackScopedValidation } from './shared';
@@ -164,6 +165,9 @@ export class ChatbotContingency extends Construct {
       env: env(GLOBAL_REGION),
       description: `${what}: health checks, failover records and health alarms (${GLOBAL_REGION})`,
     });
+
+    // The plan document's record (people, texts, objectives), read back from the assembly by `contingency doc`.
+    recordPlan(this.global, plan);
 
     // Tags on this subtree only: the app's other stacks (and other plans) keep theirs.
     for (const [key, value] of Object.entries(plan.tags)) Tags.of(this).add(key, value);

@@ -12,6 +12,7 @@ import { alertWords } from '../../lambdas/notify/message';
 import { Notifier, WebhookChannel } from './notifier';
 import { NOTIFIER_LOG_OUTPUT_ID, topicOutputId } from './outputs';
 import { DirectRecipients, eventBridgePublisher, WarningTopics } from './warning-topics';
+import { recordAlarm } from './registry';
 
 /** Tag every alarm carries with its warning level (the ContingencyChecks rule pack reads it). */
 export const LEVEL_TAG = WARNING_LEVEL_TAG_KEY;
@@ -112,11 +113,12 @@ export class Alerting extends Construct {
     new CfnOutput(this, NOTIFIER_LOG_OUTPUT_ID, { value: this.notifier.logGroup.logGroupName, description: 'Notifier log group (contingency test-alert reads per-channel outcomes here)' });
     if (props.healthServices?.length) {
       const healthTopic = this.topics.topics[plan.alerting.healthEventLevel];
-      new events.Rule(this, 'AwsHealth', {
+      const rule = new events.Rule(this, 'AwsHealth', {
         description: `AWS Health issues for ${props.healthServices.join(', ')} → ${plan.alerting.healthEventLevel} warning`,
         eventPattern: { source: ['aws.health'], detailType: ['AWS Health Event'], detail: { service: [...props.healthServices], eventTypeCategory: ['issue'] } },
         targets: [new targets.SnsTopic(healthTopic, { role: eventBridgePublisher(this, 'AwsHealthPublisher', healthTopic) })],
       });
+      recordAlarm(rule, { level: plan.alerting.healthEventLevel, route: 'level', indicator: 'aws-health', title: 'AWS Health issue (services in the region)', condition: 'any open issue' });
     }
   }
 
@@ -134,9 +136,10 @@ export class Alerting extends Construct {
    * Wires an alarm to its level: alarm and OK actions on the level topic, the level tag, and the
    * standard description (level, title, runbook). With a `title` the description is always the
    * standard one, so every alert reads the same whoever built the alarm; without one, an existing
-   * description is kept.
+   * description is kept. The alarm is recorded in the alarm registry (`registry.ts`) with its level,
+   * indicator, title (`record.title`, else `title`, else the runbook key) and condition.
    */
-  public addAlarm(alarm: cw.AlarmBase, level: WarningLevel, runbookKey: RunbookKey, title?: string): void {
+  public addAlarm(alarm: cw.AlarmBase, level: WarningLevel, runbookKey: RunbookKey, title?: string, record: { readonly title?: string; readonly condition?: string } = {}): void {
     const action = new cwActions.SnsAction(this.topic(level));
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
@@ -145,6 +148,7 @@ export class Alerting extends Construct {
     if (cfn instanceof cw.CfnAlarm || cfn instanceof cw.CfnCompositeAlarm) {
       if (title !== undefined || !cfn.alarmDescription) cfn.alarmDescription = this.describe(level, title ?? runbookKey, runbookKey);
     }
+    recordAlarm(alarm, { level, route: 'level', indicator: runbookKey, title: record.title ?? title ?? runbookKey, ...(record.condition ? { condition: record.condition } : {}) });
     this.alarms[level].push(alarm);
   }
 }

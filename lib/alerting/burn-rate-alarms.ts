@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { perLevel, Plan, WarningLevel } from '../config';
 import { Alerting, LEVEL_TAG } from './alerting';
 import { burnRateThresholdPercent } from './catalogue';
+import { recordAlarm } from './registry';
 import { sharePercent } from './indicator-alarms';
 import type { ChatbotApiMetrics } from '../chatbot/chatbot-api';
 
@@ -46,6 +47,7 @@ export class BurnRateAlarms extends Construct {
           alarmDescription: `${name} window (${minutes} min) of the ${tier.factor}x burn-rate alert: 5xx share >= ${threshold}% (input of a composite; no actions)`,
         });
         Tags.of(alarm).add(LEVEL_TAG, level);
+        recordAlarm(alarm, { level, route: 'composite-input', indicator: 'error-budget-burn', title: `5xx share over the ${name} window (${minutes} min)`, condition: `≥ ${threshold}% over ${minutes} min` });
         return alarm;
       };
       const long = window('long', tier.longWindowMinutes);
@@ -55,7 +57,10 @@ export class BurnRateAlarms extends Construct {
         alarmRule: cw.AlarmRule.allOf(cw.AlarmRule.fromAlarm(long, cw.AlarmState.ALARM), cw.AlarmRule.fromAlarm(short, cw.AlarmState.ALARM)),
         alarmDescription: alerting.describe(level, title, 'error-budget-burn'),
       });
-      alerting.addAlarm(alert, level, 'error-budget-burn');
+      alerting.addAlarm(alert, level, 'error-budget-burn', undefined, {
+        title: `5xx error-budget burn (long / short window, SLO ${plan.objectives.availabilityPercent}%)`,
+        condition: `${tier.factor}× = ${threshold}% over ${tier.longWindowMinutes} / ${tier.shortWindowMinutes} min`,
+      });
       return { long, short, alert };
     });
   }

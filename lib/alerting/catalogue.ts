@@ -1,4 +1,4 @@
-import { AUDIENCE_NAMES, LEVEL_LABELS, Plan, RunbookKey, WARNING_LEVELS, WarningLevel } from '../config';
+import { LEVEL_LABELS, Plan, RunbookKey, WARNING_LEVELS, WarningLevel } from '../config';
 
 /**
  * The alerting catalogue as data: runbook texts, the indicator families of plan §4.2.1 and which
@@ -113,25 +113,8 @@ export function budgetSpentPercent(plan: Plan, level: WarningLevel): number {
   return Number(((100 * t.factor * t.longWindowMinutes) / SLO_PERIOD_MINUTES).toPrecision(6));
 }
 
-/** Channels a level reaches, per audience, for the README table and the plan document. */
-export function channelsFor(plan: Plan, level: WarningLevel): string[] {
-  const out: string[] = [];
-  for (const name of AUDIENCE_NAMES) {
-    const a = plan.audiences[name];
-    if (!a || !a.levels.includes(level)) continue;
-    const ch = [
-      ...(a.email.length ? [`e-mail×${a.email.length}`] : []),
-      ...(a.sms.length ? [`SMS×${a.sms.length}`] : []),
-      ...a.webhooks.map((w) => w.kind),
-    ];
-    if (ch.length) out.push(`${name}: ${ch.join(', ')}`);
-  }
-  return out;
-}
-
-
-/** Threshold cell for an indicator at a level, as the alarm uses it. */
-function thresholdCell(plan: Plan, spec: IndicatorSpec, level: WarningLevel): string {
+/** When an indicator alarm fires at a level, as people read it (recorded in the alarm registry). */
+export function thresholdCell(plan: Plan, spec: IndicatorSpec, level: WarningLevel): string {
   const v = plan.thresholds[spec.threshold][level];
   if (spec.key === 'function-duration') return `≥ ${v}% of ${plan.chatbot.timeoutSeconds} s = ${Math.round(plan.chatbot.timeoutSeconds * 10 * v)} ms`;
   if (spec.key === 'function-concurrency') {
@@ -140,29 +123,6 @@ function thresholdCell(plan: Plan, spec: IndicatorSpec, level: WarningLevel): st
   }
   if (spec.key === 'traffic-anomaly') return `outside ±${v} σ band, 3 × 5 min`;
   return `≥ ${v}${spec.unit.startsWith('/') || spec.unit === '%' ? '' : ' '}${spec.unit}`;
-}
-
-/**
- * The README table "indicator × level → threshold → channels" for a plan (generated; a test keeps
- * README.md equal to it for the example plan).
- */
-export function alertTableMarkdown(plan: Plan): string {
-  const levels = [...WARNING_LEVELS];
-  const head = `| family | indicator | ${levels.map((l) => `${LEVEL_LABELS[l].zh} ${l}`).join(' | ')} |`;
-  const sep = `|---|---|${levels.map(() => '---').join('|')}|`;
-  const rows = INDICATORS.map((s) => `| ${s.family} | ${s.title} | ${levels.map((l) => thresholdCell(plan, s, l)).join(' | ')} |`);
-  rows.push(
-    `| software anomaly | 5xx error-budget burn (long / short window, SLO ${plan.objectives.availabilityPercent}%) | ${levels
-      .map((l) => {
-        const t = plan.alerting.burnRates[l];
-        return `${t.factor}× = ${burnRateThresholdPercent(plan, l)}% over ${t.longWindowMinutes} / ${t.shortWindowMinutes} min`;
-      })
-      .join(' | ')} |`,
-  );
-  rows.push(`| infrastructure fault | AWS Health issue (services in the region) | ${levels.map((l) => (l === plan.alerting.healthEventLevel ? 'any open issue' : '—')).join(' | ')} |`);
-  rows.push(`| infrastructure fault | endpoint health check (us-east-1, issue #3) | ${levels.map((l) => (l === 'emergency' ? 'unhealthy' : '—')).join(' | ')} |`);
-  const channels = `| **channels** | | ${levels.map((l) => channelsFor(plan, l).join('<br>') || '—').join(' | ')} |`;
-  return [head, sep, ...rows, channels].join('\n');
 }
 
 /** The README table of modelled burn-rate detection times at 100% and 10% errors. */

@@ -6,3 +6,4 @@ export * from './indicator-alarms';
 export * from './burn-rate-alarms';
 export * from './response-levels';
 export * from './alerting-dashboard';
+export * from './registry';

@@ -7,7 +7,7 @@ import { METRICS, METRICS_NAMESPACE } from '../../contracts';
 import type { ChatbotApi } from '../chatbot';
 import { perLevel, Plan, WarningLevel } from '../config';
 import { Alerting } from './alerting';
-import { INDICATORS, IndicatorSpec } from './catalogue';
+import { INDICATORS, IndicatorSpec, thresholdCell } from './catalogue';
 
 /** Namespace of the log-derived metrics. */
 export const LOG_METRICS_NAMESPACE = METRICS_NAMESPACE;
@@ -104,7 +104,7 @@ export class IndicatorAlarms extends Construct {
                 alarmDescription: alerting.describe(level, title, spec.key),
               })
             : this.thresholdAlarm(spec, level, value, metrics[spec.key], alerting.describe(level, title, spec.key));
-        alerting.addAlarm(alarm, level, spec.key);
+        alerting.addAlarm(alarm, level, spec.key, undefined, { title: spec.title, condition: thresholdCell(plan, spec, level) });
         return alarm;
       });
     }

@@ -21,6 +21,7 @@ import { KMS_GRANT_WILDCARDS } from '../chatbot/chatbot-api';
 import { LAMBDAS_DIR, ProjectFunction } from '../shared/project-function';
 import { perLevel, WARNING_LEVELS, WarningLevel, WebhookKind } from '../config';
 import { WarningTopics } from './warning-topics';
+import { recordAlarm } from './registry';
 
 export const NOTIFIER_ENTRY = path.join(LAMBDAS_DIR, 'notify', 'handler.ts');
 /** Namespace and dimension of the notifier's own metrics (Powertools EMF, lambdas/shared/powertools.ts). */
@@ -261,6 +262,9 @@ export class Notifier extends Construct {
         reason: 'Watches the alert path itself (deliveries, dead letters, heartbeat): it goes straight to e-mail/SMS on the direct topic, outside the warning levels, so it still arrives when the notifier is broken.',
       });
     }
+    recordAlarm(this.deliveryFailureAlarm, { route: 'ops-direct', indicator: 'delivery-failure', title: 'Alert deliveries are failing' });
+    recordAlarm(this.deadLetterAlarm, { route: 'ops-direct', indicator: 'delivery-failure', title: 'Alerts failed after retries (dead-letter queue)' });
+    recordAlarm(this.heartbeatAlarm, { route: 'ops-direct', indicator: 'alerting-heartbeat', title: 'The alerting path is silent (no notifier heartbeat)', condition: `no heartbeat in ${silenceMin} min` });
 
     Validations.of(role).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudwatch:DescribeAlarms has no resource-level permissions; read-only, used to find emergency alarms still in ALARM.' },

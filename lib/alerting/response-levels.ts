@@ -95,13 +95,25 @@ export class ResponseLevels extends Construct {
     const rules: Partial<Record<ResponseLevel, cw.IAlarmRule>> = {};
     const { primaryHealthAlarm: p, standbyHealthAlarm: s, publicNameHealthAlarm: pub } = props;
     const emergency: cw.IAlarmRule[] = [];
-    if (p && s) emergency.push(cw.AlarmRule.allOf(on(p), on(s)));
-    if (pub) emergency.push(on(pub));
+    const conditions: Partial<Record<ResponseLevel, string>> = {};
+    const emergencyText: string[] = [];
+    if (p && s) {
+      emergency.push(cw.AlarmRule.allOf(on(p), on(s)));
+      emergencyText.push('primary and standby unhealthy');
+    }
+    if (pub) {
+      emergency.push(on(pub));
+      emergencyText.push('public name unhealthy');
+    }
     if (emergency.length) rules.emergency = emergency.length === 1 ? emergency[0] : cw.AlarmRule.anyOf(...emergency);
-    const severe = [p, s, ...(props.severeAlarms ?? [])].filter((a): a is cw.IAlarm => a !== undefined).map(on);
+    conditions.emergency = emergencyText.join(' or ');
+    const severeInputs = [p, s, ...(props.severeAlarms ?? [])].filter((a): a is cw.IAlarm => a !== undefined);
+    const severe = severeInputs.map(on);
     if (severe.length) rules.severe = severe.length === 1 ? severe[0] : cw.AlarmRule.anyOf(...severe);
+    conditions.severe = p && s ? `primary or standby unhealthy${props.severeAlarms?.length ? ` or any of ${props.severeAlarms.length} more` : ''}` : `any of ${severeInputs.length} alarms`;
     const degraded = (props.degradedAlarms ?? []).map(on);
     if (degraded.length) rules.general = degraded.length === 1 ? degraded[0] : cw.AlarmRule.anyOf(...degraded);
+    conditions.general = `any of ${degraded.length} alarms`;
     for (const level of RESPONSE_LEVELS.filter((l) => rules[l] !== undefined)) {
       const naming = props.naming;
       const suppressor =
@@ -130,7 +142,7 @@ export class ResponseLevels extends Construct {
         alarmDescription: props.alerting.describe(RESPONSE_TOPIC[level], TITLE[level], RUNBOOK[level]),
         ...(suppressor ? { actionsSuppressor: suppressor, actionsSuppressorWaitPeriod: MAINTENANCE_SUPPRESSOR_WAIT, actionsSuppressorExtensionPeriod: MAINTENANCE_SUPPRESSOR_EXTENSION } : {}),
       });
-      props.alerting.addAlarm(alarm, RESPONSE_TOPIC[level], RUNBOOK[level]);
+      props.alerting.addAlarm(alarm, RESPONSE_TOPIC[level], RUNBOOK[level], undefined, { title: TITLE[level], condition: conditions[level] });
       this.alarms[level] = alarm;
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { planObjectSchema } from './schema';
+import type { AudienceKey, OrgUnit, planObjectSchema, RiskCategory, RunbookKey } from './schema';
+import { DEFAULT_ORGANISATION } from './organisation-defaults';
 import {
   BUILTIN_LANGUAGES,
   BUILTIN_TEXTS,
@@ -36,10 +37,36 @@ interface LevelTemplate {
   readonly message: Texts;
 }
 
+/** One unit of the organisation (§2) with its texts over the plan's languages. */
+export interface OrganisationUnit {
+  readonly members: Texts;
+  readonly contacts: string[];
+  readonly duties: Texts[];
+  readonly audiences: AudienceKey[];
+  /** True when the unit is the built-in default (the plan left `organisation` out). */
+  readonly builtIn: boolean;
+}
+
+/** One risk of the register (§3.1-3.2), with its priority. */
+export interface Risk {
+  readonly id: string;
+  readonly category: RiskCategory;
+  readonly title: Texts;
+  readonly likelihood: number;
+  readonly impact: number;
+  /** likelihood × impact, 1-25. */
+  readonly priority: number;
+  readonly detectedBy: RunbookKey[];
+  readonly controls: Texts[];
+}
+
 /** The plan with every text resolved over its languages. */
-export type ResolvedPlan = Omit<PlanObject, 'knowledgeBase' | 'incidents' | 'handoff' | 'failover' | 'title' | 'texts' | 'maintenance'> & {
+export type ResolvedPlan = Omit<PlanObject, 'knowledgeBase' | 'incidents' | 'handoff' | 'failover' | 'title' | 'texts' | 'maintenance' | 'organisation' | 'risks'> & {
   /** Scheduled maintenance windows, times in UTC. */
   readonly maintenance: MaintenanceWindow[];
+  /** The units of the organisation the plan has (all five by default). */
+  readonly organisation: Partial<Record<OrgUnit, OrganisationUnit>>;
+  readonly risks: { readonly detectionRequiredFrom: number; readonly register: Risk[] };
   readonly title?: Texts;
   /** The fixed words in each plan language (built-in, with the plan's `texts` applied). */
   readonly words: Readonly<Record<string, Words>>;
@@ -173,13 +200,51 @@ export function resolveLanguages(p: PlanObject, ctx: Ctx): ResolvedPlan {
     });
   });
 
+  /** Contacts of the audiences a unit owns (its default contacts). */
+  const audienceContacts = (keys: readonly AudienceKey[]) => [...new Set(keys.flatMap((k) => (p.audiences[k] ? [...p.audiences[k]!.email, ...p.audiences[k]!.sms] : [])))];
+  const organisation: Partial<Record<OrgUnit, OrganisationUnit>> = {};
+  if (p.organisation) {
+    for (const [unit, u] of Object.entries(p.organisation) as [OrgUnit, NonNullable<NonNullable<PlanObject['organisation']>[OrgUnit]>][]) {
+      if (!u) continue;
+      organisation[unit] = {
+        members: exact(['organisation', unit, 'members'], u.members),
+        contacts: u.contacts.length ? u.contacts : audienceContacts(u.audiences),
+        duties: u.duties.map((d, i) => exact(['organisation', unit, 'duties', i], d)),
+        audiences: [...u.audiences],
+        builtIn: false,
+      };
+    }
+  } else {
+    const missing = languages.filter((l) => !builtinFor(l));
+    if (missing.length) {
+      issue(['organisation'], `has no built-in ${missing.join(', ')} text; write organisation (its members and duties as maps over ${list(languages)})`);
+    }
+    for (const [unit, d] of Object.entries(DEFAULT_ORGANISATION) as [OrgUnit, (typeof DEFAULT_ORGANISATION)[OrgUnit]][]) {
+      const over = (t: Record<string, string>) => Object.fromEntries(languages.map((l) => [l, t[builtinFor(l) ?? 'en']]));
+      const owns = d.audiences.filter((k) => p.audiences[k] !== undefined);
+      organisation[unit] = { members: over(d.members), contacts: audienceContacts(owns), duties: d.duties.map(over), audiences: owns, builtIn: true };
+    }
+  }
+  const risks = {
+    detectionRequiredFrom: p.risks.detectionRequiredFrom,
+    register: p.risks.register.map((r, i) => ({
+      ...r,
+      title: exact(['risks', 'register', i, 'title'], r.title),
+      priority: r.likelihood * r.impact,
+      controls: r.controls.map((c, j) => exact(['risks', 'register', i, 'controls', j], c)),
+    })),
+  };
+
   const { texts: _texts, maintenance: _m, ...rest } = p;
   void _texts;
+  void _m;
   return {
     ...rest,
     maintenance,
     ...(p.title ? { title: exact(['title'], p.title) } : {}),
     words,
+    organisation,
+    risks,
     failover: { ...p.failover, ...(p.failover.fallbackNotice ? { fallbackNotice: exact(['failover', 'fallbackNotice'], p.failover.fallbackNotice) } : {}) },
     handoff: { ...p.handoff, teamName: exact(['handoff', 'teamName'], p.handoff.teamName), hours: exact(['handoff', 'hours'], p.handoff.hours) },
     knowledgeBase,

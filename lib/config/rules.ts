@@ -414,7 +414,48 @@ export const DRILL_RULES: readonly PlanRule[] = [
 ];
 
 /** Every cross-field rule, in report order. */
-export const PLAN_RULES: readonly PlanRule[] = [...CORE_RULES, ...BACKUP_RULES, ...FAILOVER_RULES, ...ALERTING_RULES, ...INCIDENT_RULES, ...DRILL_RULES];
+/** Rules of the organisation (§2) and the risk register (§3). */
+export const ORGANISATION_RULES: readonly PlanRule[] = [
+  rule('audience-owned', (plan, add) => {
+    const owned = new Set(Object.values(plan.organisation).flatMap((u) => u?.audiences ?? []));
+    const units = Object.keys(plan.organisation);
+    for (const name of AUDIENCE_NAMES) {
+      if (!plan.audiences[name] || owned.has(name)) continue;
+      add(
+        `audiences.${name}`,
+        `is owned by no unit of organisation (rule: every audience is owned by someone, who keeps its recipients current and acts on what it is told); add "${name}" to the audiences of one of organisation.${units.length ? units.join(', organisation.') : 'technicalSupport'}`,
+      );
+    }
+  }),
+  rule('owned-audience-exists', (plan, add) => {
+    for (const [unit, u] of Object.entries(plan.organisation)) {
+      (u?.audiences ?? []).forEach((name, i) => {
+        if (!plan.audiences[name]) add(`organisation.${unit}.audiences[${i}]`, `names audience "${name}", which the plan does not define (rule: a unit owns audiences that exist); define audiences.${name} or remove it here`);
+      });
+    }
+  }),
+  rule('risk-ids-unique', (plan, add) => {
+    const seen = new Set<string>();
+    plan.risks.register.forEach((r, i) => {
+      if (seen.has(r.id)) add(`risks.register[${i}].id`, `"${r.id}" is used by an earlier risk (rule: risk ids are unique); rename one of them`);
+      seen.add(r.id);
+    });
+  }),
+  rule('risk-detected', (plan, add) => {
+    const from = plan.risks.detectionRequiredFrom;
+    plan.risks.register.forEach((r, i) => {
+      if (r.priority >= from && r.detectedBy.length === 0) {
+        add(
+          `risks.register[${i}].detectedBy`,
+          `risk "${r.id}" has priority ${r.priority} (likelihood ${r.likelihood} × impact ${r.impact}), at or above risks.detectionRequiredFrom (${from}), and nothing detects it (rule: a high-priority risk names the alarms that detect it); list its indicators, e.g. detectedBy: [endpoint-health, error-rate], or lower its likelihood or impact if they were overstated`,
+        );
+      }
+    });
+  }),
+];
+
+/** Every cross-field rule, in report order. */
+export const PLAN_RULES: readonly PlanRule[] = [...CORE_RULES, ...BACKUP_RULES, ...FAILOVER_RULES, ...ALERTING_RULES, ...INCIDENT_RULES, ...DRILL_RULES, ...ORGANISATION_RULES];
 
 /** Paths read through a tracked plan, as `a.b[2].c`. */
 function tracked<T extends object>(value: T, at: string, reads: Set<string>): T {

@@ -383,6 +383,47 @@ const drills = z
   .strict()
   .prefault({})
   .describe('Live drills (§9.2.2 實戰演練, §9.2.3, §9.3): scheduled failover drills that measure recovery time against the objective');
+/** The units of the contingency organisation (plan §2.1): command post, office, technical support, customer service, information security. */
+export const ORG_UNITS = ['commandPost', 'office', 'technicalSupport', 'customerService', 'informationSecurity'] as const;
+export type OrgUnit = (typeof ORG_UNITS)[number];
+export const AUDIENCE_KEYS = ['opsOnCall', 'customerService', 'management', 'partners'] as const;
+export type AudienceKey = (typeof AUDIENCE_KEYS)[number];
+
+const orgUnit = z
+  .object({
+    members: texts.describe('The people or rotas of this unit, e.g. {en: "Commander: chief operating officer; deputy: CTO"}'),
+    contacts: z.array(text()).default([]).describe('How to reach them (e-mail, phone, rota tool); default: the e-mail and SMS of the audiences the unit owns'),
+    duties: z.array(texts).min(1).describe('What the unit does in an incident (§2.2), one text per duty'),
+    audiences: z
+      .array(z.enum(AUDIENCE_KEYS))
+      .default([])
+      .describe('Audiences (§4.3.2) this unit owns: it keeps their recipients current and acts on what they are told; every audience must be owned by a unit'),
+  })
+  .strict();
+
+/** Risk categories of plan §3.1. */
+export const RISK_CATEGORIES = ['technical', 'operational', 'external', 'maintenance', 'legal'] as const;
+export type RiskCategory = (typeof RISK_CATEGORIES)[number];
+
+/** Priority (likelihood × impact) from which a risk must name what detects it. */
+export const DEFAULT_DETECTION_REQUIRED_FROM = 10;
+
+const score = (what: string) => z.number().int().min(1).max(5).describe(`${what}, 1 (lowest) to 5 (highest)`);
+
+const risk = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, { message: 'must be 2-41 lower-case letters, digits or dashes, starting with a letter, such as "region-outage"' }).describe('Short stable id'),
+    category: z.enum(RISK_CATEGORIES).describe('§3.1 category: technical, operational (human error), external (attack, power), maintenance, legal'),
+    title: texts.describe('What could happen'),
+    likelihood: score('How likely it is (§3.2)'),
+    impact: score('How much it hurts customers and the business (§3.2)'),
+    detectedBy: z
+      .array(z.enum(RUNBOOK_KEYS))
+      .default([])
+      .describe('Indicators whose alarms detect it (alarm runbook keys such as endpoint-health, error-rate); the document lists the deployed alarms of each'),
+    controls: z.array(texts).default([]).describe('What prevents it or limits its harm (§3.3), one text per control'),
+  })
+  .strict();
 
 /** The plan as the schema reads it, before the text maps are checked against `languages`. */
 export const planObjectSchema = z
@@ -622,6 +663,25 @@ export const planObjectSchema = z
       })
       .strict()
       .describe('Who is told about which warning level, over which channels (§4.3.2)'),
+    organisation: z
+      .object(Object.fromEntries(ORG_UNITS.map((u) => [u, orgUnit.optional()])) as Record<OrgUnit, z.ZodOptional<typeof orgUnit>>)
+      .strict()
+      .optional()
+      .describe('The contingency organisation (§2): command post, office, technical support, customer service, information security, each with its people or rotas, contacts, duties and the audiences it owns; default: the five units of §2 with built-in duties, owning opsOnCall (technical support), customerService, management (command post) and partners (office)'),
+    risks: z
+      .object({
+        detectionRequiredFrom: z
+          .number()
+          .int()
+          .min(1)
+          .max(25)
+          .default(DEFAULT_DETECTION_REQUIRED_FROM)
+          .describe('A risk whose priority (likelihood × impact, 1-25) is at least this must name what detects it (detectedBy)'),
+        register: z.array(risk).default([]).describe('The risk register (§3.1-3.2)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Risk register (§3): each risk with its category, likelihood and impact, the alarms that detect it and the controls that mitigate it; default: empty register'),
     thresholds: z
       .object({
         apiLatencyP99Ms: leveled('API p99 latency, ms', { general: 1500, important: 3000, emergency: 6000 }, { min: 1 }),

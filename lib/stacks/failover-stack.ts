@@ -88,9 +88,9 @@ export class FailoverStack extends ContingencyStack {
       // On the custom domain the path has no stage prefix (empty base path mapping).
       this.publicHealthCheck = check('public', plan.dns.name, '/health');
       for (const role of ['primary', 'standby'] as const) {
-        alerting.addAlarm(this.healthChecks[role].alarm, HEALTH_ALARM_LEVELS[role], 'endpoint-health', `The ${role} region fails its /health check`);
+        alerting.addAlarm(this.healthChecks[role].alarm, HEALTH_ALARM_LEVELS[role], 'endpoint-health', `The ${role} region fails its /health check`, { condition: `unhealthy for ${plan.failover.alarmEvaluationMinutes} min` });
       }
-      alerting.addAlarm(this.publicHealthCheck.alarm, HEALTH_ALARM_LEVELS.public, 'endpoint-health', `The public name ${plan.dns.name} is not served by the chatbot`);
+      alerting.addAlarm(this.publicHealthCheck.alarm, HEALTH_ALARM_LEVELS.public, 'endpoint-health', `The public name ${plan.dns.name} is not served by the chatbot`, { condition: `unhealthy for ${plan.failover.alarmEvaluationMinutes} min` });
       this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
         alerting,
         naming: { planName: plan.name, scope: 'us-east-1' },

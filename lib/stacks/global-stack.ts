@@ -143,7 +143,7 @@ export class GlobalStack extends ContingencyStack {
         suppressors: maintenanceSuppressors(plan.name, { 'us-east-1': 'us-east-1', primary: plan.regions.primary, standby: plan.regions.standby }),
       },
     });
-    this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)');
+    this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });
     new CfnOutput(this, 'StatusPageUrl', { value: this.statusPage.url, description: 'Customer status page' });
     new CfnOutput(this, 'StatusBucketName', { value: this.statusPage.site.bucket.bucketName, description: 'contingency incident --bucket' });
     new CfnOutput(this, 'ReportBucketName', { value: this.statusPage.reports.bucketName, description: 'contingency incident --report-bucket; post-incident reports under reports/' });

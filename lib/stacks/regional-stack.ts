@@ -162,9 +162,9 @@ export class RegionalStack extends ContingencyStack {
       healthServices: REGIONAL_HEALTH_SERVICES,
     });
     // Restore tests report at the important level (plan §6.2.1: recoverability checked regularly).
-    this.alerting.addAlarm(this.backup.alarms.validationFailed, this.backup.level, 'restore-validation', 'Restore test failed');
-    this.alerting.addAlarm(this.backup.alarms.silence, this.backup.level, 'restore-silence', 'No successful restore test within the plan period');
-    this.alerting.addAlarm(this.backup.validator.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Restore-test events were dropped (dead-letter queue)');
+    this.alerting.addAlarm(this.backup.alarms.validationFailed, this.backup.level, 'restore-validation', 'Restore test failed', { condition: 'a restore test fails validation' });
+    this.alerting.addAlarm(this.backup.alarms.silence, this.backup.level, 'restore-silence', 'No successful restore test within the plan period', { condition: `no passing restore test for > ${plan.backup.restoreTestMaxSilenceDays} days` });
+    this.alerting.addAlarm(this.backup.validator.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Restore-test events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });
     this.indicators = new IndicatorAlarms(this, 'Indicators', {
       plan,
       alerting: this.alerting,
@@ -204,6 +204,6 @@ export class RegionalStack extends ContingencyStack {
       retentionDays: plan.incidents.retentionDays,
       logRetention: plan.chatbot.logRetentionDays,
     });
-    this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)');
+    this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });
   }
 }

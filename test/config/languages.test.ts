@@ -125,7 +125,17 @@ function englishOnly(tag: string): Record<string, unknown> {
     handoff: { ...input.handoff, teamName: keep(input.handoff.teamName), hours: keep(input.handoff.hours) },
     knowledgeBase: input.knowledgeBase.map((e: any) => ({ id: e.id, ...(e.handoff ? { handoff: true } : {}), [tag]: e.en })),
     incidents: { confirmationMinutes: 15 },
+    organisation: onlyEnglish(input.organisation, tag),
+    risks: onlyEnglish(input.risks, tag),
   };
+}
+
+/** Every {zh-Hant, en} text map below `node` reduced to its English text under `tag`. */
+function onlyEnglish(node: any, tag: string): any {
+  if (Array.isArray(node)) return node.map((n) => onlyEnglish(n, tag));
+  if (node === null || typeof node !== 'object') return node;
+  if (typeof node.en === 'string' && typeof node['zh-Hant'] === 'string') return { [tag]: node.en };
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, onlyEnglish(v, tag)]));
 }
 
 describe('plans written before languages: existed', () => {
