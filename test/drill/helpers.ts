@@ -6,9 +6,12 @@ import { RunOutcome, runTabletop } from '../../drill/runner';
 import { loadScenario } from '../../drill/scenario';
 import { EXAMPLE_PLAN_PATH } from '../../lib/config';
 
-/** One synthesized example plan per test file, and each scenario run at most once per file. */
+/** One synthesized example plan per test file (in beforeAll), and each scenario run at most once per file. */
 export function tabletopFile() {
   let assembly: DrillAssembly | undefined;
+  beforeAll(async () => {
+    assembly = loadAssembly(await synthesizeForDrill(EXAMPLE_PLAN_PATH));
+  });
   const runs: Record<string, RunOutcome> = {};
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tabletop-test-'));
   return {
