@@ -230,7 +230,7 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
   const interval = scenario.traffic.requestIntervalSeconds ?? Math.max(1, Math.round((60 * clients) / scenario.traffic.requestsPerMinute));
   const weight = (scenario.traffic.requestsPerMinute * interval) / (60 * clients);
   const maxTtl = Math.max(...failoverStack.records.map((r) => r.ttlSeconds));
-  const population = Array.from({ length: clients }, (_, i) => ({ dns: new CachingClient(`client-${i}`), next: (i * maxTtl) / clients, last: undefined as Role | 'fallback' | undefined }));
+  const population = Array.from({ length: clients }, (_, i) => ({ dns: new CachingClient(`client-${i}`), next: (i * maxTtl) / clients, last: undefined as Role | 'fallback' | undefined, moved: new Set<string>() }));
   const chainNames = [...new Set(failoverStack.records.map((r) => norm(r.name)))];
   /** When each health check last turned unhealthy (exact, from the checkers). */
   const unhealthySince = new Map<string, number>();
@@ -402,6 +402,7 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
   let lastFailoverSwitch: number | null = null;
   let lastFallbackSwitch: number | null = null;
   const stepCounts = { primary: 0, standby: 0, fallback: 0, failed: 0 };
+  const spread = new Map<string, number>();
   const failedRegion = (role: Role) => !!world.region(role, faultStart).down || scenario.faults.some((f) => (f.kind === 'down' || f.kind === 'flapping') && f.target === role);
 
   for (let t = 0; t < duration; t++) {
@@ -444,8 +445,10 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
           // expired and the health checks had turned (clients are assumed to ask as soon as they may).
           const turned = role === 'standby' ? (unhealthySince.get('primary') ?? rt) : Math.max(unhealthySince.get('primary') ?? rt, unhealthySince.get('standby') ?? rt);
           const at = Math.min(rt, Math.max(turned, ...before.filter((e) => e <= rt)));
-          if (role === 'standby') lastFailoverSwitch = Math.max(lastFailoverSwitch ?? -Infinity, at);
-          if (role === 'fallback') lastFallbackSwitch = Math.max(lastFallbackSwitch ?? -Infinity, at);
+          // The first move of each client counts: the figure is when the last client first got there.
+          if (role === 'standby' && !c.moved.has(role)) lastFailoverSwitch = Math.max(lastFailoverSwitch ?? -Infinity, at);
+          if (role === 'fallback' && !c.moved.has(role)) lastFallbackSwitch = Math.max(lastFallbackSwitch ?? -Infinity, at);
+          c.moved.add(role);
         }
         c.last = role;
         requests += weight;
@@ -463,7 +466,15 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
         }
         const isFn = (d: Readonly<Record<string, string>>) => !d.FunctionName || d.FunctionName === chatbotName[role];
         m.emit('AWS/ApiGateway', 'Count', rt, weight);
-        if (random() < v.throttleShare) {
+        // Shares are spread evenly (an error every 1/share requests), not drawn at random: the same
+        // share gives the same figures on every run.
+        const due = (k: 'throttle' | 'error', share: number) => {
+          const key = `${role}|${k}`;
+          const acc = (spread.get(key) ?? 0) + share;
+          spread.set(key, acc >= 1 ? acc - 1 : acc);
+          return acc >= 1;
+        };
+        if (due('throttle', v.throttleShare)) {
           failed += weight;
           stepCounts.failed++;
           m.emit('AWS/ApiGateway', '4xx', rt, weight);
@@ -471,7 +482,7 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
           continue;
         }
         m.emit('AWS/ApiGateway', '4xx', rt, 0);
-        const error = random() < v.errorShare;
+        const error = due('error', v.errorShare);
         m.emit('AWS/ApiGateway', '5xx', rt, error ? weight : 0);
         m.emit('AWS/ApiGateway', 'Latency', rt, v.latencyMs, { keepSamples: true, weight: Math.max(1, Math.round(weight)) });
         m.emit('AWS/Lambda', 'Duration', rt, Math.max(1, v.latencyMs - 20), { keepSamples: true, dims: isFn });

@@ -9,6 +9,9 @@ import { Scenario } from './scenario';
 import { renderPicture } from './picture';
 import { failoverTimingFromTemplate } from '../lib/failover/timing-model';
 
+// The SDK's Node.js version notice is not the drill's business (the CLI turns it off the same way).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * One tabletop run: the assembly (synthesized once, shared by many runs), a moto_server and local
  * webhook receivers started for the run and stopped after it, the real handlers, the engine; then

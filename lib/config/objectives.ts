@@ -45,7 +45,7 @@ export function planFailoverTiming(plan: Plan): FailoverTimingInputs {
  * fresh answer for the next name is already the new one once that name's check has turned too
  * (every check turns within the slowest detection). So the worst case is the largest of
  * detection + probe timeout + TTL over the hops — not the sum of the TTLs (the tabletop observed
- * 91 s for both regions down with the example plan, where a sum would say 156 s; issue 12). For a
+ * 90 s for both regions down with the example plan, where a sum would say 156 s; issue 12). For a
  * single hop this equals `worstCaseFailoverSeconds`.
  */
 export function worstCaseChainSeconds(hops: readonly FailoverTimingInputs[]): number {
