@@ -55,6 +55,25 @@ function compositeInputs(stack: StackTemplate): { ids: Set<string>; names: Set<s
   return { ids, names };
 }
 
+/**
+ * Alarms a composite alarm uses as its actions suppressor (scheduled maintenance mutes a response
+ * level this way). They detect nothing and page no one by design: a switch, not an alarm.
+ */
+function suppressorsOf(stack: StackTemplate): { ids: Set<string>; names: Set<string> } {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const [, p] of resourcesOfType(stack.template, 'AWS::CloudWatch::CompositeAlarm')) {
+    if (p.ActionsSuppressor === undefined) continue;
+    referencedIds(p.ActionsSuppressor, ids);
+    if (typeof p.ActionsSuppressor === 'string') names.add(p.ActionsSuppressor.replace(/^.*:alarm:/, ''));
+  }
+  return { ids, names };
+}
+
+function isSuppressor(id: string, p: Record<string, unknown>, s: { ids: Set<string>; names: Set<string> }): boolean {
+  return s.ids.has(id) || (typeof p.AlarmName === 'string' && s.names.has(p.AlarmName));
+}
+
 function hasActions(p: Record<string, unknown>): boolean {
   return p.ActionsEnabled !== false && Array.isArray(p.AlarmActions) && p.AlarmActions.length > 0;
 }
@@ -153,7 +172,9 @@ export const RULES: readonly Rule[] = [
       const checked: { stack: string; logicalId: string }[] = [];
       const findings: Finding[] = [];
       for (const s of stacks) {
+        const switches = suppressorsOf(s);
         for (const [id, p] of alarms(s)) {
+          if (isSuppressor(id, p, switches)) continue;
           checked.push({ stack: s.stackName, logicalId: id });
           const level = tagValue(p.Tags, WARNING_LEVEL_TAG_KEY);
           if (!level || !(WARNING_LEVELS as readonly string[]).includes(level)) {
@@ -174,7 +195,9 @@ export const RULES: readonly Rule[] = [
       const findings: Finding[] = [];
       for (const s of stacks) {
         const inputs = compositeInputs(s);
+        const switches = suppressorsOf(s);
         for (const [id, p] of alarms(s)) {
+          if (isSuppressor(id, p, switches)) continue;
           checked.push({ stack: s.stackName, logicalId: id });
           const named = typeof p.AlarmName === 'string' && [...inputs.names].some((n) => n === p.AlarmName || n.endsWith(`:alarm:${p.AlarmName}`));
           if (!hasActions(p) && !inputs.ids.has(id) && !named) findings.push({ stack: s.stackName, logicalId: id, message: 'alarm with no enabled action that no composite alarm uses: nobody would be told' });

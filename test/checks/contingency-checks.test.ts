@@ -76,7 +76,9 @@ function teamApp(breaks: Break[] = [], opts: { rtoSeconds?: number; acknowledgeL
   const input = new cw.Alarm(stack, 'Latency', { metric: metric('Latency'), threshold: 1, evaluationPeriods: 1 });
   const lonely = new cw.Alarm(stack, 'Throttles', { metric: metric('Throttles'), threshold: 1, evaluationPeriods: 1 });
   if (!has('alarmAction')) lonely.addAlarmAction(new cwActions.SnsAction(topic));
-  const composite = new cw.CompositeAlarm(stack, 'Outage', { alarmRule: cw.AlarmRule.allOf(paging, input) });
+  // A maintenance switch: the composite's actions suppressor, with no level and no action by design.
+  const maintenance = new cw.Alarm(stack, 'MaintenanceSwitch', { metric: metric('Maintenance'), threshold: 1, evaluationPeriods: 1, actionsEnabled: false });
+  const composite = new cw.CompositeAlarm(stack, 'Outage', { alarmRule: cw.AlarmRule.allOf(paging, input), actionsSuppressor: maintenance });
   composite.addAlarmAction(new cwActions.SnsAction(topic));
   for (const a of [paging, input, composite]) Tags.of(a).add(WARNING_LEVEL_TAG_KEY, 'important');
   if (!has('alarmLevel')) Tags.of(lonely).add(WARNING_LEVEL_TAG_KEY, 'general');
