@@ -68,6 +68,7 @@ export function buildApp(app: App, loaded: LoadedPlan, options: BuildOptions = {
     },
     fallbackTarget: global.fallback.distributionDomainName,
     alerting: global.alerting,
+    drills: { incidentTable: global.incidentTable.table, statusBucket: global.statusPage.site.bucket, reportBucket: global.statusPage.reports },
     env: env(GLOBAL_REGION),
     description: `Chatbot contingency plan ${plan.name}: health checks, failover records and health alarms (${GLOBAL_REGION})`,
   });

@@ -29,6 +29,8 @@ export const DEFAULT_RUNBOOKS: Record<RunbookKey, string> = {
   'response-general': 'Some customers see a degraded service (§5.1 general). Troubleshoot within working hours; watch for escalation.',
   'restore-validation': 'A scheduled restore test failed: the backup could not be shown to bring the data back (§6.2.1). Read the validator log for the failing check (schema, encryption, item count, sentinel); until a test passes, treat recent recovery points as unproven.',
   'dropped-events': 'Events were dropped into a dead-letter queue (EventBridge could not deliver them, or the function failed on them after its retries): an incident update or a restore-test result may be missing. Read the message (ERROR_CODE/ERROR_MESSAGE attributes, or the Lambda failure record) and the function logs, fix the cause, then redrive the queue.',
+  'drill-failed': 'A live drill failed, was aborted or missed its recovery objective (§9.2, §9.3). Read the drill report (drills/ in the report bucket, contingency drill report), check the primary health check is not left inverted (contingency failover fail-back), fix the cause and run the drill again.',
+  'drill-overdue': 'No live drill has passed within the plan period (§9.2.3: at least yearly). Check the drill schedule and the last reports; run one with contingency drill run --execute inside the window.',
   'restore-silence': 'No restore test has succeeded within the plan period (§6.2.1). Check the restore-testing plan, recent restore jobs and the watch function; run contingency restore by hand if needed.',
 };
 

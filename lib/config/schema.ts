@@ -129,6 +129,8 @@ export const RUNBOOK_KEYS = [
   'restore-validation',
   'restore-silence',
   'dropped-events',
+  'drill-failed',
+  'drill-overdue',
 ] as const;
 export type RunbookKey = (typeof RUNBOOK_KEYS)[number];
 
