@@ -141,9 +141,24 @@ export class DrillRunner extends Construct {
     if (props.reportBucket.encryptionKey) reports.addStatements(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.reportBucket.encryptionKey.keyArn] }));
     reports.attachToRole(role);
     // The bucket is in the global stack: cdk-nag names it by a cross-stack output, so the finding is acknowledged on this policy alone.
-    Validations.of(reports).acknowledge({ id: 'AwsSolutions-IAM5', reason: 'Objects under the drills/ prefix of the report bucket only (GetObject, PutObject): each drill writes <year>/<drill id>.json|.md there.' });
+    // The bucket lives in the global stack: cdk-nag names it by the cross-stack reference, known only once
+    // references are resolved (validate phase), so the acknowledgement is added then, for exactly that resource.
+    const reportObjects = props.reportBucket.arnForObjects(`${DRILL_REPORT_PREFIX}*`);
+    this.node.addValidation({
+      validate: () => {
+        const resolved = Stack.of(this).resolve(reportObjects) as unknown;
+        const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+        const rendered = join ? join[1].map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(join[0]) : String(resolved);
+        Validations.of(reports).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${rendered}]`,
+          reason: 'Objects under the drills/ prefix of the report bucket only (GetObject, PutObject): each drill writes <year>/<drill id>.json|.md there.',
+        });
+        return [];
+      },
+    });
     props.incidentTable.grant(role, 'dynamodb:Query', 'dynamodb:PutItem');
     this.announcements.grantPublish(role);
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'From grantPublish on the encrypted announcement topic: data keys of that topic key only.' });
 
     // The loop.
     const begin = new sfn.Pass(this, 'Begin', { parameters: { action: 'tick', drillId: sfn.JsonPath.stringAt('$$.Execution.Name') } });
