@@ -8,7 +8,6 @@ const s = drillSettings(plan);
 let st = startDrill(s, '2026-03-03T02:00:00Z');
 let t = Date.parse('2026-03-03T02:00:00Z');
 let ticks = 0;
-let failBackAt = 0;
 while (st.phase !== 'done' && st.phase !== 'cancelled') {
   const since = st.injectedAt ? (t - Date.parse(st.injectedAt)) / 1000 : 0;
   const back = st.failBackAt ? (t - Date.parse(st.failBackAt)) / 1000 : -1;
