@@ -44,17 +44,17 @@ export function register(program: Command, io: Io): void {
     });
   withAws(drill.command('report').description('print a drill report (default: the latest)'), `region of the failover stack (default ${REGION})`)
     .addOption(new Option('--id <drill>', 'drill id (the execution name)'))
-    .addOption(new Option('--bucket <name>', 'report bucket (default: stack output DrillReportBucketName of <plan>-failover)'))
+    .addOption(new Option('--bucket <name>', 'report bucket (default: stack output ReportBucketName of <plan>-global)'))
     .addOption(new Option('--json', 'print the JSON report instead of the Markdown'))
     .action(async (opts: DrillOptions) => {
       for (const l of await drillReport(opts)) io.out(l);
     });
 }
 
-async function stackOutput(plan: { name: string }, opts: DrillOptions, deps: DrillDeps, key: string): Promise<string> {
+async function stackOutput(plan: { name: string }, opts: DrillOptions, deps: DrillDeps, key: string, which: 'failover' | 'global' = 'failover'): Promise<string> {
   const { CloudFormationClient, DescribeStacksCommand } = require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
   const cfn = deps.cfn ?? new CloudFormationClient(clientConfig(opts.region ?? REGION, opts));
-  const stack = `${plan.name}-failover`;
+  const stack = `${plan.name}-${which}`;
   const outputs = (await cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]?.Outputs ?? [];
   const found = outputs.find((o) => o.OutputKey?.startsWith(key))?.OutputValue;
   if (!found) throw new CliError(`contingency: stack ${stack} has no output ${key}: deploy the failover stack of this version, or pass it explicitly`);
@@ -122,7 +122,7 @@ export async function drillStatus(opts: DrillOptions, deps: DrillDeps = {}): Pro
 export async function drillReport(opts: DrillOptions, deps: DrillDeps = {}): Promise<string[]> {
   const { plan } = loadPlanOption(opts);
   if (opts.id !== undefined && !/^[A-Za-z0-9_-]{1,80}$/.test(opts.id)) throw new UsageError(`--id must be a drill id (letters, digits, _ and -), got "${opts.id}"`);
-  const bucket = opts.bucket ?? (await stackOutput(plan, opts, deps, 'DrillReportBucketName'));
+  const bucket = opts.bucket ?? (await stackOutput(plan, opts, deps, 'ReportBucketName', 'global'));
   const { S3Client, ListObjectsV2Command, GetObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const { DRILL_REPORT_PREFIX } = require('../../contracts/names') as typeof import('../../contracts/names');
   const s3 = deps.s3 ?? new S3Client(clientConfig(opts.region ?? REGION, opts));

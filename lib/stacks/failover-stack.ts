@@ -156,7 +156,6 @@ export class FailoverStack extends ContingencyStack {
           logRetention: plan.chatbot.logRetentionDays,
         });
         new CfnOutput(this, 'DrillStateMachineArn', { value: this.drillRunner.stateMachine.stateMachineArn, description: 'Live drill runner; contingency drill run|status' });
-        new CfnOutput(this, 'DrillReportBucketName', { value: d.reportBucket.bucketName, description: 'Drill reports under drills/; contingency drill report' });
       }
       // Built here, after every us-east-1 alarm has joined: the global stack cannot show alarms of a stack that depends on it.
       new AlertingDashboard(this, 'BigScreen', {

@@ -20,7 +20,10 @@ beforeEach(() => {
   cfn.reset();
   s3.reset();
   cfn.on(DescribeStacksCommand, { StackName: 'acme-chat-failover' }).resolves({
-    Stacks: [{ StackName: 'acme-chat-failover', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'DrillStateMachineArn', OutputValue: ARN }, { OutputKey: 'DrillReportBucketName', OutputValue: 'reports-b' }] }],
+    Stacks: [{ StackName: 'acme-chat-failover', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'DrillStateMachineArn', OutputValue: ARN }] }],
+  });
+  cfn.on(DescribeStacksCommand, { StackName: 'acme-chat-global' }).resolves({
+    Stacks: [{ StackName: 'acme-chat-global', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'ReportBucketName', OutputValue: 'reports-b' }] }],
   });
 });
 
