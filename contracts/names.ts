@@ -53,6 +53,8 @@ export const METRICS = {
     succeeded: 'DrillSucceeded',
     /** 1 for a drill that failed, aborted, missed its objective or could not start. */
     failed: 'DrillFailed',
+    /** Days since a drill last passed (daily watch; before the first, since the watch started). */
+    daysSinceSuccess: 'DaysSinceDrillSucceeded',
   },
   /** Every minute, from each observer region (dimension `ObserverRegion`). */
   observer: {

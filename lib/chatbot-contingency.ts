@@ -161,6 +161,7 @@ export class ChatbotContingency extends Construct {
       },
       fallbackTarget: this.global.fallback.distributionDomainName,
       alerting: this.global.alerting,
+      drills: { incidentTable: this.global.incidentTable.table, statusBucket: this.global.statusPage.site.bucket, reportBucket: this.global.statusPage.reports },
       stackName: `${prefix}-failover`,
       env: env(GLOBAL_REGION),
       description: `${what}: health checks, failover records and health alarms (${GLOBAL_REGION})`,

@@ -1,64 +1,143 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { Command, Option } from 'commander';
-import { CliError, Io, UsageError, withPlan } from '../common';
-
-/** The built-in scenarios (one YAML file each; teams copy one to write their own). */
-export const SCENARIOS_DIR = path.join(__dirname, '..', '..', 'drill', 'scenarios');
-
-/** A scenario option: a file, or the name of a built-in scenario. */
-export function scenarioPath(value: string): string {
-  if (fs.existsSync(value)) return value;
-  const builtin = path.join(SCENARIOS_DIR, `${value}.yaml`);
-  if (/^[a-z0-9-]+$/.test(value) && fs.existsSync(builtin)) return builtin;
-  const names = fs.readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
-  throw new UsageError(`--scenario must be a scenario file or one of the built-in scenarios (${names.join(', ')}), got "${value}"`);
-}
-
-interface TabletopOptions {
-  readonly plan?: string;
-  readonly scenario: string;
-  readonly out?: string;
-  readonly assembly?: string;
-}
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { AwsOptions, clientConfig, CliError, Io, loadPlanOption, positiveInt, UsageError, withAws, withExecute } from '../common';
+import { registerTabletop } from './drill-tabletop';
 
 /**
- * `contingency drill tabletop`: the whole outage simulated on this machine from the synthesized
- * cloud assembly, on a simulated clock. Writes only to --out (local files); calls no AWS account.
+ * `contingency drill run|status|report`: live drills (README "Live drills", docs/live-drills.md).
+ * The drill runner is a Step Functions state machine in the plan's failover stack (us-east-1);
+ * its ARN and the report bucket come from that stack's outputs unless given.
+ * `drill tabletop` (cli/commands/drill-tabletop.ts) rehearses a scenario on this machine, simulated.
  */
+export interface DrillOptions extends AwsOptions {
+  readonly execute?: boolean;
+  readonly stateMachineArn?: string;
+  readonly bucket?: string;
+  readonly id?: string;
+  readonly json?: boolean;
+  readonly limit?: number;
+}
+
+export interface DrillDeps {
+  readonly sfn?: SFNClient;
+  readonly cfn?: CloudFormationClient;
+  readonly s3?: S3Client;
+  /** Now, for the window check and the execution name. */
+  readonly now?: () => Date;
+}
+
+const REGION = 'us-east-1';
+
 export function register(program: Command, io: Io): void {
-  const drill = program.command('drill').description('rehearse the plan (chapter 9): tabletop drills on this machine');
-  withPlan(
-    drill
-      .command('tabletop')
-      .description('simulate an outage scenario end to end from what `cdk synth` makes of the plan (no AWS account; starts a local moto_server); exit 1 when an objective is missed')
-      .addOption(new Option('--scenario <name or file>', 'scenario YAML file, or a built-in scenario name (drill/scenarios/)').makeOptionMandatory())
-      .addOption(new Option('--out <dir>', 'write report.json, timeline.json, timeline.md and timeline.html here'))
-      .addOption(new Option('--assembly <dir>', 'use this already synthesized assembly (from an earlier run) instead of synthesizing the plan')),
-  ).action(async (opts: TabletopOptions) => {
-    const file = scenarioPath(opts.scenario);
-    const { loadScenario } = require('../../drill/scenario') as typeof import('../../drill/scenario');
-    let scenario;
-    try {
-      scenario = loadScenario(file);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
-    const { runTabletop } = require('../../drill/runner') as typeof import('../../drill/runner');
-    const { loadAssembly, synthesizeForDrill } = require('../../drill/assembly') as typeof import('../../drill/assembly');
-    const { EXAMPLE_PLAN_PATH } = require('../../lib/config/loader') as typeof import('../../lib/config/loader');
-    if (!opts.assembly) io.err(`synthesizing ${opts.plan ?? EXAMPLE_PLAN_PATH} …`);
-    const assembly = loadAssembly(opts.assembly ?? (await synthesizeForDrill(opts.plan ?? EXAMPLE_PLAN_PATH)));
-    io.err(`running ${scenario.name} (${scenario.durationMinutes} simulated minutes) …`);
-    const { report, files } = await runTabletop({ scenario, assembly, ...(opts.out ? { outDir: opts.out } : {}) });
-    const m = report.measured;
-    const s = (v: number | null) => (v === null ? '—' : `${v} s`);
-    io.out(`tabletop ${report.scenario}: ${report.passed ? 'every objective met' : `${report.failures.length} objective(s) missed`}`);
-    io.out(`  detection: general ${s(m.detectionSeconds.general)}, important ${s(m.detectionSeconds.important)}, emergency ${s(m.detectionSeconds.emergency)}`);
-    io.out(`  failover ${s(m.failoverSeconds)}${report.objectives.failoverModelSeconds !== null ? ` (model ${report.objectives.failoverModelSeconds} s)` : ''}, fallback ${s(m.fallbackSeconds)}${report.objectives.fallbackModelSeconds !== null ? ` (model ${report.objectives.fallbackModelSeconds} s)` : ''}`);
-    io.out(`  first page ${s(m.firstPageSeconds)}, incident open ${s(m.incidentOpenSeconds)}, first customer notice ${s(m.customerNoticeSeconds)}, resolved ${s(m.recoverySeconds)} after the fault ended`);
-    for (const f of report.failures) io.out(`  missed: ${f}`);
-    for (const f of files) io.out(`  wrote ${f}`);
-    if (!report.passed) throw new CliError('');
+  const drill = program.command('drill').description('rehearse the plan (chapter 9): tabletop drills on this machine, live drills in the account (start one, see how they went, read their reports)');
+  registerTabletop(drill, io);
+  const common = (c: Command) =>
+    withAws(c, `region of the failover stack (default ${REGION})`).addOption(new Option('--state-machine-arn <arn>', 'the drill runner (default: stack output DrillStateMachineArn of <plan>-failover)'));
+  withExecute(common(drill.command('run').description('start a live drill now (it still checks its preconditions: window, health, no open incident)')), 'start the drill').action(async (opts: DrillOptions) => {
+    for (const l of await drillRun(opts)) io.out(l);
   });
+  common(drill.command('status').description('the latest drill executions and their outcome'))
+    .addOption(new Option('--limit <n>', 'how many executions').argParser(positiveInt('--limit')).default(5))
+    .action(async (opts: DrillOptions) => {
+      for (const l of await drillStatus(opts)) io.out(l);
+    });
+  withAws(drill.command('report').description('print a drill report (default: the latest)'), `region of the failover stack (default ${REGION})`)
+    .addOption(new Option('--id <drill>', 'drill id (the execution name)'))
+    .addOption(new Option('--bucket <name>', 'report bucket (default: stack output ReportBucketName of <plan>-global)'))
+    .addOption(new Option('--json', 'print the JSON report instead of the Markdown'))
+    .action(async (opts: DrillOptions) => {
+      for (const l of await drillReport(opts)) io.out(l);
+    });
+}
+
+async function stackOutput(plan: { name: string }, opts: DrillOptions, deps: DrillDeps, key: string, which: 'failover' | 'global' = 'failover'): Promise<string> {
+  const { CloudFormationClient, DescribeStacksCommand } = require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
+  const cfn = deps.cfn ?? new CloudFormationClient(clientConfig(opts.region ?? REGION, opts));
+  const stack = `${plan.name}-${which}`;
+  const outputs = (await cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]?.Outputs ?? [];
+  const found = outputs.find((o) => o.OutputKey?.startsWith(key))?.OutputValue;
+  if (!found) throw new CliError(`contingency: stack ${stack} has no output ${key}: deploy the failover stack of this version, or pass it explicitly`);
+  return found;
+}
+
+/** `drill run`: dry run prints the drill and the call; --execute starts an execution. */
+export async function drillRun(opts: DrillOptions, deps: DrillDeps = {}): Promise<string[]> {
+  const { plan } = loadPlanOption(opts);
+  const { drillSettings, drillSchedule } = require('../../lib/config/drills') as typeof import('../../lib/config/drills');
+  const { fitsInWindow } = require('../../ops/drill/machine') as typeof import('../../ops/drill/machine');
+  const s = drillSettings(plan);
+  const now = (deps.now ?? (() => new Date()))();
+  const name = `manual-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  const w = s.window;
+  const inWindow = fitsInWindow(w, now.toISOString(), s.maxDurationSeconds);
+  const out = [
+    `drill: ${s.scenario}`,
+    `objective: standby serves the public name ${plan.dns.name} within ${s.objectiveSeconds} s of injection; stop after ${s.maxDurationSeconds} s at most; standby holds ${s.holdSeconds} s before fail-back`,
+    `window: ${w.days.join(',')} ${w.startHour}:00-${w.endHour}:00 ${w.timeZone}; now ${inWindow ? 'inside it' : 'OUTSIDE it: the runner will cancel the drill'}`,
+    `schedule: ${drillSchedule(plan).expression} (${w.timeZone})${plan.drills.enabled ? '' : ' DISABLED'}`,
+    `told: ${plan.drills.audiences.join(', ')} (customers are not told)`,
+  ];
+  if (!opts.execute) {
+    out.push(`would run: aws stepfunctions start-execution --state-machine-arn ${opts.stateMachineArn ?? `<output DrillStateMachineArn of ${plan.name}-failover>`} --name ${name}`);
+    out.push('dry run: nothing started; add --execute to start the drill');
+    return out;
+  }
+  const arn = opts.stateMachineArn ?? (await stackOutput(plan, opts, deps, 'DrillStateMachineArn'));
+  const { SFNClient, StartExecutionCommand } = require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn');
+  const sfn = deps.sfn ?? new SFNClient(clientConfig(opts.region ?? REGION, opts));
+  const r = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: '{}' }));
+  out.push(`started: ${r.executionArn}`);
+  out.push(`follow it: contingency drill status; report when done: contingency drill report --id ${name}`);
+  return out;
+}
+
+/** `drill status`: the latest executions, with the outcome read from each finished one's output. */
+export async function drillStatus(opts: DrillOptions, deps: DrillDeps = {}): Promise<string[]> {
+  const { plan } = loadPlanOption(opts);
+  const arn = opts.stateMachineArn ?? (await stackOutput(plan, opts, deps, 'DrillStateMachineArn'));
+  const { SFNClient, ListExecutionsCommand, DescribeExecutionCommand } = require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn');
+  const sfn = deps.sfn ?? new SFNClient(clientConfig(opts.region ?? REGION, opts));
+  const list = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: opts.limit ?? 5 }));
+  const out: string[] = [];
+  for (const e of list.executions ?? []) {
+    let detail = '';
+    if (e.status !== 'RUNNING') {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }));
+      try {
+        const o = JSON.parse(d.output ?? d.error ?? '{}') as { state?: { phase?: string; abort?: { condition: string } } };
+        if (o.state) detail = ` phase ${o.state.phase}${o.state.abort ? `, aborted (${o.state.abort.condition})` : ''}`;
+      } catch {
+        /* output not ours */
+      }
+      if (!detail && d.error) detail = ` ${d.error}`;
+    }
+    out.push(`${e.name}  ${e.status}  started ${e.startDate?.toISOString() ?? '?'}${e.stopDate ? `  stopped ${e.stopDate.toISOString()}` : ''}${detail}`);
+  }
+  if (!out.length) out.push(`no drill has run yet on ${arn}`);
+  return out;
+}
+
+/** `drill report`: the Markdown (or JSON) report of one drill, the latest by default. */
+export async function drillReport(opts: DrillOptions, deps: DrillDeps = {}): Promise<string[]> {
+  const { plan } = loadPlanOption(opts);
+  if (opts.id !== undefined && !/^[A-Za-z0-9_-]{1,80}$/.test(opts.id)) throw new UsageError(`--id must be a drill id (letters, digits, _ and -), got "${opts.id}"`);
+  const bucket = opts.bucket ?? (await stackOutput(plan, opts, deps, 'ReportBucketName', 'global'));
+  const { S3Client, ListObjectsV2Command, GetObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const { DRILL_REPORT_PREFIX } = require('../../contracts/names') as typeof import('../../contracts/names');
+  const s3 = deps.s3 ?? new S3Client(clientConfig(opts.region ?? REGION, opts));
+  const reports: { key: string; modified: number }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: DRILL_REPORT_PREFIX, ...(token ? { ContinuationToken: token } : {}) }));
+    for (const o of page.Contents ?? []) if (/\/\d{4}\/[^/]+\.json$/.test(o.Key!)) reports.push({ key: o.Key!, modified: o.LastModified?.getTime() ?? 0 });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  const chosen = opts.id ? reports.find((r) => r.key.endsWith(`/${opts.id}.json`)) : reports.sort((a, b) => b.modified - a.modified)[0];
+  if (!chosen) throw new CliError(`contingency: ${opts.id ? `no report for drill ${opts.id}` : 'no drill report yet'} in s3://${bucket}/${DRILL_REPORT_PREFIX}`);
+  const key = opts.json ? chosen.key : chosen.key.replace(/\.json$/, '.md');
+  const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+  return [`# s3://${bucket}/${key}`, ...body.replace(/\n$/, '').split('\n')];
 }

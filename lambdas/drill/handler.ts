@@ -8,7 +8,7 @@ import { DRILL_WORDS_FILE, drillRunnerConfig, METRICS, SERVICES } from '../../co
 import { readBundledJson } from '../shared/bundled';
 import { createPowertools } from '../shared/powertools';
 import { networkPorts } from './probe';
-import { abortDrill, DrillWords, RunnerConfig, RunnerDeps, safetyFailBack, tick, TickPayload } from './runner';
+import { abortDrill, daysSinceSuccess, DrillWords, RunnerConfig, RunnerDeps, safetyFailBack, tick, TickPayload } from './runner';
 import type { DrillReport } from '../../ops/drill/machine';
 
 const { logger, metrics } = createPowertools(SERVICES.drillRunner);
@@ -17,6 +17,7 @@ const { logger, metrics } = createPowertools(SERVICES.drillRunner);
 export type RunnerEvent =
   | ({ action: 'tick' } & TickPayload)
   | ({ action: 'abort'; error?: { Error?: string; Cause?: string } } & TickPayload)
+  | { action: 'watch' }
   | { source: 'aws.states'; detail?: { status?: string; executionArn?: string } };
 
 let ctx: { cfg: RunnerConfig; deps: RunnerDeps; words: DrillWords } | undefined;
@@ -60,12 +61,19 @@ export const handler = async (event: RunnerEvent) => {
       logger.warn('drill execution ended abnormally: safety fail-back', { status: event.detail?.status ?? null, executionArn: event.detail?.executionArn ?? null, restored: r.restored });
       return r;
     }
-    const e = event as Exclude<RunnerEvent, { source: 'aws.states' }>;
-    const out = e.action === 'abort' ? await abortDrill(cfg, deps, words, e, `${e.error?.Error ?? 'error'}: ${(e.error?.Cause ?? '').slice(0, 200)}`) : await tick(cfg, deps, words, e);
+    if ('action' in event && event.action === 'watch') {
+      const w = await daysSinceSuccess(cfg, deps);
+      metrics.addMetric(METRICS.drillRunner.daysSinceSuccess, MetricUnit.Count, w.days);
+      logger.info('drill watch', { ...w });
+      return w;
+    }
+    const e = event as Exclude<RunnerEvent, { source: 'aws.states' } | { action: 'watch' }>;
+    // Step Functions' Catch adds `error` to the input: that is the abort path.
+    const out = 'error' in e && e.error ? await abortDrill(cfg, deps, words, e, `${e.error?.Error ?? 'error'}: ${(e.error?.Cause ?? '').slice(0, 200)}`) : await tick(cfg, deps, words, e);
     logger.info('drill step', { drillId: out.drillId, action: e.action, phase: out.state?.phase ?? null, finished: out.finished ?? false, passed: out.passed ?? null });
     recordOutcome(out.report, out.finished ?? false, out.passed, (name, value) => metrics.addMetric(name, name === METRICS.drillRunner.measuredRto ? MetricUnit.Seconds : MetricUnit.Count, value));
     const { report: _r, ...rest } = out;
-    return rest;
+    return { ...rest, action: 'tick' };
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -190,6 +190,9 @@ export async function execute(cfg: RunnerConfig, deps: RunnerDeps, words: DrillW
         const keys = drillReportKeys(drillId, state.startedAt);
         await deps.s3.send(new PutObjectCommand({ Bucket: cfg.reportBucket, Key: keys.json, Body: JSON.stringify(e.report, null, 2), ContentType: 'application/json' }));
         await deps.s3.send(new PutObjectCommand({ Bucket: cfg.reportBucket, Key: keys.markdown, Body: renderReportMarkdown(e.report, cfg.planName), ContentType: 'text/markdown; charset=utf-8' }));
+        if (e.report.passed) {
+          await deps.s3.send(new PutObjectCommand({ Bucket: cfg.reportBucket, Key: LAST_SUCCESS_KEY, Body: JSON.stringify({ drillId, finishedAt: state.finishedAt, report: keys.json }), ContentType: 'application/json' }));
+        }
         break;
       }
     }
@@ -238,4 +241,37 @@ export async function safetyFailBack(cfg: RunnerConfig, deps: RunnerDeps): Promi
   if (!hc.HealthCheck?.HealthCheckConfig?.Inverted) return { restored: false };
   await setInverted(cfg, deps, false);
   return { restored: true };
+}
+
+/** The last passed drill (written by the runner) and the watch's own start (when no drill passed yet). */
+export const LAST_SUCCESS_KEY = `${DRILL_REPORT_PREFIX}last-success.json`;
+export const WATCH_SINCE_KEY = `${DRILL_REPORT_PREFIX}watch-since.json`;
+
+async function readJson(deps: RunnerDeps, bucket: string, key: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return JSON.parse(await res.Body!.transformToString()) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as Error).name === 'NoSuchKey') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Days since a drill last passed, for the "no successful drill within the period" alarm (a
+ * CloudWatch alarm cannot look back a year). Before any drill passed it counts from the watch's
+ * first run, which it records.
+ */
+export async function daysSinceSuccess(cfg: RunnerConfig, deps: RunnerDeps): Promise<{ days: number; since: string; kind: 'success' | 'watch-start' }> {
+  const now = Date.parse(deps.now());
+  const last = await readJson(deps, cfg.reportBucket, LAST_SUCCESS_KEY);
+  let since = typeof last?.finishedAt === 'string' ? last.finishedAt : undefined;
+  let kind: 'success' | 'watch-start' = 'success';
+  if (!since) {
+    kind = 'watch-start';
+    const watch = await readJson(deps, cfg.reportBucket, WATCH_SINCE_KEY);
+    since = typeof watch?.since === 'string' ? watch.since : deps.now();
+    if (!watch) await deps.s3.send(new PutObjectCommand({ Bucket: cfg.reportBucket, Key: WATCH_SINCE_KEY, Body: JSON.stringify({ since }), ContentType: 'application/json' }));
+  }
+  return { days: Math.max(0, (now - Date.parse(since)) / 86400_000), since, kind };
 }

@@ -41,7 +41,7 @@ export async function observeOnce(cfg: ObserverConfig, deps: ObserverDeps, now: 
       UpdateExpression: 'SET #role = :role, #at = :at, #region = :region',
       ExpressionAttributeNames: { '#role': 'role', '#at': 'observedAt', '#region': 'servingRegion' },
       ExpressionAttributeValues: { ':role': result.role, ':at': now, ':region': result.servingRegion ?? 'none' },
-      ReturnValues: 'UPDATED_OLD',
+      ReturnValues: 'ALL_OLD',
     }),
   );
   const previous = old.Attributes?.role as ServingRole | undefined;

@@ -26,7 +26,7 @@ export type AlarmRoute =
 export type AlarmKind = 'metric' | 'metric-math' | 'anomaly-band' | 'composite' | 'event-rule';
 
 /** Indicator families (plan §4.2.1) and the other groups alarms belong to. */
-export const ALARM_FAMILIES = ['system load', 'abnormal traffic', 'infrastructure fault', 'software anomaly', 'data protection', 'alerting path', 'response level'] as const;
+export const ALARM_FAMILIES = ['system load', 'abnormal traffic', 'infrastructure fault', 'software anomaly', 'data protection', 'drills', 'alerting path', 'response level'] as const;
 export type AlarmFamily = (typeof ALARM_FAMILIES)[number];
 
 /** The family of each alarm kind, by its indicator (runbook key). */
@@ -39,6 +39,8 @@ export const FAMILY_OF: Record<RunbookKey, AlarmFamily> = {
   'api-throttled': 'abnormal traffic',
   'traffic-anomaly': 'abnormal traffic',
   'blocked-requests': 'abnormal traffic',
+  'drill-failed': 'drills',
+  'drill-overdue': 'drills',
   'client-errors': 'abnormal traffic',
   'error-rate': 'software anomaly',
   'error-budget-burn': 'software anomaly',

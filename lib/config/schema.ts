@@ -149,6 +149,8 @@ export const RUNBOOK_KEYS = [
   'restore-silence',
   'dropped-events',
   'blocked-requests',
+  'drill-failed',
+  'drill-overdue',
 ] as const;
 export type RunbookKey = (typeof RUNBOOK_KEYS)[number];
 

@@ -7,6 +7,12 @@ import type { Plan, WarningLevel } from '../config';
 import { Alerting, AlertingDashboard, ResponseLevels } from '../alerting';
 import { EndpointHealthCheck, FailoverRouting } from '../failover';
 import type { DeploymentRole } from './regional-stack';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { WARNING_LEVELS } from '../config';
+import { drillPeriodDays, drillSchedule, drillSettings } from '../config/drills';
+import { DrillRunner, FailoverObserver } from '../drills';
+import { responseAlarmName } from '../alerting';
 
 /** What the failover stack needs from one regional deployment. */
 export interface FailoverEndpoint {
@@ -32,6 +38,16 @@ export interface FailoverStackProps extends StackProps {
    * @default - health alarms are created but not wired
    */
   readonly alerting?: Alerting;
+  /**
+   * Where live drills read and write (from the global stack). With `alerting`, the drill runner and
+   * the us-east-1 failover observer are built here.
+   * @default - no drill runner, no observer
+   */
+  readonly drills?: {
+    readonly incidentTable: dynamodb.ITable;
+    readonly statusBucket: s3.IBucket;
+    readonly reportBucket: s3.IBucket;
+  };
 }
 
 /** Warning level of each health alarm: one region down is handled by failover (important); the public name down means customers are not served by the bot (emergency). */
@@ -51,6 +67,10 @@ export class FailoverStack extends ContingencyStack {
   public readonly publicHealthCheck?: EndpointHealthCheck;
   /** us-east-1 response levels (§5.1) from the health alarms; present when alerting is wired. */
   public readonly responseLevels?: ResponseLevels;
+  /** The live drill runner (§9.2); present when alerting and drills are wired. */
+  public readonly drillRunner?: DrillRunner;
+  /** The failover observer of us-east-1; present when drills are wired. */
+  public readonly observer?: FailoverObserver;
 
   constructor(scope: Construct, id: string, props: FailoverStackProps) {
     super(scope, id, props);
@@ -98,6 +118,49 @@ export class FailoverStack extends ContingencyStack {
         standbyHealthAlarm: this.healthChecks.standby.alarm,
         publicNameHealthAlarm: this.publicHealthCheck.alarm,
       });
+      if (props.drills) {
+        const d = props.drills;
+        const named = (x: cloudwatch.IAlarm) => ({ region: this.region, name: x.alarmName });
+        // Detection per warning level: the us-east-1 alarms registered so far (health checks, heartbeat…).
+        const levels = Object.fromEntries(WARNING_LEVELS.map((l) => [l, alerting.alarms[l].map(named)])) as Record<WarningLevel, { region: string; name: string }[]>;
+        const audiences = plan.drills.audiences.map((a) => plan.audiences[a]).filter((a) => a !== undefined);
+        const schedule = drillSchedule(plan);
+        this.drillRunner = new DrillRunner(this, 'Drills', {
+          planName: plan.name,
+          settings: drillSettings(plan),
+          publicName: plan.dns.name,
+          targets: { primary: props.endpoints.primary.target, standby: props.endpoints.standby.target },
+          primaryHealthCheck: this.healthChecks.primary.healthCheck,
+          alarms: {
+            primaryHealth: named(this.healthChecks.primary.alarm),
+            standbyHealth: named(this.healthChecks.standby.alarm),
+            emergency: [{ region: this.region, name: responseAlarmName(plan.name, 'us-east-1', 'emergency') }],
+            burnRate: (['primary', 'standby'] as const).map((role) => ({ region: plan.regions[role], name: responseAlarmName(plan.name, role, 'severe') })),
+            levels,
+          },
+          incidentTable: d.incidentTable,
+          incidentRetentionDays: plan.incidents.retentionDays,
+          statusBucket: d.statusBucket,
+          reportBucket: d.reportBucket,
+          words: {
+            languages: plan.languages,
+            templates: Object.fromEntries((['start', 'abort', 'end', 'cancelled'] as const).map((w) => [w, Object.fromEntries(plan.languages.map((l) => [l, plan.words[l][`drill.${w}`]]))])) as Record<'start' | 'abort' | 'end' | 'cancelled', Record<string, string>>,
+          },
+          recipients: { emails: [...new Set(audiences.flatMap((a) => a.email))], sms: [...new Set(audiences.flatMap((a) => a.sms))] },
+          schedule: { ...schedule, enabled: plan.drills.enabled },
+          periodDays: drillPeriodDays(plan),
+          logRetention: plan.chatbot.logRetentionDays,
+        });
+        alerting.addAlarm(this.drillRunner.alarms.failed, 'important', 'drill-failed', 'A live drill failed, was aborted or missed its objective');
+        alerting.addAlarm(this.drillRunner.alarms.overdue, 'important', 'drill-overdue', 'No live drill passed within the plan period');
+        this.observer = new FailoverObserver(this, 'Observer', {
+          publicName: plan.dns.name,
+          regions: plan.regions,
+          incidentTable: d.incidentTable,
+          logRetention: plan.chatbot.logRetentionDays,
+        });
+        new CfnOutput(this, 'DrillStateMachineArn', { value: this.drillRunner.stateMachine.stateMachineArn, description: 'Live drill runner; contingency drill run|status' });
+      }
       // Built here, after every us-east-1 alarm has joined: the global stack cannot show alarms of a stack that depends on it.
       new AlertingDashboard(this, 'BigScreen', {
         plan,

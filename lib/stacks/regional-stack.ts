@@ -1,3 +1,4 @@
+import { FailoverObserver } from '../drills';
 import * as path from 'path';
 import { CfnOutput, Duration, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -59,6 +60,7 @@ export function chatbotTableName(plan: Plan): string {
  * global table and seeds the knowledge base; the standby uses its replica of the same table.
  * Composes constructs only.
  */
+
 export class RegionalStack extends ContingencyStack {
   public readonly role: DeploymentRole;
   public readonly dataKey: kms.IKey;
@@ -77,6 +79,8 @@ export class RegionalStack extends ContingencyStack {
   public readonly burnRates: BurnRateAlarms;
   public readonly responseLevels: ResponseLevels;
   public readonly incidents: IncidentRecorder;
+  /** The failover observer (standby region only). */
+  public readonly observer?: FailoverObserver;
   /** Canary rollout of new chatbot versions with automatic rollback on this region's alarms. */
   public readonly rollout: ChatbotRollout;
 
@@ -197,13 +201,19 @@ export class RegionalStack extends ContingencyStack {
     });
     // This region's replica of the incident global table (created by the global stack), by name:
     // a reference to the global stack would make every stack depend on every other.
+    const incidentLog = dynamodb.TableV2.fromTableAttributes(this, 'IncidentLog', { tableName: incidentTableName(plan), encryptionKey: props.incidentKey });
     this.incidents = new IncidentRecorder(this, 'Incidents', {
-      table: dynamodb.TableV2.fromTableAttributes(this, 'IncidentLog', { tableName: incidentTableName(plan), encryptionKey: props.incidentKey }),
+      table: incidentLog,
       // This region's response levels open, update and close incidents (plan §5.2).
       responseAlarms: [...responseAlarmsOf(this.responseLevels), ...(props.responseAlarms ?? [])],
       retentionDays: plan.incidents.retentionDays,
       logRetention: plan.chatbot.logRetentionDays,
     });
     this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });
+    // The standby region also watches which region serves the public name (us-east-1 does too):
+    // a failover is observed even when us-east-1 itself has trouble.
+    if (role === 'standby') {
+      this.observer = new FailoverObserver(this, 'Observer', { publicName: plan.dns.name, regions: plan.regions, incidentTable: incidentLog, logRetention: plan.chatbot.logRetentionDays });
+    }
   }
 }

@@ -9,6 +9,8 @@ import {
   restoreValidatorConfig,
   restoreWatchConfig,
   sentinelConfig,
+  drillRunnerConfig,
+  observerConfig,
 } from '../../contracts';
 import { functionEnvironment } from '../../lib/shared/function-environment';
 import { loadedPlan } from '../helpers/plan';
@@ -16,7 +18,7 @@ import { synthPlan } from '../helpers/synth';
 
 /** Each function's contract by its Powertools service name (the POWERTOOLS_SERVICE_NAME the construct sets). */
 const CONTRACTS: Record<string, FunctionConfig<any>> = Object.fromEntries(
-  [chatbotConfig, notifierConfig, incidentsConfig, restoreValidatorConfig, restoreWatchConfig, sentinelConfig].map((c) => [c.service, c]),
+  [chatbotConfig, notifierConfig, incidentsConfig, restoreValidatorConfig, restoreWatchConfig, sentinelConfig, drillRunnerConfig, observerConfig].map((c) => [c.service, c]),
 );
 
 /** Resolves CloudFormation intrinsics to stand-in strings, as they would be plain strings at run time. */
@@ -29,7 +31,7 @@ function materialise(v: unknown): string {
   }
   if ('Ref' in o) return `ref-${String(o.Ref)}`;
   if ('Fn::GetAtt' in o) return `att-${(o['Fn::GetAtt'] as string[]).join('-')}`;
-  if ('Fn::ImportValue' in o) return 'imported';
+  if ('Fn::ImportValue' in o || 'Fn::GetStackOutput' in o) return 'imported';
   if ('Fn::Select' in o || 'Fn::Split' in o || 'Fn::Sub' in o) return 'resolved';
   throw new Error(`unexpected intrinsic ${JSON.stringify(v)}`);
 }

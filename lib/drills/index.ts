@@ -1,0 +1,2 @@
+export * from './drill-runner';
+export * from './failover-observer';
