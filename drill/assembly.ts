@@ -237,7 +237,9 @@ export function loadAssembly(dir: string): DrillAssembly {
   for (const [name, a] of Object.entries(manifest.artifacts)) {
     if (a.type !== 'aws:cloudformation:stack' || !a.properties?.templateFile) continue;
     const region = a.environment?.split('/').pop() ?? 'unknown';
-    templates.set(name, { region, template: JSON.parse(fs.readFileSync(path.join(dir, a.properties.templateFile), 'utf8')) as CfnTemplate });
+    // Keyed by the deployed stack name (the artifact id is a construct path under ChatbotContingency).
+    const stackName = (a.properties as { stackName?: string }).stackName ?? name;
+    templates.set(stackName, { region, template: JSON.parse(fs.readFileSync(path.join(dir, a.properties.templateFile), 'utf8')) as CfnTemplate });
   }
   const resolver = new IntrinsicResolver(templates);
   const stacks: StackModel[] = [];

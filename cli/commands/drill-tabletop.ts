@@ -26,7 +26,10 @@ interface TabletopOptions {
  * `contingency drill tabletop`: the whole outage simulated on this machine from the synthesized
  * cloud assembly, on a simulated clock. Writes only to --out (local files); calls no AWS account.
  */
-export function registerTabletop(drill: Command, io: Io): void {
+export function register(program: Command, io: Io): void {
+  // The `drill` group is shared with the live-drill subcommands (drill.ts), which never load the CDK;
+  // this one synthesizes the plan, so it lives in a file of its own.
+  const drill = drillGroup(program);
   withPlan(
     drill
       .command('tabletop')
@@ -60,4 +63,12 @@ export function registerTabletop(drill: Command, io: Io): void {
     for (const f of files) io.out(`  wrote ${f}`);
     if (!report.passed) throw new CliError('');
   });
+}
+
+/** The `drill` command group, created by whichever of drill.ts and drill-tabletop.ts registers first. */
+export function drillGroup(program: Command): Command {
+  return (
+    program.commands.find((c) => c.name() === 'drill') ??
+    program.command('drill').description('rehearse the plan (chapter 9): tabletop drills on this machine, live drills in the account (start one, see how they went, read their reports)')
+  );
 }

@@ -4,7 +4,6 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { AwsOptions, clientConfig, CliError, Io, loadPlanOption, positiveInt, UsageError, withAws, withExecute } from '../common';
-import { registerTabletop } from './drill-tabletop';
 
 /**
  * `contingency drill run|status|report`: live drills (README "Live drills", docs/live-drills.md).
@@ -32,8 +31,10 @@ export interface DrillDeps {
 const REGION = 'us-east-1';
 
 export function register(program: Command, io: Io): void {
-  const drill = program.command('drill').description('rehearse the plan (chapter 9): tabletop drills on this machine, live drills in the account (start one, see how they went, read their reports)');
-  registerTabletop(drill, io);
+  // The group is shared with `drill tabletop` (drill-tabletop.ts, which loads the CDK to synthesize).
+  const drill =
+    program.commands.find((c) => c.name() === 'drill') ??
+    program.command('drill').description('rehearse the plan (chapter 9): tabletop drills on this machine, live drills in the account (start one, see how they went, read their reports)');
   const common = (c: Command) =>
     withAws(c, `region of the failover stack (default ${REGION})`).addOption(new Option('--state-machine-arn <arn>', 'the drill runner (default: stack output DrillStateMachineArn of <plan>-failover)'));
   withExecute(common(drill.command('run').description('start a live drill now (it still checks its preconditions: window, health, no open incident)')), 'start the drill').action(async (opts: DrillOptions) => {

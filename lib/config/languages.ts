@@ -31,7 +31,7 @@ export interface FaqEntry {
   readonly texts: Record<string, { questions: string[]; answer: string }>;
 }
 
-interface LevelTemplate {
+export interface LevelTemplate {
   readonly chatbot: PlanObject['incidents']['templates']['general']['chatbot'];
   readonly title: Texts;
   readonly message: Texts;

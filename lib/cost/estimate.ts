@@ -1,5 +1,5 @@
 import { FIXED_PRICES, FixedPriceKey, PRICE_TABLE_DATE, PRICE_TABLE_REGION } from './prices';
-import { referencedId, resourcesOfType, runsPerMonth, StackTemplate } from '../assembly/templates';
+import { referencedId, referencedIds, resourcesOfType, runsPerMonth, StackTemplate } from '../assembly/templates';
 
 /**
  * The fixed monthly cost of synthesized templates: every resource that is billed per month whether
@@ -193,11 +193,14 @@ export function fixedMonthlyCost(stacks: readonly StackTemplate[], external: Ext
   return { priceDate: PRICE_TABLE_DATE, priceRegion: PRICE_TABLE_REGION, lines, byRegion, totalUsd: cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)), notes };
 }
 
-/** The logical id of the function an API Gateway v2 integration invokes (through an alias), if it can be followed. */
-export function integrationFunction(stack: StackTemplate): { logicalId: string; props: Record<string, unknown> } | undefined {
+/**
+ * The function an API Gateway integration invokes (through an alias or version), if it can be
+ * followed, and the kind of API: a REST API proxy method or an HTTP API (v2) integration.
+ */
+export function integrationFunction(stack: StackTemplate): { logicalId: string; props: Record<string, unknown>; api: 'rest' | 'http' } | undefined {
   const resources = stack.template.Resources ?? {};
-  for (const [, p] of resourcesOfType(stack.template, 'AWS::ApiGatewayV2::Integration')) {
-    let id = referencedId(p.IntegrationUri);
+  const follow = (start: string | undefined): { logicalId: string; props: Record<string, unknown> } | undefined => {
+    let id = start;
     for (let hops = 0; id && hops < 3; hops++) {
       const r = resources[id];
       if (r?.Type === 'AWS::Lambda::Function') return { logicalId: id, props: r.Properties ?? {} };
@@ -205,6 +208,19 @@ export function integrationFunction(stack: StackTemplate): { logicalId: string; 
       else if (r?.Type === 'AWS::Lambda::Version') id = referencedId(r.Properties?.FunctionName);
       else break;
     }
+    return undefined;
+  };
+  for (const [, p] of resourcesOfType(stack.template, 'AWS::ApiGateway::Method')) {
+    const integration = p.Integration as { Type?: string; Uri?: unknown } | undefined;
+    if (integration?.Type !== 'AWS_PROXY') continue;
+    for (const id of referencedIds(integration.Uri)) {
+      const fn = follow(id);
+      if (fn) return { ...fn, api: 'rest' };
+    }
+  }
+  for (const [, p] of resourcesOfType(stack.template, 'AWS::ApiGatewayV2::Integration')) {
+    const fn = follow(referencedId(p.IntegrationUri));
+    if (fn) return { ...fn, api: 'http' };
   }
   return undefined;
 }

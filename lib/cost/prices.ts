@@ -50,6 +50,7 @@ export const FIXED_PRICES = {
 
 /** Prices of what scales with use (the usage drivers). */
 export const USAGE_PRICES = {
+  restApiRequest: { usd: 3.5 / 1e6, unit: 'request', source: 'https://aws.amazon.com/api-gateway/pricing/', check: 'assumption', note: 'REST API, first 333 million a month' },
   httpApiRequest: { usd: 1.0 / 1e6, unit: 'request', source: 'https://aws.amazon.com/api-gateway/pricing/', check: 'assumption', note: 'HTTP API, first 300 million a month, per 512 KB' },
   lambdaRequest: { usd: 0.2 / 1e6, unit: 'invocation', source: 'https://aws.amazon.com/lambda/pricing/', check: 'assumption' },
   lambdaGbSecondArm: { usd: 0.0000133334, unit: 'GB-second', source: 'https://aws.amazon.com/lambda/pricing/', check: 'assumption', note: 'arm64, first 7.5 billion GB-s a month' },

@@ -19,7 +19,8 @@ export function synthesizeTemplates(loaded: LoadedPlan, context: Record<string, 
     const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
     const stacks = buildApp(app, loaded, { nag: false });
     const assembly = app.synth();
-    return Object.values(stacks).map((s) => {
+    // Every stack of the plan, the incident log key stacks included.
+    return [...Object.values(stacks.incidentKeys), stacks.global, stacks.standby, stacks.primary, stacks.failover].map((s) => {
       const artifact = assembly.getStackByName(s.stackName);
       return { stackName: s.stackName, region: s.region, template: artifact.template };
     });

@@ -100,7 +100,12 @@ export function usageDrivers(stacks: readonly StackTemplate[], contacts: Contact
         'Chatbot requests',
         '1 million chatbot requests',
         [
-          { label: `HTTP API: 1M × $${fmt(P.httpApiRequest.usd * m)}/M`, usd: P.httpApiRequest.usd * m },
+          serving.fn.api === 'rest'
+            ? { label: `REST API: 1M × $${fmt(P.restApiRequest.usd * m)}/M`, usd: P.restApiRequest.usd * m }
+            : { label: `HTTP API: 1M × $${fmt(P.httpApiRequest.usd * m)}/M`, usd: P.httpApiRequest.usd * m },
+          ...(resourcesOfType(serving.s.template, 'AWS::WAFv2::WebACL').length
+            ? [{ label: `AWS WAF: 1M requests inspected × $${fmt(P.wafRequest.usd * m)}/M`, usd: P.wafRequest.usd * m }]
+            : []),
           { label: `Lambda invocations: 1M × $${fmt(P.lambdaRequest.usd * m)}/M`, usd: P.lambdaRequest.usd * m },
           { label: `Lambda compute: 1M × ${fmt(memGb)} GB × ${durationMs / 1000} s × $${P[arm ? 'lambdaGbSecondArm' : 'lambdaGbSecondX86'].usd}/GB-s (${arm ? 'arm64' : 'x86_64'})`, usd: m * memGb * (durationMs / 1000) * gbsPrice },
           { label: `DynamoDB writes: 1M × ${CHAT_REQUEST.writes} WRU × $${fmt(P.dynamoWrite.usd * m)}/M`, usd: m * CHAT_REQUEST.writes * P.dynamoWrite.usd },

@@ -44,16 +44,17 @@ describe.each(['primary', 'standby'] as const)('chatbot deployment (%s)', (role)
 
   test('provisioned concurrency sits on the live alias the API invokes (Lambda proxy, REST payload 1.0)', () => {
     t().hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } });
-    const methods = Object.values(t().findResources('AWS::ApiGateway::Method')) as any[];
+    // The CORS preflights (OPTIONS) are answered by API Gateway itself (MOCK integrations).
+    const methods = (Object.values(t().findResources('AWS::ApiGateway::Method')) as any[]).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
     const aliasId = Object.keys(t().findResources('AWS::Lambda::Alias'))[0];
-    expect(methods).toHaveLength(2);
+    expect(methods).toHaveLength(3);
     for (const m of methods) {
       expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
       expect(JSON.stringify(m.Properties.Integration.Uri)).toContain(`{"Ref":"${aliasId}"}`);
     }
     // Only the stage may invoke the alias, per method and path (no test-invoke permissions).
     const permissions = Object.values(t().findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } })) as any[];
-    expect(permissions.map((p) => p.Properties.SourceArn['Fn::Join'][1].at(-1)).sort()).toEqual(['/GET/health', '/POST/chat']);
+    expect(permissions.map((p) => p.Properties.SourceArn['Fn::Join'][1].at(-1)).sort()).toEqual(['/GET/health', '/GET/widget/health', '/POST/chat']);
     for (const p of permissions) expect(p.Properties.FunctionName).toEqual({ Ref: aliasId });
   });
 

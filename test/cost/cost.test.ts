@@ -142,21 +142,24 @@ describe('the example plan', () => {
   test('itemised fixed cost, by hand', () => {
     const loaded = loadedPlan();
     const report = fixedMonthlyCost(stacks, { secrets: planSecrets(loaded.plan) });
-    // Per regional stack (primary, standby): 28 single-metric alarms + 15 metric-math alarms of 2 metrics
-    // (error rates and burn-rate windows) + 3 anomaly bands (3 metrics each) = 67 alarm metrics × $0.10,
-    // 5 composites × $0.50 (burn-rate pairs and response levels), 1 dashboard $3, 3 KMS keys $1
-    // (data, alerting topics, dead letters/logs), and the plan's 3 webhook secrets × $0.40.
-    const regional = 67 * 0.1 + 5 * 0.5 + 3 + 3 * 1 + 3 * 0.4;
-    // us-east-1: global stack — hosted zone $0.50, 4 alarms × $0.10, 3 KMS keys; failover stack — two
-    // execute-api health checks with HTTPS, string matching and 10 s interval: 2 × ($0.50 + 3 × $1),
-    // the public-name check (a non-AWS name): $0.75 + 3 × $2, 3 alarms × $0.10, 2 composites, 1 dashboard;
-    // the 3 webhook secrets again.
-    const east = 0.5 + 4 * 0.1 + 3 + 2 * (0.5 + 3) + (0.75 + 3 * 2) + 3 * 0.1 + 2 * 0.5 + 3 + 3 * 0.4;
+    // Per chatbot region: 33 single-metric alarms (indicators incl. WAF blocked requests, restore,
+    // dead letters, maintenance switches) + 15 metric-math alarms of 2 metrics (error rates and
+    // burn-rate windows) + 3 anomaly bands (3 metrics each) = 72 alarm metrics × $0.10, 5 composites ×
+    // $0.50 (burn-rate pairs and response levels), 1 dashboard $3, 3 KMS keys $1 (data, alerting
+    // topics, dead letters/logs), the WAF web ACL $5 with its 5 rules × $1, the incident log key of the
+    // region (its own stack) $1, and the plan's 3 webhook secrets × $0.40.
+    const regional = 72 * 0.1 + 5 * 0.5 + 3 + 3 * 1 + 5 + 5 * 1 + 1 + 3 * 0.4;
+    // us-east-1: global stack — hosted zone $0.50, 4 alarms × $0.10, 4 KMS keys (one of them the
+    // us-east-1 incident log key); failover stack — two execute-api health checks with
+    // HTTPS, string matching and 10 s interval: 2 × ($0.50 + 3 × $1), the public-name check (a non-AWS
+    // name): $0.75 + 3 × $2, 7 alarms × $0.10 (health, drills, maintenance switch), 2 composites,
+    // 1 dashboard, 1 KMS key (drill announcements); the 3 webhook secrets again.
+    const east = 0.5 + 4 * 0.1 + 4 + 2 * (0.5 + 3) + (0.75 + 3 * 2) + 7 * 0.1 + 2 * 0.5 + 3 + 1 + 3 * 0.4;
     expect(report.byRegion).toEqual({ 'ap-southeast-1': Number(regional.toFixed(2)), 'ap-northeast-1': Number(regional.toFixed(2)), 'us-east-1': Number(east.toFixed(2)) });
     expect(report.totalUsd).toBe(Number((2 * regional + east).toFixed(2)));
-    expect(report.totalUsd).toBe(55.95);
+    expect(report.totalUsd).toBe(81.35);
     const primary = report.lines.filter((l) => l.stack === 'acme-chat-primary');
-    expect(primary.filter((l) => l.item.startsWith('CloudWatch alarms')).reduce((s, l) => s + l.quantity, 0)).toBe(67);
+    expect(primary.filter((l) => l.item.startsWith('CloudWatch alarms')).reduce((s, l) => s + l.quantity, 0)).toBe(72);
     expect(primary.find((l) => l.item.includes('metric math'))).toMatchObject({ resources: 15, quantity: 30 });
     expect(primary.find((l) => l.item.includes('anomaly'))).toMatchObject({ resources: 3, quantity: 9 });
     expect(report.notes.join('\n')).toMatch(/non-AWS endpoints, add \$6\.50 a month/); // 2 × ($0.25 + 3 × $1)
@@ -165,9 +168,10 @@ describe('the example plan', () => {
   test('usage drivers: the request formula from the chatbot function and the table replicas', () => {
     const drivers = usageDrivers(stacks, contactVolumes(loadedPlan().plan), { requestsPerMonth: 2_000_000, tableGb: 10, alertsPerMonth: 20 });
     const requests = drivers.find((d) => d.name === 'Chatbot requests')!;
-    // 1M × ($1 HTTP API + $0.20 invocations) + 1M × 0.5 GB × 0.3 s × $0.0000133334 (arm64)
-    // + 3 writes × $0.625 + 3 replicated writes × $0.625 + 3 reads × $0.125
-    const perMillion = 1 + 0.2 + 1e6 * 0.5 * 0.3 * 0.0000133334 + 3 * 0.625 + 3 * 0.625 + 3 * 0.125;
+    // 1M × ($3.50 REST API + $0.60 WAF inspection + $0.20 invocations) + 1M × 0.5 GB × 0.3 s ×
+    // $0.0000133334 (arm64) + 3 writes × $0.625 + 3 replicated writes × $0.625 + 3 reads × $0.125
+    const perMillion = 3.5 + 0.6 + 0.2 + 1e6 * 0.5 * 0.3 * 0.0000133334 + 3 * 0.625 + 3 * 0.625 + 3 * 0.125;
+    expect(requests.terms.map((i) => i.label).join('\n')).toMatch(/REST API[\s\S]*AWS WAF/);
     expect(requests.perUnitUsd).toBeCloseTo(perMillion, 6);
     expect(requests.monthlyUsd).toBe(Number((2 * perMillion).toFixed(2)));
     const data = drivers.find((d) => d.name.includes('(customer data)'))!;

@@ -313,6 +313,6 @@ describe('event shapes: the REST API (payload 1.0) the chatbot API sends, and HT
   test('a REST API request for another resource or method gets 404 naming the two routes', async () => {
     const res = await handler()(event('GET', '/chat'));
     expect(res.statusCode).toBe(404);
-    expect(JSON.parse(res.body).error).toBe('no route GET /chat; use POST /chat or GET /health');
+    expect(JSON.parse(res.body).error).toBe('no route GET /chat; use POST /chat, GET /health or GET /widget/health');
   });
 });

@@ -80,8 +80,18 @@ describe('service principals are conditioned on the source (topics, keys, queues
     }
   });
 
-  test('the failover stack owns no topic, key or queue (its alarms publish to the global topics)', () => {
-    for (const type of ['AWS::SNS::Topic', 'AWS::KMS::Key', 'AWS::SQS::Queue']) expect(resources(s.templates.failover, type)).toEqual([]);
+  test('the failover stack owns no alerting topic, key or queue (its alarms publish to the global topics); only the live drills\' announcements', () => {
+    // The drill runner announces drills to their audiences on a topic of its own (docs/live-drills.md).
+    for (const type of ['AWS::SNS::Topic', 'AWS::KMS::Key', 'AWS::SQS::Queue']) expect(resources(s.templates.failover, type).map(([id]) => id).filter((id) => !id.startsWith('Drills'))).toEqual([]);
+    // That topic is encrypted with its own key and takes no service principal without a source condition.
+    const [[, topic]] = resources(s.templates.failover, 'AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    for (const [, key] of resources(s.templates.failover, 'AWS::KMS::Key')) {
+      for (const st of key.Properties.KeyPolicy.Statement as any[]) {
+        const service = st.Principal?.Service;
+        if (service && st.Effect === 'Allow') expect(st.Condition).toBeDefined();
+      }
+    }
   });
 
   test('the AWS Health rule publishes with a role whose trust is limited to rules of this account and region', () => {
@@ -266,7 +276,7 @@ describe('/health is throttled apart from /chat', () => {
       expect(settings.find((m) => m.ResourcePath === '/*')).toMatchObject({ HttpMethod: '*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
       expect(settings.find((m) => m.ResourcePath === '/~1health')).toMatchObject({ HttpMethod: 'GET', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
       // The chat widget's probe has a bucket of its own too.
-      expect(settings.find((m) => m.ResourcePath === WIDGET_HEALTH_PATH.replace(/\//g, '~1'))).toMatchObject({ HttpMethod: 'GET', ThrottlingRateLimit: WIDGET_HEALTH_THROTTLE.rateLimit, ThrottlingBurstLimit: WIDGET_HEALTH_THROTTLE.burstLimit });
+      expect(settings.find((m) => m.ResourcePath === `/${WIDGET_HEALTH_PATH.replace(/\//g, '~1')}`)).toMatchObject({ HttpMethod: 'GET', ThrottlingRateLimit: WIDGET_HEALTH_THROTTLE.rateLimit, ThrottlingBurstLimit: WIDGET_HEALTH_THROTTLE.burstLimit });
       // The resource exists on the API.
       expect(resources(s.templates[r], 'AWS::ApiGateway::Resource').map(([, x]) => x.Properties.PathPart)).toContain('health');
     }

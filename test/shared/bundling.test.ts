@@ -18,6 +18,8 @@ const EXPECTED: Record<string, { dir: string; sdk: string[]; maxBytes: number }>
   'backup-sentinel': { dir: 'sentinel', sdk: ['client-dynamodb'], maxBytes: 1_000_000 },
   'restore-validator': { dir: 'restore-validator', sdk: ['client-backup', 'client-dynamodb'], maxBytes: 1_000_000 },
   'restore-watch': { dir: 'restore-watch', sdk: ['client-backup'], maxBytes: 1_000_000 },
+  'drill-runner': { dir: 'drill', sdk: ['client-cloudwatch', 'client-dynamodb', 'client-route-53', 'client-s3', 'client-sns'], maxBytes: 1_000_000 },
+  'failover-observer': { dir: 'observer', sdk: ['client-dynamodb', 'client-eventbridge'], maxBytes: 1_000_000 },
 };
 
 interface Bundle {

@@ -127,7 +127,8 @@ describe('regional custom domains', () => {
     // The v2 mapping maps the REST API's stage; it keeps the logical id it had for the HTTP API, so
     // the move updates it in place instead of adding a second mapping on the same domain.
     const mappings = t.findResources('AWS::ApiGatewayV2::ApiMapping');
-    expect(Object.keys(mappings)).toEqual(['EndpointMapping96659509']);
+    // (The region's own name for the chat widget has a mapping of its own: OwnName….)
+    expect(Object.keys(mappings).filter((id) => !id.startsWith('OwnName'))).toEqual(['EndpointMapping96659509']);
     const [restApiId] = Object.keys(t.findResources('AWS::ApiGateway::RestApi'));
     const [stageId] = Object.keys(t.findResources('AWS::ApiGateway::Stage'));
     expect(mappings.EndpointMapping96659509.Properties).toEqual({ ApiId: { Ref: restApiId }, DomainName: { Ref: 'EndpointDomain72FAC8F0' }, Stage: { Ref: stageId } });
