@@ -11,7 +11,7 @@ import { patchedInput } from '../helpers/plan';
 test('a plan naming its own bot deploys that code in both regions', () => {
   const planDir = path.join(__dirname, '..', 'fixtures');
   const plan = parsePlan(patchedInput({ chatbot: { entry: 'custom-bot.ts' } }), 'custom plan', planDir);
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': ['acme-chat-primary', 'acme-chat-standby'] } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': ['acme-chat/Primary', 'acme-chat/Standby'] } });
   const stacks = buildApp(app, { plan, source: 'custom plan', dir: planDir }, { nag: false });
   const assembly = app.synth();
   for (const stack of [stacks.primary, stacks.standby]) {

@@ -192,8 +192,8 @@ describe('the example plan', () => {
     const lines = renderCostReport(costReport(stacks, { contacts: contactVolumes(loadedPlan().plan), external: { secrets: planSecrets(loadedPlan().plan) } }));
     const text = lines.join('\n');
     expect(text).toMatch(/^ {2}us-east-1\s+acme-chat-failover\s+Route 53 health-check options, AWS endpoint\s+2\s+6\s+\$1\.00\s+\$6\.00$/m);
-    expect(text).toMatch(/^ {2}ap-northeast-1\s+\$16\.40$/m);
-    expect(text).toContain('Fixed total: $55.95 a month');
+    expect(text).toMatch(/^ {2}ap-northeast-1\s+\$27\.90$/m);
+    expect(text).toContain('Fixed total: $81.35 a month');
     expect(text).toMatch(/Chatbot requests: \$7\.33 per 1 million chatbot requests/);
   });
 
@@ -202,7 +202,7 @@ describe('the example plan', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.fixed.totalUsd).toBe(55.95);
+    expect(json.fixed.totalUsd).toBe(81.35);
     expect(json.prices.used.healthCheckAws).toMatchObject({ usd: 0.5, source: 'https://aws.amazon.com/route53/pricing/' });
     const script = `
       require('tsx/cjs');
