@@ -29,7 +29,9 @@ function commandPaths(): string[][] {
 const NO_STACK = /\n\s+at .+\(|node:internal|\.ts:\d+:\d+/;
 
 test('one file per subcommand under cli/commands, and the issue\'s subcommands all exist', () => {
-  const files = fs.readdirSync(path.join(ROOT, 'cli', 'commands')).map((f) => f.replace(/\.ts$/, '')).sort();
+  // A group's subcommands may live in files of their own named <group>-<sub> (drill-tabletop.ts
+  // loads the CDK; the live-drill subcommands in drill.ts must not).
+  const files = [...new Set(fs.readdirSync(path.join(ROOT, 'cli', 'commands')).map((f) => f.replace(/\.ts$/, '').replace(/-tabletop$/, '')))].sort();
   const top = commandPaths().filter((p) => p.length === 1).map((p) => p[0]).sort();
   expect(top).toEqual(files);
   expect(top).toEqual(expect.arrayContaining(['validate', 'status', 'failover', 'restore', 'incident', 'ack', 'preflight', 'test-alert']));
