@@ -38,8 +38,10 @@ export interface Report {
 export function failoverModel(assembly: DrillAssembly): { failover: number | null; fallback: number | null } {
   const stack = assembly.stacks.find((s) => s.role === 'failover');
   if (!stack) return { failover: null, fallback: null };
-  const manifest = JSON.parse(fs.readFileSync(path.join(assembly.dir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { properties?: { templateFile?: string } }> };
-  const file = manifest.artifacts[stack.name]?.properties?.templateFile;
+  const manifest = JSON.parse(fs.readFileSync(path.join(assembly.dir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { properties?: { templateFile?: string; stackName?: string } }> };
+  // Stacks are known by their deployed name; the artifact id is a construct path.
+  const artifact = Object.entries(manifest.artifacts).find(([id, a]) => (a.properties?.stackName ?? id) === stack.name)?.[1];
+  const file = artifact?.properties?.templateFile;
   const hops = file ? failoverTimingFromTemplate(JSON.parse(fs.readFileSync(path.join(assembly.dir, file), 'utf8'))) : undefined;
   return { failover: hops?.[0]?.hopSeconds ?? null, fallback: hops?.[1]?.cumulativeSeconds ?? null };
 }

@@ -65,7 +65,8 @@ describe('the alarm registry read back from the assembly', () => {
 
   test('the endpoint-health alarms are recorded at the levels the failover stack wires, and restore alarms are present', () => {
     const health = model.alarms.filter((a) => a.indicator === 'endpoint-health');
-    expect(health.map((a) => [a.path.split('/')[1], a.level])).toEqual([
+    // Construct paths are <plan>/Failover/<alarm>/…
+    expect(health.map((a) => [a.path.split('/')[2], a.level])).toEqual([
       ['PrimaryHealth', HEALTH_ALARM_LEVELS.primary],
       ['StandbyHealth', HEALTH_ALARM_LEVELS.standby],
       ['PublicHealth', HEALTH_ALARM_LEVELS.public],
