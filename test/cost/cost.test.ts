@@ -194,7 +194,7 @@ describe('the example plan', () => {
     expect(text).toMatch(/^ {2}us-east-1\s+acme-chat-failover\s+Route 53 health-check options, AWS endpoint\s+2\s+6\s+\$1\.00\s+\$6\.00$/m);
     expect(text).toMatch(/^ {2}ap-northeast-1\s+\$27\.90$/m);
     expect(text).toContain('Fixed total: $81.35 a month');
-    expect(text).toMatch(/Chatbot requests: \$7\.33 per 1 million chatbot requests/);
+    expect(text).toMatch(/Chatbot requests: \$10\.43 per 1 million chatbot requests/);
   });
 
   test('CLI: --assembly reads an existing synth, prints JSON, and never loads aws-cdk-lib', async () => {
