@@ -4,11 +4,14 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
 import { buildApp } from '../app';
+import { PACKAGE_ROOT } from '../package-root';
 import type { LoadedPlan } from '../config';
 
 /** The context `cdk synth` uses (cdk.json): the document describes what `cdk synth` builds. */
 function cdkJsonContext(): Record<string, unknown> {
-  const file = path.join(__dirname, '..', '..', 'cdk.json');
+  // Not shipped with the package: there the construct's own pinned settings apply.
+  const file = path.join(PACKAGE_ROOT, 'cdk.json');
+  if (!fs.existsSync(file)) return {};
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { context: Record<string, unknown> }).context;
 }
 

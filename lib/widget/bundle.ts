@@ -1,8 +1,9 @@
 import * as path from 'path';
 import { buildSync } from 'esbuild';
+import { PACKAGE_ROOT } from '../package-root';
 
-/** Source entry of the <contingency-chat> element. */
-export const WIDGET_ENTRY = path.join(__dirname, '..', '..', 'web', 'widget', 'contingency-chat.ts');
+/** Source entry of the <contingency-chat> element (web/ ships with the package, as lambdas/ does). */
+export const WIDGET_ENTRY = path.join(PACKAGE_ROOT, 'web', 'widget', 'contingency-chat.ts');
 
 let cached: string | undefined;
 
