@@ -245,7 +245,9 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
       if (share) {
         m.emit('AWS/ApiGateway', 'Count', t, rpm * share);
         m.emit('AWS/ApiGateway', '5xx', t, 0);
+        m.emit('AWS/ApiGateway', '5XXError', t, 0); // REST API name
         m.emit('AWS/ApiGateway', '4xx', t, 0);
+        m.emit('AWS/ApiGateway', '4XXError', t, 0); // REST API name
         m.emit('AWS/ApiGateway', 'Latency', t, 120, { weight: 1, keepSamples: true });
       }
       if (mi % 5 === 0) m.emit('ChatbotContingency', 'NotifierHeartbeat', t, 1);
@@ -478,12 +480,15 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
           failed += weight;
           stepCounts.failed++;
           m.emit('AWS/ApiGateway', '4xx', rt, weight);
+          m.emit('AWS/ApiGateway', '4XXError', rt, weight); // REST API name
           m.emit('ChatbotContingency', 'ApiThrottled', rt, weight);
           continue;
         }
         m.emit('AWS/ApiGateway', '4xx', rt, 0);
+        m.emit('AWS/ApiGateway', '4XXError', rt, 0); // REST API name
         const error = due('error', v.errorShare);
         m.emit('AWS/ApiGateway', '5xx', rt, error ? weight : 0);
+        m.emit('AWS/ApiGateway', '5XXError', rt, error ? weight : 0); // REST API name
         m.emit('AWS/ApiGateway', 'Latency', rt, v.latencyMs, { keepSamples: true, weight: Math.max(1, Math.round(weight)) });
         m.emit('AWS/Lambda', 'Duration', rt, Math.max(1, v.latencyMs - 20), { keepSamples: true, dims: isFn });
         m.emit('AWS/Lambda', 'ConcurrentExecutions', rt, Math.ceil((rpm / 60) * (v.latencyMs / 1000)), { dims: isFn });
