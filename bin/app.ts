@@ -28,7 +28,7 @@ const outcome = synthOrReport(
     const { result: stacks, bundled } = countingBundles(() => buildApp(app, loaded, { log: (line) => console.error(line) }));
     const took = ((Date.now() - started) / 1000).toFixed(1);
     progress(
-      `${bundled ? `bundled the Lambda functions (${bundled} esbuild run${bundled === 1 ? '' : 's'}; identical code is bundled once)` : 'no function needed bundling'} in ${took} s; synthesizing ${Object.keys(stacks).length} stacks and running the checks (cdk-nag AwsSolutions, deploy limits, failover timing)…`,
+      `${bundled ? `bundled the Lambda functions (${bundled} esbuild run${bundled === 1 ? '' : 's'}; identical code is bundled once)` : 'no function needed bundling'} in ${took} s; synthesizing ${4 + Object.keys(stacks.incidentKeys).length} stacks and running the checks (cdk-nag AwsSolutions, ContingencyChecks, deploy limits, failover timing)…`,
     );
   },
   { debug },
