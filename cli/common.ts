@@ -103,3 +103,15 @@ export function credentialsMessage(e: Error): string {
   const why = e.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message) ? 'no AWS credentials found' : `AWS rejected the credentials (${e.name})`;
   return `${why}: this command calls AWS. Set AWS_PROFILE (e.g. after "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, and try again`;
 }
+
+/**
+ * The `drill` command group, shared by the live-drill subcommands (commands/drill.ts, which never
+ * load the CDK) and `drill tabletop` (commands/drill-tabletop.ts, which synthesizes the plan):
+ * whichever registers first creates it.
+ */
+export function drillGroup(program: Command): Command {
+  return (
+    program.commands.find((c) => c.name() === 'drill') ??
+    program.command('drill').description('rehearse the plan (chapter 9): tabletop drills on this machine, live drills in the account (start one, see how they went, read their reports)')
+  );
+}

@@ -175,7 +175,7 @@ export class ChatbotContingency extends Construct {
     Tags.of(this).add(PLAN_TAG_KEY, plan.name);
 
     // Validation plugins can only be registered on a Stage; each is limited to this plan's stacks.
-    const stacks = [...Object.values(this.incidentKeys), this.global, this.standby, this.primary, this.failover];
+    const stacks = stacksOf(this.stacks);
     const checks = Validations.of(stage);
     if (props.nag ?? true) checks.addPlugins(new ConstructScopedNag(new AwsSolutionsChecks(this), this));
     if (props.deployLimits ?? true) checks.addPlugins(new StackScopedValidation(new DeployLimitsCheck(plan), stacks));
@@ -189,13 +189,18 @@ export class ChatbotContingency extends Construct {
 
   /** Every stack of this plan, the incident log key stacks included, in deploy order. */
   public get allStacks(): Stack[] {
-    return [...Object.values(this.incidentKeys), this.global, this.standby, this.primary, this.failover];
+    return stacksOf(this.stacks);
   }
 
   /** The four main stacks, and the incident log key stacks under `incidentKeys`. */
   public get stacks(): ContingencyStacks {
     return { global: this.global, standby: this.standby, primary: this.primary, failover: this.failover, incidentKeys: this.incidentKeys };
   }
+}
+
+/** Every stack of a plan, the incident log key stacks included, in deploy order. */
+export function stacksOf(stacks: ContingencyStacks): Stack[] {
+  return [...Object.values(stacks.incidentKeys), stacks.global, stacks.standby, stacks.primary, stacks.failover];
 }
 
 function isInsideStack(scope: Construct): boolean {

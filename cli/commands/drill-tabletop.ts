@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { CliError, Io, UsageError, withPlan } from '../common';
+import { CliError, drillGroup, Io, UsageError, withPlan } from '../common';
 
 /** The built-in scenarios (one YAML file each; teams copy one to write their own). */
 export const SCENARIOS_DIR = path.join(__dirname, '..', '..', 'drill', 'scenarios');
@@ -27,8 +27,7 @@ interface TabletopOptions {
  * cloud assembly, on a simulated clock. Writes only to --out (local files); calls no AWS account.
  */
 export function register(program: Command, io: Io): void {
-  // The `drill` group is shared with the live-drill subcommands (drill.ts), which never load the CDK;
-  // this one synthesizes the plan, so it lives in a file of its own.
+  // Synthesizes the plan, so it lives apart from the live-drill subcommands (drill.ts).
   const drill = drillGroup(program);
   withPlan(
     drill
@@ -65,10 +64,3 @@ export function register(program: Command, io: Io): void {
   });
 }
 
-/** The `drill` command group, created by whichever of drill.ts and drill-tabletop.ts registers first. */
-export function drillGroup(program: Command): Command {
-  return (
-    program.commands.find((c) => c.name() === 'drill') ??
-    program.command('drill').description('rehearse the plan (chapter 9): tabletop drills on this machine, live drills in the account (start one, see how they went, read their reports)')
-  );
-}

@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { AwsOptions, clientConfig, CliError, Io, loadPlanOption, positiveInt, UsageError, withAws, withExecute } from '../common';
+import { AwsOptions, clientConfig, CliError, drillGroup, Io, loadPlanOption, positiveInt, UsageError, withAws, withExecute } from '../common';
 
 /**
  * `contingency drill run|status|report`: live drills (README "Live drills", docs/live-drills.md).
@@ -31,10 +31,7 @@ export interface DrillDeps {
 const REGION = 'us-east-1';
 
 export function register(program: Command, io: Io): void {
-  // The group is shared with `drill tabletop` (drill-tabletop.ts, which loads the CDK to synthesize).
-  const drill =
-    program.commands.find((c) => c.name() === 'drill') ??
-    program.command('drill').description('rehearse the plan (chapter 9): tabletop drills on this machine, live drills in the account (start one, see how they went, read their reports)');
+  const drill = drillGroup(program);
   const common = (c: Command) =>
     withAws(c, `region of the failover stack (default ${REGION})`).addOption(new Option('--state-machine-arn <arn>', 'the drill runner (default: stack output DrillStateMachineArn of <plan>-failover)'));
   withExecute(common(drill.command('run').description('start a live drill now (it still checks its preconditions: window, health, no open incident)')), 'start the drill').action(async (opts: DrillOptions) => {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../app';
+import { stacksOf } from '../chatbot-contingency';
 import type { LoadedPlan } from '../config';
 import { StackTemplate } from '../assembly/templates';
 
@@ -19,8 +20,7 @@ export function synthesizeTemplates(loaded: LoadedPlan, context: Record<string, 
     const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
     const stacks = buildApp(app, loaded, { nag: false });
     const assembly = app.synth();
-    // Every stack of the plan, the incident log key stacks included.
-    return [...Object.values(stacks.incidentKeys), stacks.global, stacks.standby, stacks.primary, stacks.failover].map((s) => {
+    return stacksOf(stacks).map((s) => {
       const artifact = assembly.getStackByName(s.stackName);
       return { stackName: s.stackName, region: s.region, template: artifact.template };
     });

@@ -1,5 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import * as net from 'net';
+import { startMotoServer } from '../../drill/moto';
 
 /** A moto_server (AWS API emulator) this test file started, bound to 127.0.0.1 on a free port. */
 export interface Moto {
@@ -12,63 +11,21 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
- * Starts moto_server and waits until it answers. Never skips: a machine without moto gets an error
- * that says how to install it.
+ * Starts moto_server (drill/moto.ts, the same starter the tabletop uses) and waits until it
+ * answers. Never skips: a machine without moto gets an error that says how to install it.
  */
 export async function startMoto(region = 'ap-southeast-1'): Promise<Moto> {
-  const which = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
-  if (which.status !== 0) {
-    throw new Error("moto_server is not on PATH: install it with `pip install 'moto[server]==5.*'` (Python 3), then rerun the tests");
-  }
-  const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`);
-      if (res.status < 500) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`moto_server did not answer on ${endpoint} within 30 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const pid = child.pid!;
+  const server = await startMotoServer();
+  const { endpoint, pid } = server;
   return {
     endpoint,
     pid,
-    clientConfig: { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
+    clientConfig: server.clientConfig(region),
     async reset() {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      process.kill(pid, 'SIGTERM');
-      const timer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => server.stop(),
   };
 }
 
