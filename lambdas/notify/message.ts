@@ -379,8 +379,19 @@ export function parseAlert(level: Level, body: string, cfg: NotifierConfig): Ale
 /** Headline used as subject and first line: ASCII only (SNS subjects must be ASCII, < 100 chars). */
 export function headline(a: Alert): string {
   const prefix = `[${a.level.toUpperCase()}]${a.repeat ? ' REPEAT' : ''} ${a.state}`;
-  const ascii = `${prefix} ${a.title} (${a.cause.region})`.replace(/[^\x20-\x7e]/g, '').replace(/\s+/g, ' ');
-  return ascii.length > 99 ? `${ascii.slice(0, 96)}...` : ascii;
+  // Dropping the non-ASCII words of a bilingual label leaves "[Important warning ]" or "[]": tidy both.
+  const ascii = (s: string) =>
+    s
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\[\s*\]\s?/g, '')
+      .replace(/\[\s+/g, '[')
+      .replace(/\s+\]/g, ']')
+      .trim();
+  // A title with no ASCII words (a Chinese-only plan) says nothing in a subject: name the alarm instead.
+  const title = /[A-Za-z0-9]/.test(ascii(a.title)) ? ascii(a.title) : ascii(a.cause.alarm);
+  const line = ascii(`${prefix} ${title} (${a.cause.region})`);
+  return line.length > 99 ? `${line.slice(0, 96)}...` : line;
 }
 
 /**

@@ -38,6 +38,13 @@ describe('alert content (§4.3.3: level, cause, measures, time, contacts)', () =
     expect(h).toMatch(/^[\x20-\x7e]+$/);
   });
 
+  test('headline drops the non-ASCII half of a bilingual label without leaving a stray space or empty brackets; a Chinese-only title gives way to the alarm name', () => {
+    const a = alertFromAlarm('important', ALARM, CFG);
+    expect(headline(a)).toBe('[IMPORTANT] ALARM [Emergency warning] API p99 latency (6000 ms) (ap-southeast-1)');
+    const zhOnly = alertFromAlarm('important', { ...ALARM, AlarmDescription: '[緊急預警] 延遲\nx' }, CFG);
+    expect(headline(zhOnly)).toBe('[IMPORTANT] ALARM acme-chat-primary-ApiLatencyEmergency-ABC (ap-southeast-1)');
+  });
+
   test('SMS form is short and keeps level, state and local time', () => {
     const s = renderSms(alertFromAlarm('important', ALARM, CFG));
     expect(s).toBe('重要預警 IMPORTANT ALARM: [Emergency warning 緊急預警] API p99 latency (6000 ms) (ap-southeast-1) 2026-11-23 20:00:00 (Asia/Hong_Kong)');
