@@ -54,6 +54,8 @@ export class IndicatorAlarms extends Construct {
       metricNamespace: LOG_METRICS_NAMESPACE,
       metricName: METRICS.logs.unhandledErrors,
       metricValue: '1',
+      // A 0 for every log line that does not match: the alarm sees a quiet function as 0, not as missing data.
+      defaultValue: 0,
       unit: cw.Unit.COUNT,
     });
     this.apiThrottledFilter = new logs.MetricFilter(this, 'ApiThrottledFilter', {
@@ -62,6 +64,7 @@ export class IndicatorAlarms extends Construct {
       metricNamespace: LOG_METRICS_NAMESPACE,
       metricName: METRICS.logs.apiThrottled,
       metricValue: '1',
+      defaultValue: 0,
       unit: cw.Unit.COUNT,
     });
 

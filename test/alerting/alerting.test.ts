@@ -169,8 +169,8 @@ describe('alarms', () => {
     expect(props('function-concurrency', 'general')).toMatchObject({ MetricName: 'ConcurrentExecutions', Namespace: 'AWS/Lambda', Statistic: 'Maximum' });
     expect(JSON.stringify(props('error-rate', 'emergency').Metrics)).toContain('5xx');
     expect(JSON.stringify(props('table-throttles', 'emergency').Metrics)).toMatch(/ReadThrottleEvents.*WriteThrottleEvents/);
-    primary.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status = "429" }', MetricTransformations: [Match.objectLike({ MetricName: 'ApiThrottled' })] });
-    primary.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '?"Invoke Error" ?"Task timed out" ?"Runtime.Unhandled" ?"Runtime.ExitError"', MetricTransformations: [Match.objectLike({ MetricName: 'UnhandledErrors' })] });
+    primary.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status = "429" }', MetricTransformations: [Match.objectLike({ MetricName: 'ApiThrottled', MetricValue: '1', DefaultValue: 0 })] });
+    primary.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '?"Invoke Error" ?"Task timed out" ?"Runtime.Unhandled" ?"Runtime.ExitError"', MetricTransformations: [Match.objectLike({ MetricName: 'UnhandledErrors', MetricValue: '1', DefaultValue: 0 })] });
   });
 
   test.each(WARNING_LEVELS)('traffic anomaly %s: band width from the plan, both directions', (level) => {
