@@ -31,6 +31,8 @@ export interface PlanOptions {
 export interface AwsOptions extends PlanOptions {
   readonly region?: string;
   readonly endpointUrl?: string;
+  /** Prefix of the deployed stack names (`--stack-prefix`). @default the plan's name */
+  readonly stackPrefix?: string;
 }
 
 /** Where a subcommand writes its output (tests pass their own). */
@@ -46,9 +48,29 @@ export function withPlan(cmd: Command): Command {
   return cmd.addOption(new Option('--plan <file>', `${PLAN_OPTION_HELP} (default: the example plan plans/example.yaml)`));
 }
 
-/** Adds `--endpoint-url` (an emulator such as moto_server, for tests and rehearsals). */
+/** Adds `--endpoint-url` (an emulator such as moto_server, for tests and rehearsals) and `--stack-prefix`. */
 export function withEndpoint(cmd: Command): Command {
-  return withPlan(cmd).addOption(new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (an emulator); default: the real AWS endpoints'));
+  return withPlan(cmd)
+    .addOption(new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (an emulator); default: the real AWS endpoints'))
+    .addOption(
+      new Option(
+        '--stack-prefix <prefix>',
+        'prefix of the deployed stack names, as in <prefix>-global; default: the plan name (under a CDK Stage the construct uses <stage>-<plan name>, or its stackNamePrefix)',
+      ).argParser(stackPrefixArg),
+    );
+}
+
+function stackPrefixArg(raw: string): string {
+  // CloudFormation stack names: letters, digits and hyphens, starting with a letter, at most 128 characters.
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,100}$/.test(raw)) {
+    throw new UsageError(`--stack-prefix must start with a letter and hold only letters, digits and hyphens (a CloudFormation stack name), got "${raw}"`);
+  }
+  return raw;
+}
+
+/** The deployed name of one of the plan's stacks (`global`, `primary`, `standby`, `failover`). */
+export function deployedStackName(plan: { readonly name: string }, opts: { readonly stackPrefix?: string }, role: 'global' | 'primary' | 'standby' | 'failover'): string {
+  return `${opts.stackPrefix ?? plan.name}-${role}`;
 }
 
 /** Adds `--region` and `--endpoint-url`. */

@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { AwsOptions, clientConfig, CliError, drillGroup, Io, loadPlanOption, positiveInt, UsageError, withAws, withExecute } from '../common';
+import { AwsOptions, deployedStackName, clientConfig, CliError, drillGroup, Io, loadPlanOption, positiveInt, UsageError, withAws, withExecute } from '../common';
 
 /**
  * `contingency drill run|status|report`: live drills (README "Live drills", docs/live-drills.md).
@@ -54,7 +54,7 @@ export function register(program: Command, io: Io): void {
 async function stackOutput(plan: { name: string }, opts: DrillOptions, deps: DrillDeps, key: string, which: 'failover' | 'global' = 'failover'): Promise<string> {
   const { CloudFormationClient, DescribeStacksCommand } = require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
   const cfn = deps.cfn ?? new CloudFormationClient(clientConfig(opts.region ?? REGION, opts));
-  const stack = `${plan.name}-${which}`;
+  const stack = deployedStackName(plan, opts, which);
   const outputs = (await cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]?.Outputs ?? [];
   const found = outputs.find((o) => o.OutputKey?.startsWith(key))?.OutputValue;
   if (!found) throw new CliError(`contingency: stack ${stack} has no output ${key}: deploy the failover stack of this version, or pass it explicitly`);
@@ -79,7 +79,7 @@ export async function drillRun(opts: DrillOptions, deps: DrillDeps = {}): Promis
     `told: ${plan.drills.audiences.join(', ')} (customers are not told)`,
   ];
   if (!opts.execute) {
-    out.push(`would run: aws stepfunctions start-execution --state-machine-arn ${opts.stateMachineArn ?? `<output DrillStateMachineArn of ${plan.name}-failover>`} --name ${name}`);
+    out.push(`would run: aws stepfunctions start-execution --state-machine-arn ${opts.stateMachineArn ?? `<output DrillStateMachineArn of ${deployedStackName(plan, opts, 'failover')}>`} --name ${name}`);
     out.push('dry run: nothing started; add --execute to start the drill');
     return out;
   }

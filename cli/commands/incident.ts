@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { COMPONENT_STATES, ComponentState, IncidentEvent, UPDATE_STATUSES, UpdateStatus } from '../../lambdas/incidents/model';
 import type { Plan } from '../../lib/config/schema';
-import { AwsOptions, CliError, clientConfig, Io, loadPlanOption, UsageError, withAws, withExecute } from '../common';
+import { AwsOptions, deployedStackName, CliError, clientConfig, Io, loadPlanOption, UsageError, withAws, withExecute } from '../common';
 import { PHYSICAL_NAMES } from '../../contracts';
 import { parseLanguageTexts } from '../../lib/config/languages';
 
@@ -146,7 +146,7 @@ export async function runIncident(action: IncidentAction, o: IncidentOptions, ma
   }
   const missing = (['bucket', 'reportBucket', 'topicArn'] as const).filter((k) => !o[k]);
   if (action !== 'show' && missing.length) {
-    throw new UsageError(`missing ${missing.map((m) => `--${m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (outputs of the ${plan.name}-global stack)`);
+    throw new UsageError(`missing ${missing.map((m) => `--${m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (outputs of the ${deployedStackName(plan, o, 'global')} stack)`);
   }
   const { incidentTemplates } = (require('../../lib/incidents/status-page-content') as typeof import('../../lib/incidents/status-page-content'));
   const { currentIncident, foldIncidents } = (require('../../lambdas/incidents/state') as typeof import('../../lambdas/incidents/state'));

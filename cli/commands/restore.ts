@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Plan } from '../../lib/config/schema';
 import { PHYSICAL_NAMES } from '../../contracts';
-import { AwsOptions, clientConfig, CliError, Io, UsageError, loadPlanOption, positiveInt, withAws, withExecute } from '../common';
+import { AwsOptions, deployedStackName, clientConfig, CliError, Io, UsageError, loadPlanOption, positiveInt, withAws, withExecute } from '../common';
 
 /**
  * `contingency restore [--execute]` (plan §6.2.2): restore the chatbot table from its most recent
@@ -90,7 +90,7 @@ export async function runRestore(plan: Plan, args: RestoreArgs, deps: RestoreDep
   p(`1. latest recovery point: ${rp.RecoveryPointArn}`);
   p(`   created ${rp.CreationDate.toISOString()} (${((now.getTime() - rp.CreationDate.getTime()) / 60000).toFixed(0)} min ago) in vault ${rp.BackupVaultName ?? '?'}`);
   p(`   for a point in time newer than this, DynamoDB PITR restores to any second up to ~5 min ago: aws dynamodb restore-table-to-point-in-time --region ${region} --source-table-name ${source} --target-table-name ${target} --use-latest-restorable-time`);
-  const roleArn = args.roleArn ?? (args.execute ? await restoreRoleArn(deps.cfn, `${plan.name}-${role}`) : `<output BackupRestoreRoleArn of stack ${plan.name}-${role}>`);
+  const roleArn = args.roleArn ?? (args.execute ? await restoreRoleArn(deps.cfn, deployedStackName(plan, args, role)) : `<output BackupRestoreRoleArn of stack ${deployedStackName(plan, args, role)}>`);
   const metadata: Record<string, string> = { targetTableName: target, ...(kmsKeyArn ? { encryptionType: 'KMS', kmsMasterKeyArn: kmsKeyArn } : {}) };
   p(`2. start restore into NEW table ${target} (the live table is not touched), role ${roleArn}, metadata ${JSON.stringify(metadata)}`);
   p(`3. wait up to ${args.timeoutMinutes} min, then validate: key schema, key types, encryption, indexes and billing, item count as of the recovery point within ${plan.backup.itemCountTolerancePercent}%, this region's sentinel intact and fresh`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AwsOptions, clientConfig, Io, loadPlanOption, withAws } from '../common';
+import { AwsOptions, deployedStackName, clientConfig, Io, loadPlanOption, withAws } from '../common';
 
 /**
  * `contingency status`: which health checks are inverted (forced unhealthy by `failover`) and
@@ -20,7 +20,7 @@ export async function status(opts: AwsOptions): Promise<string[]> {
   const r53 = new Route53Client(clientConfig(opts.region ?? 'us-east-1', opts));
   const checks = await findHealthChecks(r53, plan.name);
   const out: string[] = [];
-  if (checks.length === 0) out.push(`no health checks tagged contingency:plan=${plan.name}: is the ${plan.name}-failover stack deployed?`);
+  if (checks.length === 0) out.push(`no health checks tagged contingency:plan=${plan.name}: is the ${deployedStackName(plan, opts, 'failover')} stack deployed?`);
   for (const c of checks) out.push(`${c.endpoint}: health check ${c.id}${c.inverted ? ' INVERTED (forced unhealthy while the endpoint works)' : ''}`);
   const inverted = { primary: checks.some((c) => c.endpoint === 'primary' && c.inverted), standby: checks.some((c) => c.endpoint === 'standby' && c.inverted) };
   if (checks.length > 0) out.push(`${plan.dns.name} answers with: ${expectedTarget(inverted)} (if the real endpoints are healthy)`);

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { WARNING_LEVELS, WarningLevel } from '../../lib/config/levels';
 import type { Plan } from '../../lib/config/schema';
-import { AwsOptions, CliError, clientConfig, Io, loadPlanOption, positiveInt, UsageError, withAws, withExecute } from '../common';
+import { AwsOptions, deployedStackName, CliError, clientConfig, Io, loadPlanOption, positiveInt, UsageError, withAws, withExecute } from '../common';
 
 /**
  * `contingency test-alert --level L [--audience A] --execute`: publishes a clearly marked test to
@@ -44,10 +44,10 @@ export interface ChannelOutcome extends ExpectedChannel {
 }
 
 /** The stack whose alerting serves a region: primary, standby, or global (us-east-1). */
-export function stackForRegion(plan: Plan, region: string): string {
-  if (region === plan.regions.primary) return `${plan.name}-primary`;
-  if (region === plan.regions.standby) return `${plan.name}-standby`;
-  if (region === 'us-east-1') return `${plan.name}-global`;
+export function stackForRegion(plan: Plan, region: string, stackPrefix?: string): string {
+  if (region === plan.regions.primary) return deployedStackName(plan, { stackPrefix }, 'primary');
+  if (region === plan.regions.standby) return deployedStackName(plan, { stackPrefix }, 'standby');
+  if (region === 'us-east-1') return deployedStackName(plan, { stackPrefix }, 'global');
   throw new UsageError(`--region ${region} has no alerting of plan ${plan.name}: use ${plan.regions.primary}, ${plan.regions.standby} or us-east-1`);
 }
 
@@ -132,7 +132,7 @@ export interface TestAlertDeps {
 export async function testAlert(o: TestAlertOptions, deps: TestAlertDeps = {}, print: (line: string) => void = () => undefined): Promise<{ ok: boolean; testId: string }> {
   const { plan } = loadPlanOption(o);
   const region = o.region ?? plan.regions.primary;
-  const stack = stackForRegion(plan, region);
+  const stack = stackForRegion(plan, region, o.stackPrefix);
   const channels = expectedChannels(plan, o.level, o.audience);
   const now = (deps.now ?? (() => new Date()))();
   const testId = newTestId(now);

@@ -82,3 +82,17 @@ test('command line: unknown flag and a bad --id are usage errors (exit 2, one li
   expect(err).toHaveLength(2);
   expect(err[1]).toBe('contingency: --id must be a drill id (letters, digits, _ and -), got "a/b"');
 });
+
+test('--stack-prefix: a plan deployed under a CDK Stage (stacks Prod-acme-chat-*) is found by its prefix; a bad prefix is a usage error', async () => {
+  cfn.on(DescribeStacksCommand, { StackName: 'Prod-acme-chat-failover' }).resolves({
+    Stacks: [{ StackName: 'Prod-acme-chat-failover', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'DrillStateMachineArn', OutputValue: `${ARN}Prod` }] }],
+  });
+  sfn.on(StartExecutionCommand).resolves({ executionArn: `${ARN}Prod:manual-x`, startDate: new Date() });
+  const dry = await drillRun({ stackPrefix: 'Prod-acme-chat' }, { ...deps(), now: () => new Date('2026-03-03T03:00:00Z') });
+  expect(dry.join('\n')).toContain('<output DrillStateMachineArn of Prod-acme-chat-failover>');
+  await drillRun({ stackPrefix: 'Prod-acme-chat', execute: true }, { ...deps(), now: () => new Date('2026-03-03T03:00:00Z') });
+  expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.stateMachineArn).toBe(`${ARN}Prod`);
+  const err: string[] = [];
+  expect(await run(['drill', 'run', '--stack-prefix', 'Prod_acme'], { out: () => undefined, err: (l: string) => err.push(l) })).toBe(2);
+  expect(err).toEqual(['contingency: --stack-prefix must start with a letter and hold only letters, digits and hyphens (a CloudFormation stack name), got "Prod_acme"']);
+});
