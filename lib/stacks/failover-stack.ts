@@ -10,6 +10,7 @@ import type { DeploymentRole } from './regional-stack';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { WARNING_LEVELS } from '../config';
+import { planFailoverTiming, worstCaseFailoverSeconds } from '../config/objectives';
 import { drillPeriodDays, drillSchedule, drillSettings } from '../config/drills';
 import { DrillRunner, FailoverObserver } from '../drills';
 import { responseAlarmName } from '../alerting';
@@ -75,7 +76,7 @@ export class FailoverStack extends ContingencyStack {
   constructor(scope: Construct, id: string, props: FailoverStackProps) {
     super(scope, id, props);
     const { plan } = props;
-    const check = (role: DeploymentRole | 'public', host: string, resourcePath = '/health') =>
+    const check = (role: DeploymentRole | 'public', host: string, resourcePath = '/health', alarmEvaluationMinutes = plan.failover.alarmEvaluationMinutes) =>
       new EndpointHealthCheck(this, `${role[0].toUpperCase()}${role.slice(1)}Health`, {
         endpointName: role,
         planName: plan.name,
@@ -85,7 +86,7 @@ export class FailoverStack extends ContingencyStack {
         requestIntervalSeconds: plan.failover.requestIntervalSeconds,
         failureThreshold: plan.failover.failureThreshold,
         ...(plan.failover.checkerRegions ? { checkerRegions: plan.failover.checkerRegions } : {}),
-        alarmEvaluationMinutes: plan.failover.alarmEvaluationMinutes,
+        alarmEvaluationMinutes,
       });
     const regionCheck = (role: DeploymentRole) => check(role, props.endpoints[role].probeHost, props.endpoints[role].probePath);
     this.healthChecks = { primary: regionCheck('primary'), standby: regionCheck('standby') };
@@ -106,11 +107,17 @@ export class FailoverStack extends ContingencyStack {
       // The public name follows the failover records: it answers with the token while either region
       // serves it, and fails once DNS has fallen back to the human-agent page (which has no token).
       // On the custom domain the path has no stage prefix (empty base path mapping).
-      this.publicHealthCheck = check('public', plan.dns.name, '/health');
+      // The public name is unhealthy for up to the modelled failover time during EVERY failover of the
+      // primary (its checkers resolve the name like any client). Its alarm waits that out, so an
+      // ordinary failover pages important (the region's own alarm), and only a public name that stays
+      // dark beyond the model pages emergency. An unhealthy span of W s touches at most ceil(W/60)+1
+      // one-minute periods, so ceil(W/60)+2 breaching periods cannot come from a failover within the model.
+      const publicMinutes = Math.max(plan.failover.alarmEvaluationMinutes, Math.ceil(worstCaseFailoverSeconds(planFailoverTiming(plan)) / 60) + 2);
+      this.publicHealthCheck = check('public', plan.dns.name, '/health', publicMinutes);
       for (const role of ['primary', 'standby'] as const) {
         alerting.addAlarm(this.healthChecks[role].alarm, HEALTH_ALARM_LEVELS[role], 'endpoint-health', `The ${role} region fails its /health check`, { condition: `unhealthy for ${plan.failover.alarmEvaluationMinutes} min` });
       }
-      alerting.addAlarm(this.publicHealthCheck.alarm, HEALTH_ALARM_LEVELS.public, 'endpoint-health', `The public name ${plan.dns.name} is not served by the chatbot`, { condition: `unhealthy for ${plan.failover.alarmEvaluationMinutes} min` });
+      alerting.addAlarm(this.publicHealthCheck.alarm, HEALTH_ALARM_LEVELS.public, 'endpoint-health', `The public name ${plan.dns.name} is not served by the chatbot`, { condition: `unhealthy for ${publicMinutes} min (longer than a failover takes)` });
       this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
         alerting,
         naming: { planName: plan.name, scope: 'us-east-1' },

@@ -46,6 +46,11 @@ test('primary down: clients reach the standby within the modelled worst case (an
   // The right people at the right level: on-call and customer service hear of the failed region (important).
   expect(pages(r, 'on-call', 'important').some((e) => /primary region fails its \/health check/.test(e.text ?? ''))).toBe(true);
   expect(pages(r, 'customer service', 'important').some((e) => /primary region fails its \/health check/.test(e.title))).toBe(true);
+  // An ordinary failover is not an emergency: the public name is dark only while DNS moves, and its
+  // alarm waits that out (response level SEVERE pages; neither the public-name alarm nor EMERGENCY does).
+  const pageTitles = r.result.timeline.filter((e) => e.kind === 'page').map((e) => e.title);
+  expect(pageTitles.some((t) => /Response level SEVERE/.test(t))).toBe(true);
+  expect(pageTitles.filter((t) => /Response level EMERGENCY|public name .* is not served/.test(t))).toEqual([]);
   // Customers: one notice per incident update, never the same twice, and exactly one final "resolved".
   const n = notices(r);
   expect(n.length).toBeGreaterThan(0);

@@ -4,17 +4,21 @@ import { HANDOFF_DOCUMENT_PATH } from '../../lib/fallback';
 import { HEALTH_PROBE_PATH } from '../../lib/chatbot';
 import { HEALTH_CHECKS_PER_PLAN } from '../../cli/commands/preflight';
 import { findOutput, NOTIFIER_LOG_OUTPUT_ID, topicOutputId } from '../../lib/alerting/outputs';
-import { parsePlan } from '../../lib/config';
+import { parsePlan, Plan } from '../../lib/config';
+import { planFailoverTiming, worstCaseFailoverSeconds } from '../../lib/config/objectives';
 import { examplePlanInput, loadedPlan } from '../helpers/plan';
 import { synthPlan, Synthesized } from '../helpers/synth';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
 let s: Synthesized;
+let plan: Plan;
 let failover: Template;
 let failoverResources: Resources;
 beforeAll(() => {
-  s = synthPlan(loadedPlan({ failover: { checkerRegions: ['us-east-1', 'eu-west-1', 'ap-southeast-1'], dnsTtlSeconds: 30, fallbackTtlSeconds: 45 } }));
+  const loaded = loadedPlan({ failover: { checkerRegions: ['us-east-1', 'eu-west-1', 'ap-southeast-1'], dnsTtlSeconds: 30, fallbackTtlSeconds: 45 } });
+  plan = loaded.plan;
+  s = synthPlan(loaded);
   failover = Template.fromStack(s.stacks.failover);
   failoverResources = failover.toJSON().Resources as Resources;
 });
@@ -242,6 +246,19 @@ describe('warning levels in us-east-1 (issue 4 wiring)', () => {
     const pub = alarmOf(s.stacks.failover.publicHealthCheck!);
     expect(pub.Properties.AlarmActions).toEqual([topicRef('emergency')]);
     expect(pub.Properties.AlarmDescription).toMatch(/^\[Emergency warning .+\] The public name chat\.acme-example\.com is not served/);
+  });
+
+  test('the public-name alarm outlasts an ordinary failover: ceil(modelled worst case / 60) + 2 breaching minutes; the region alarms stay at the plan\'s minutes', () => {
+    const model = worstCaseFailoverSeconds(planFailoverTiming(plan));
+    const minutes = Math.ceil(model / 60) + 2;
+    const pub = alarmOf(s.stacks.failover.publicHealthCheck!);
+    expect(pub.Properties).toMatchObject({ Period: 60, EvaluationPeriods: minutes, DatapointsToAlarm: minutes, Statistic: 'Minimum', TreatMissingData: 'breaching' });
+    // The longest unhealthy span a failover within the model gives (model seconds, starting just before a
+    // minute boundary) touches fewer one-minute periods than the alarm needs.
+    expect(Math.floor((59 + model) / 60) + 1).toBeLessThan(minutes);
+    for (const role of ['primary', 'standby'] as const) {
+      expect(alarmOf(s.stacks.failover.healthChecks[role]).Properties.EvaluationPeriods).toBe(plan.failover.alarmEvaluationMinutes);
+    }
   });
 
   test('response levels: emergency = both regions down OR public name down; severe = either region down', () => {
