@@ -148,6 +148,7 @@ export class ChatbotContingency extends Construct {
       hostedZoneId,
       incidentKey: this.incidentKeys.primary?.key ?? this.global.incidentKey,
       standbyKeyArn: this.standby.dataKey.keyArn,
+      drillReportBucket: this.global.statusPage.reports,
       stackName: `${prefix}-primary`,
       env: env(plan.regions.primary),
       description: `${what}: primary deployment (${plan.regions.primary})`,

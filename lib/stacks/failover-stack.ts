@@ -150,6 +150,7 @@ export class FailoverStack extends ContingencyStack {
           schedule: { ...schedule, enabled: plan.drills.enabled },
           periodDays: drillPeriodDays(plan),
           logRetention: plan.chatbot.logRetentionDays,
+          ...(plan.drills.kind === 'fault-injection' ? { faults: { region: plan.regions.primary } } : {}),
         });
         alerting.addAlarm(this.drillRunner.alarms.failed, 'important', 'drill-failed', 'A live drill failed, was aborted or missed its objective');
         alerting.addAlarm(this.drillRunner.alarms.overdue, 'important', 'drill-overdue', 'No live drill passed within the plan period');
