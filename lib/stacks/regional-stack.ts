@@ -44,10 +44,10 @@ export interface RegionalStackProps extends StackProps {
   /** The incident log key of this region (IncidentKeyStack, or the global stack's in us-east-1), which encrypts this region's replica. */
   readonly incidentKey: kms.IKey;
   /**
-   * The report bucket (global stack): with a `fault-injection` drill plan, the primary's AWS FIS
-   * experiment template writes its reports there. @default - no experiment template
+   * Name of the report bucket (global stack, us-east-1): with a `fault-injection` drill plan, the
+   * primary's AWS FIS experiment template writes its reports there. @default - no experiment template
    */
-  readonly drillReportBucket?: s3.IBucket;
+  readonly drillReportBucketName?: string;
 }
 
 /**
@@ -224,7 +224,7 @@ export class RegionalStack extends ContingencyStack {
       logRetention: plan.chatbot.logRetentionDays,
     });
     this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });
-    if (role === 'primary') this.addDrillFaults(plan, props.drillReportBucket);
+    if (role === 'primary') this.addDrillFaults(plan, props.drillReportBucketName ? s3.Bucket.fromBucketName(this, 'DrillReports', props.drillReportBucketName) : undefined);
     // The standby region also watches which region serves the public name (us-east-1 does too):
     // a failover is observed even when us-east-1 itself has trouble.
     if (role === 'standby') {
