@@ -112,6 +112,12 @@ export const PHYSICAL_NAMES = {
 /** What a `fault-injection` drill injects with AWS FIS on the primary (one experiment template, these actions in parallel). */
 export const DRILL_FAULTS = ['lambda-errors', 'lambda-delay', 'replication-pause'] as const;
 export type DrillFault = (typeof DRILL_FAULTS)[number];
+/** AWS FIS action of each drill fault (AWS FIS actions reference). */
+export const FIS_ACTIONS: Record<DrillFault, string> = {
+  'lambda-errors': 'aws:lambda:invocation-error',
+  'lambda-delay': 'aws:lambda:invocation-add-delay',
+  'replication-pause': 'aws:dynamodb:global-table-pause-replication',
+};
 /**
  * Tag on the plan's drill experiment template and on every experiment the drill runner starts
  * (value: the plan name): the runner finds the template by it and may start, read and stop only

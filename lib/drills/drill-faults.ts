@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DRILL_FAULTS_TAG_KEY, DrillFault, FIS_REPORT_PREFIX } from '../../contracts';
+import { DRILL_FAULTS_TAG_KEY, DrillFault, FIS_ACTIONS, FIS_REPORT_PREFIX } from '../../contracts';
 import type { FisLambdaExtension } from './fis-lambda-extension';
 
 /**
@@ -19,12 +19,6 @@ export function nagRendering(stack: Stack, arn: string): string {
   return join ? join[1].map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(join[0]) : String(resolved);
 }
 
-/** FIS action of each plan fault (AWS FIS actions reference). */
-export const FIS_ACTIONS: Record<DrillFault, string> = {
-  'lambda-errors': 'aws:lambda:invocation-error',
-  'lambda-delay': 'aws:lambda:invocation-add-delay',
-  'replication-pause': 'aws:dynamodb:global-table-pause-replication',
-};
 
 export interface DrillFaultsProps {
   readonly planName: string;
