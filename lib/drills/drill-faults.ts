@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DRILL_FAULTS_TAG_KEY, DrillFault, FIS_ACTIONS, FIS_REPORT_PREFIX } from '../../contracts';
+import { DRILL_FAULTS_TAG_KEY, DrillFault, FIS_ACTIONS, FIS_CONFIG_PREFIX, FIS_REPORT_PREFIX } from '../../contracts';
 import type { FisLambdaExtension } from './fis-lambda-extension';
 
 /**
@@ -16,7 +16,14 @@ import type { FisLambdaExtension } from './fis-lambda-extension';
 export function nagRendering(stack: Stack, arn: string): string {
   const resolved = stack.resolve(arn) as unknown;
   const join = (resolved as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
-  return join ? join[1].map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(join[0]) : String(resolved);
+  const part = (x: unknown): string => {
+    if (typeof x === 'string') return x;
+    const o = x as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+    if (o.Ref) return `<${o.Ref}>`;
+    if (o['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
+    return JSON.stringify(x);
+  };
+  return join ? join[1].map(part).join(join[0]) : part(resolved);
 }
 
 
@@ -150,7 +157,15 @@ export class DrillFaults extends Construct {
 
     Validations.of(this.role).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'tag:GetResources (FIS target resolution) and the CloudWatch Logs vended-delivery actions (CreateLogDelivery, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) support no resource-level permissions.' },
-      ...(lambdaFaults.length ? [{ id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId((props.fn.node.defaultChild ?? props.fn) as lambda.CfnFunction)}.Arn>:*]`, reason: 'lambda:GetFunction on the versions of the plan\'s own chatbot function (the API invokes its live alias).' }] : []),
+      ...(lambdaFaults.length
+        ? [
+            { id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId((props.fn.node.defaultChild ?? props.fn) as lambda.CfnFunction)}.Arn>:*]`, reason: 'lambda:GetFunction on the versions of the plan\'s own chatbot function (the API invokes its live alias).' },
+            {
+              id: `AwsSolutions-IAM5[Resource::${nagRendering(stack, props.lambdaExtension!.bucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`))}]`,
+              reason: 'FIS writes and removes the fault configurations under FisConfigs/ of the extension\'s own configuration bucket (PutObject, DeleteObject), as the FIS Lambda actions require.',
+            },
+          ]
+        : []),
     );
   }
 }
