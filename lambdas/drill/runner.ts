@@ -63,7 +63,10 @@ export interface RunnerConfig {
 /** Announcement templates per plan language (bundled as drill-words.json). */
 export interface DrillWords {
   readonly languages: readonly string[];
-  readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>>;
+  readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>> & {
+    /** The start announcement of a fault-injection drill (nothing is taken out of DNS). */
+    readonly 'start-faults'?: Texts;
+  };
 }
 
 export interface RunnerDeps {
@@ -250,7 +253,7 @@ export async function execute(cfg: RunnerConfig, deps: RunnerDeps, words: DrillW
   for (const e of effects) {
     switch (e.type) {
       case 'announce': {
-        const t = words.templates[e.what];
+        const t = (faults && e.what === 'start' && words.templates['start-faults']) || words.templates[e.what];
         const body = words.languages.map((l) => fillTemplate(t[l] ?? e.text, e.params)).join('\n\n');
         // The drill marker goes into the incident log before anything is injected, so incidents it causes are drills.
         if (e.what === 'start') await mark('start', state.announcedAt ?? deps.now());

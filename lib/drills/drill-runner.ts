@@ -54,7 +54,7 @@ export interface DrillRunnerProps {
   /** Reports go under drills/. */
   readonly reportBucket: s3.IBucket;
   /** Announcement texts per plan language: start, abort, end, cancelled. */
-  readonly words: { readonly languages: readonly string[]; readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>> };
+  readonly words: { readonly languages: readonly string[]; readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>> & { readonly 'start-faults'?: Texts } };
   /** Who is told a drill starts, aborts and ends (e-mail, SMS); customers never are. */
   readonly recipients: { readonly emails: readonly string[]; readonly sms: readonly string[] };
   /** EventBridge Scheduler expression and time zone; disabled when `enabled` is false. */

@@ -144,7 +144,7 @@ export class FailoverStack extends ContingencyStack {
           reportBucket: d.reportBucket,
           words: {
             languages: plan.languages,
-            templates: Object.fromEntries((['start', 'abort', 'end', 'cancelled'] as const).map((w) => [w, Object.fromEntries(plan.languages.map((l) => [l, plan.words[l][`drill.${w}`]]))])) as Record<'start' | 'abort' | 'end' | 'cancelled', Record<string, string>>,
+            templates: Object.fromEntries((['start', 'abort', 'end', 'cancelled', 'start-faults'] as const).map((w) => [w, Object.fromEntries(plan.languages.map((l) => [l, plan.words[l][`drill.${w}`]]))])) as Record<'start' | 'abort' | 'end' | 'cancelled' | 'start-faults', Record<string, string>>,
           },
           recipients: { emails: [...new Set(audiences.flatMap((a) => a.email))], sms: [...new Set(audiences.flatMap((a) => a.sms))] },
           schedule: { ...schedule, enabled: plan.drills.enabled },

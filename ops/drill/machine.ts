@@ -396,7 +396,10 @@ export function advance(state: DrillState, o: Observation): Step {
           {
             type: 'announce',
             what: 'start',
-            text: `DRILL (not a real incident; customers are not told): ${s.scenario}. The primary ${s.regions.primary} is taken out of DNS now; traffic should move to ${s.regions.standby} within ${s.objectiveSeconds} s. It fails back within ${s.maxDurationSeconds} s at most.`,
+            text:
+              s.kind === 'fault-injection'
+                ? `DRILL (not a real incident; customers are not told): ${s.scenario}. AWS FIS injects the faults on the primary ${s.regions.primary} now; they stop within ${s.maxDurationSeconds} s at most.`
+                : `DRILL (not a real incident; customers are not told): ${s.scenario}. The primary ${s.regions.primary} is taken out of DNS now; traffic should move to ${s.regions.standby} within ${s.objectiveSeconds} s. It fails back within ${s.maxDurationSeconds} s at most.`,
             params: params(s),
           },
         ],

@@ -50,7 +50,7 @@ const cfg: RunnerConfig = {
 };
 const words: DrillWords = {
   languages: ['en'],
-  templates: { start: { en: 'start {scenario}' }, abort: { en: 'abort {condition}: {detail}' }, end: { en: 'end {result}' }, cancelled: { en: 'cancelled {detail}' } },
+  templates: { start: { en: 'start {scenario}: taken out of DNS' }, 'start-faults': { en: 'start-faults {scenario} on {primary}' }, abort: { en: 'abort {condition}: {detail}' }, end: { en: 'end {result}' }, cancelled: { en: 'cancelled {detail}' } },
 };
 const T0 = Date.parse('2026-03-03T02:30:00Z'); // Tuesday 10:30 in Hong Kong
 let clock = T0;
@@ -121,6 +121,9 @@ test('inject starts one experiment from the plan template, tagged with the plan,
   expect(p.state!.experimentId).toBe('EXP-1');
   expect(r53.commandCalls(UpdateHealthCheckCommand)).toHaveLength(0);
   expect(new Set(regions)).toEqual(new Set([P]));
+  // Operators are told faults are injected, not that DNS moves.
+  const start = sns.commandCalls(PublishCommand).map((c) => String(c.args[0].input.Message));
+  expect(start).toEqual([`start-faults ${cfg.settings.scenario} on ${P}`]);
 });
 
 test('every tick reads the experiment; fail-back stops it; the report carries the experiment and the first page', async () => {
