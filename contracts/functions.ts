@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { defineFunctionConfig } from './function-config';
 import { COMPONENT_STATES, DEPLOYMENT_ROLES, RESPONSE_LEVELS, WEBHOOK_KINDS } from './levels';
-import { SERVICES } from './names';
+import { DRILL_FAULTS, SERVICES } from './names';
 
 /**
  * One configuration contract per function. The construct in lib/ that deploys a function builds its
@@ -165,6 +165,7 @@ const regionalAlarm = z.object({ region: nonEmpty, name: nonEmpty });
 export const drillSettingsSchema = z.object({
   scenario: nonEmpty,
   kind: z.enum(['dns-switch', 'fault-injection']),
+  faults: z.optional(z.array(z.enum(DRILL_FAULTS))),
   regions: z.object({ primary: nonEmpty, standby: nonEmpty }),
   window: z.object({ days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])), startHour: z.number(), endHour: z.number(), timeZone: nonEmpty }),
   objectiveSeconds: z.number().check(z.gt(0, 'must be above 0')),
@@ -197,6 +198,8 @@ export const drillRunnerSchema = z.object({
   statusBucket: nonEmpty,
   reportBucket: nonEmpty,
   announceTopicArn: nonEmpty,
+  /** fault-injection drills: the region of the plan's FIS experiment template, found by its tag DRILL_FAULTS_TAG_KEY = planName. */
+  faults: z.optional(z.object({ region: nonEmpty })),
 });
 
 /** The file bundled next to the drill runner with the announcement texts in every plan language. */

@@ -83,6 +83,7 @@ export const WORD_KEYS = [
   'drill.abort',
   'drill.end',
   'drill.cancelled',
+  'drill.start-faults',
 ] as const;
 export type WordKey = (typeof WORD_KEYS)[number];
 export type Words = Readonly<Record<WordKey, string>>;
@@ -172,6 +173,7 @@ const ZH_HANT_WORDS: Words = {
   'drill.abort': '【演練】已中止({condition}):{detail}。現在切回主區域 {primary}。',
   'drill.end': '【演練】結束:{result};實測恢復時間 {rto} 秒,目標 {objective} 秒。{failures}',
   'drill.cancelled': '【演練】未開始:{detail}。',
+  'drill.start-faults': '【演練】這不是真實事件,不會通知客戶:{scenario}。AWS FIS 現在在主區域 {primary} 注入故障;最多 {max} 秒後停止。',
 };
 
 const ZH_HANS_WORDS: Words = {
@@ -242,6 +244,7 @@ const ZH_HANS_WORDS: Words = {
   'drill.abort': '【演练】已中止({condition}):{detail}。现在切回主区域 {primary}。',
   'drill.end': '【演练】结束:{result};实测恢复时间 {rto} 秒,目标 {objective} 秒。{failures}',
   'drill.cancelled': '【演练】未开始:{detail}。',
+  'drill.start-faults': '【演练】这不是真实事件,不会通知客户:{scenario}。AWS FIS 现在在主区域 {primary} 注入故障;最多 {max} 秒后停止。',
 };
 
 const EN_WORDS: Words = {
@@ -312,6 +315,7 @@ const EN_WORDS: Words = {
   'drill.abort': 'DRILL aborted ({condition}): {detail}. Failing back to the primary {primary} now.',
   'drill.end': 'DRILL ended: {result}; measured recovery time {rto} s against {objective} s. {failures}',
   'drill.cancelled': 'DRILL not started: {detail}.',
+  'drill.start-faults': 'DRILL (not a real incident; customers are not told): {scenario}. AWS FIS injects the faults on the primary {primary} now; they stop within {max} s at most.',
 };
 
 export const BUILTIN_WORDS: Readonly<Record<BuiltinLanguage, Words>> = { 'zh-Hant': ZH_HANT_WORDS, 'zh-Hans': ZH_HANS_WORDS, en: EN_WORDS };

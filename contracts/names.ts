@@ -108,3 +108,23 @@ export const PHYSICAL_NAMES = {
   /** The backup vault, the same in both regions so each can name the other's. */
   backupVault: (planName: string) => `${planName}-backup`,
 } as const;
+
+/** What a `fault-injection` drill injects with AWS FIS on the primary (one experiment template, these actions in parallel). */
+export const DRILL_FAULTS = ['lambda-errors', 'lambda-delay', 'replication-pause'] as const;
+export type DrillFault = (typeof DRILL_FAULTS)[number];
+/** AWS FIS action of each drill fault (AWS FIS actions reference). */
+export const FIS_ACTIONS: Record<DrillFault, string> = {
+  'lambda-errors': 'aws:lambda:invocation-error',
+  'lambda-delay': 'aws:lambda:invocation-add-delay',
+  'replication-pause': 'aws:dynamodb:global-table-pause-replication',
+};
+/**
+ * Tag on the plan's drill experiment template and on every experiment the drill runner starts
+ * (value: the plan name): the runner finds the template by it and may start, read and stop only
+ * what carries it.
+ */
+export const DRILL_FAULTS_TAG_KEY = 'contingency:drill-faults';
+/** Object key prefix of AWS FIS experiment reports in the report bucket. */
+export const FIS_REPORT_PREFIX = `${DRILL_REPORT_PREFIX}fis/`;
+/** Key prefix in the FIS Lambda extension's configuration bucket (AWS_FIS_CONFIGURATION_LOCATION). */
+export const FIS_CONFIG_PREFIX = 'FisConfigs/';

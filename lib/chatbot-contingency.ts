@@ -1,4 +1,4 @@
-import { Annotations, Stack, Stage, Tags, Validations } from 'aws-cdk-lib';
+import { Annotations, Fn, Stack, Stage, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { PLAN_TAG_KEY } from '../contracts';
@@ -148,6 +148,8 @@ export class ChatbotContingency extends Construct {
       hostedZoneId,
       incidentKey: this.incidentKeys.primary?.key ?? this.global.incidentKey,
       standbyKeyArn: this.standby.dataKey.keyArn,
+      // By the global stack's output (a bucket without a physical name cannot be referenced across regions).
+      drillReportBucketName: Fn.getStackOutput(this.global.stackName, 'ReportBucketName', GLOBAL_REGION),
       stackName: `${prefix}-primary`,
       env: env(plan.regions.primary),
       description: `${what}: primary deployment (${plan.regions.primary})`,

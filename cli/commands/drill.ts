@@ -71,13 +71,17 @@ export async function drillRun(opts: DrillOptions, deps: DrillDeps = {}): Promis
   const name = `manual-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
   const w = s.window;
   const inWindow = fitsInWindow(w, now.toISOString(), s.maxDurationSeconds);
+  const { expectsFailover } = require('../../ops/drill/machine') as typeof import('../../ops/drill/machine');
   const out = [
     `drill: ${s.scenario}`,
-    `objective: standby serves the public name ${plan.dns.name} within ${s.objectiveSeconds} s of injection; stop after ${s.maxDurationSeconds} s at most; standby holds ${s.holdSeconds} s before fail-back`,
+    expectsFailover(s)
+      ? `objective: standby serves the public name ${plan.dns.name} within ${s.objectiveSeconds} s of injection; stop after ${s.maxDurationSeconds} s at most; standby holds ${s.holdSeconds} s before fail-back`
+      : `objective: the public name ${plan.dns.name} stays served while the fault is on for ${s.holdSeconds} s; stop after ${s.maxDurationSeconds} s at most`,
     `window: ${w.days.join(',')} ${w.startHour}:00-${w.endHour}:00 ${w.timeZone}; now ${inWindow ? 'inside it' : 'OUTSIDE it: the runner will cancel the drill'}`,
     `schedule: ${drillSchedule(plan).expression} (${w.timeZone})${plan.drills.enabled ? '' : ' DISABLED'}`,
     `told: ${plan.drills.audiences.join(', ')} (customers are not told)`,
   ];
+  if (plan.drills.kind === 'fault-injection') out.push(...experimentLines(plan, name));
   if (!opts.execute) {
     out.push(`would run: aws stepfunctions start-execution --state-machine-arn ${opts.stateMachineArn ?? `<output DrillStateMachineArn of ${deployedStackName(plan, opts, 'failover')}>`} --name ${name}`);
     out.push('dry run: nothing started; add --execute to start the drill');
@@ -90,6 +94,26 @@ export async function drillRun(opts: DrillOptions, deps: DrillDeps = {}): Promis
   out.push(`started: ${r.executionArn}`);
   out.push(`follow it: contingency drill status; report when done: contingency drill report --id ${name}`);
   return out;
+}
+
+/** What a fault-injection drill's AWS FIS experiment does, and the call the runner makes at injection. */
+function experimentLines(plan: import('../../lib/config').Plan, drillId: string): string[] {
+  const { DRILL_FAULTS_TAG_KEY, FIS_ACTIONS, FIS_REPORT_PREFIX } = require('../../contracts/names') as typeof import('../../contracts/names');
+  const { responseAlarmName } = require('../../lib/alerting/response-levels') as typeof import('../../lib/alerting/response-levels');
+  const d = plan.drills;
+  const seconds = d.maxDurationMinutes * 60;
+  const what: Record<string, string> = {
+    'lambda-errors': `${d.fis.errorPercentage}% of the chatbot function's invocations fail`,
+    'lambda-delay': `every invocation starts ${d.fis.delayMilliseconds} ms late`,
+    'replication-pause': 'the chatbot global table stops replicating',
+  };
+  return [
+    `experiment: AWS FIS template tagged ${DRILL_FAULTS_TAG_KEY}=${plan.name} in ${plan.regions.primary} (stack ${plan.name}-primary), each action for at most ${seconds} s:`,
+    ...d.faults.map((f) => `  ${FIS_ACTIONS[f]}: ${what[f]}`),
+    `  stop conditions: ${responseAlarmName(plan.name, 'us-east-1', 'emergency')} (us-east-1), ${responseAlarmName(plan.name, 'standby', 'severe')} (${plan.regions.standby}); the runner also stops it on its own stop conditions`,
+    `  reports: s3://<output ReportBucketName of ${plan.name}-global>/${FIS_REPORT_PREFIX}; logs: the experiment log group in ${plan.regions.primary}`,
+    `  at injection the runner calls: aws fis start-experiment --region ${plan.regions.primary} --experiment-template-id <the template tagged ${DRILL_FAULTS_TAG_KEY}=${plan.name}> --client-token ${drillId} --tags ${DRILL_FAULTS_TAG_KEY}=${plan.name},drill=${drillId}`,
+  ];
 }
 
 /** `drill status`: the latest executions, with the outcome read from each finished one's output. */

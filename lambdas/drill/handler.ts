@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { FisClient } from '@aws-sdk/client-fis';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -28,6 +29,7 @@ function context() {
   const words = readBundledJson<DrillWords>(DRILL_WORDS_FILE);
   if (!words) throw new Error(`${DRILL_WORDS_FILE} is not bundled next to the handler; deploy the function with its construct (lib/drills)`);
   const clients = new Map<string, CloudWatchClient>();
+  const fisClients = new Map<string, FisClient>();
   ctx = {
     cfg,
     words,
@@ -39,6 +41,7 @@ function context() {
       sns: new SNSClient({}),
       probe: networkPorts(),
       now: () => new Date().toISOString(),
+      fis: (region) => fisClients.get(region) ?? fisClients.set(region, new FisClient({ region })).get(region)!,
     },
   };
   return ctx;

@@ -3,7 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DRILL_REPORT_PREFIX, STATUS_OBJECT_KEY, WARNING_LEVELS } from '../../contracts';
+import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand } from '@aws-sdk/client-fis';
+import { DRILL_FAULTS_TAG_KEY, DRILL_REPORT_PREFIX, STATUS_OBJECT_KEY, WARNING_LEVELS } from '../../contracts';
 import type { Texts } from '../../contracts/languages';
 import {
   abort,
@@ -12,9 +13,11 @@ import {
   DrillReport,
   DrillSettings,
   DrillState,
+  ExperimentStatus,
   fillTemplate,
   isFinished,
   Observation,
+  recordExperiment,
   renderReportMarkdown,
   Signals,
   startDrill,
@@ -53,12 +56,17 @@ export interface RunnerConfig {
   readonly statusBucket: string;
   readonly reportBucket: string;
   readonly announceTopicArn: string;
+  /** fault-injection drills: region of the plan's FIS experiment template (found by its tag). */
+  readonly faults?: { readonly region: string };
 }
 
 /** Announcement templates per plan language (bundled as drill-words.json). */
 export interface DrillWords {
   readonly languages: readonly string[];
-  readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>>;
+  readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>> & {
+    /** The start announcement of a fault-injection drill (nothing is taken out of DNS). */
+    readonly 'start-faults'?: Texts;
+  };
 }
 
 export interface RunnerDeps {
@@ -69,6 +77,8 @@ export interface RunnerDeps {
   readonly sns: SNSClient;
   readonly probe: ProbePorts;
   readonly now: () => string;
+  /** AWS FIS in a region (fault-injection drills). */
+  readonly fis?: (region: string) => FisClient;
 }
 
 /** What a tick hands back to Step Functions (and takes in). */
@@ -133,6 +143,10 @@ export async function observe(cfg: RunnerConfig, deps: RunnerDeps, state: DrillS
       const times = a.levels[level].filter(inAlarm).map((x) => alarms.get(`${x.region}/${x.name}`)!.since).sort();
       if (times.length) signals[level] = times[0];
     }
+    // The first page: the earliest paging alarm (a warning level or a response level) that went to
+    // ALARM; its action publishes to the warning topic at that moment, and the notifier pages from it.
+    const paging = [...levelAlarms, ...a.emergency, ...a.burnRate].filter(inAlarm).map((x) => alarms.get(`${x.region}/${x.name}`)!.since).sort();
+    if (paging.length) signals.firstPage = paging[0];
     if (probe.resolvedTo === 'standby') signals.dnsSwitched = time;
     const store = new IncidentStore(deps.ddb, cfg.incidentTable, 1);
     const { events } = await store.load(state.injectedAt);
@@ -151,7 +165,69 @@ export async function observe(cfg: RunnerConfig, deps: RunnerDeps, state: DrillS
     emergencyLevel: a.emergency.some(inAlarm),
     burnRate: a.burnRate.some(inAlarm),
     signals: signals as Signals,
+    ...(state.experimentId && cfg.faults ? { experiment: await readExperiment(cfg, deps, state.experimentId) } : {}),
   };
+}
+
+function fisClient(cfg: RunnerConfig, deps: RunnerDeps): FisClient {
+  if (!cfg.faults || !deps.fis) throw new Error('this drill runner has no AWS FIS experiment configured (drills.kind is not fault-injection in the deployed plan)');
+  return deps.fis(cfg.faults.region);
+}
+
+async function readExperiment(cfg: RunnerConfig, deps: RunnerDeps, id: string): Promise<{ status: ExperimentStatus; reason?: string }> {
+  const x = (await fisClient(cfg, deps).send(new GetExperimentCommand({ id }))).experiment;
+  return { status: (x?.state?.status ?? 'failed') as ExperimentStatus, ...(x?.state?.reason ? { reason: x.state.reason } : {}) };
+}
+
+/** The plan's experiment template: the one tagged DRILL_FAULTS_TAG_KEY = plan name in the drill region. */
+export async function findTemplate(cfg: RunnerConfig, deps: RunnerDeps): Promise<string> {
+  const fis = fisClient(cfg, deps);
+  const found: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fis.send(new ListExperimentTemplatesCommand({ ...(nextToken ? { nextToken } : {}) }));
+    for (const t of page.experimentTemplates ?? []) if (t.id && t.tags?.[DRILL_FAULTS_TAG_KEY] === cfg.planName) found.push(t.id);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  if (found.length !== 1) {
+    throw new Error(`expected one FIS experiment template tagged ${DRILL_FAULTS_TAG_KEY}=${cfg.planName} in ${cfg.faults!.region}, found ${found.length}${found.length ? ` (${found.join(', ')})` : ': is the primary stack deployed with drills.kind fault-injection?'}`);
+  }
+  return found[0];
+}
+
+/** Starts the plan's experiment, tagged with the plan (the only experiments the runner may read and stop). */
+async function startExperiment(cfg: RunnerConfig, deps: RunnerDeps, drillId: string): Promise<string> {
+  const experimentTemplateId = await findTemplate(cfg, deps);
+  const res = await fisClient(cfg, deps).send(new StartExperimentCommand({ experimentTemplateId, clientToken: drillId.slice(0, 64), tags: { [DRILL_FAULTS_TAG_KEY]: cfg.planName, drill: drillId.slice(0, 256) } }));
+  if (!res.experiment?.id) throw new Error(`AWS FIS started no experiment from template ${experimentTemplateId}`);
+  return res.experiment.id;
+}
+
+const ACTIVE: readonly string[] = ['pending', 'initiating', 'running'];
+
+/** Stops an experiment that is still active; true when a stop was asked for. */
+async function stopExperiment(cfg: RunnerConfig, deps: RunnerDeps, id: string): Promise<boolean> {
+  const x = await readExperiment(cfg, deps, id);
+  if (!ACTIVE.includes(x.status)) return false;
+  await fisClient(cfg, deps).send(new StopExperimentCommand({ id }));
+  return true;
+}
+
+/** Stops every active experiment of this plan (the safety net, and an abort whose state lost the id). */
+export async function stopPlanExperiments(cfg: RunnerConfig, deps: RunnerDeps): Promise<string[]> {
+  const fis = fisClient(cfg, deps);
+  const stopped: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fis.send(new ListExperimentsCommand({ ...(nextToken ? { nextToken } : {}) }));
+    for (const x of page.experiments ?? []) {
+      if (!x.id || x.tags?.[DRILL_FAULTS_TAG_KEY] !== cfg.planName || !ACTIVE.includes(x.state?.status ?? '')) continue;
+      await fis.send(new StopExperimentCommand({ id: x.id }));
+      stopped.push(x.id);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return stopped;
 }
 
 /** Object keys of a drill's report. */
@@ -164,15 +240,20 @@ async function setInverted(cfg: RunnerConfig, deps: RunnerDeps, inverted: boolea
   await deps.route53.send(new UpdateHealthCheckCommand({ HealthCheckId: cfg.primaryHealthCheckId, Inverted: inverted }));
 }
 
-/** Executes the machine's effects in order; returns the report when one was written. */
-export async function execute(cfg: RunnerConfig, deps: RunnerDeps, words: DrillWords, drillId: string, state: DrillState, effects: readonly DrillEffect[]): Promise<DrillReport | undefined> {
+/**
+ * Executes the machine's effects in order; returns the state (with the experiment id once a
+ * fault-injection drill started one) and the report when one was written.
+ */
+export async function execute(cfg: RunnerConfig, deps: RunnerDeps, words: DrillWords, drillId: string, input: DrillState, effects: readonly DrillEffect[]): Promise<{ state: DrillState; report?: DrillReport }> {
   let report: DrillReport | undefined;
+  let state = input;
+  const faults = state.settings.kind === 'fault-injection';
   const store = new IncidentStore(deps.ddb, cfg.incidentTable, cfg.incidentRetentionDays);
   const mark = (phase: 'start' | 'end', time: string) => store.append({ kind: 'drill', id: `drill#${drillId}#${phase}`, time, phase, drill: drillId });
   for (const e of effects) {
     switch (e.type) {
       case 'announce': {
-        const t = words.templates[e.what];
+        const t = (faults && e.what === 'start' && words.templates['start-faults']) || words.templates[e.what];
         const body = words.languages.map((l) => fillTemplate(t[l] ?? e.text, e.params)).join('\n\n');
         // The drill marker goes into the incident log before anything is injected, so incidents it causes are drills.
         if (e.what === 'start') await mark('start', state.announcedAt ?? deps.now());
@@ -180,10 +261,13 @@ export async function execute(cfg: RunnerConfig, deps: RunnerDeps, words: DrillW
         break;
       }
       case 'inject':
-        await setInverted(cfg, deps, true);
+        if (faults) state = recordExperiment(state, await startExperiment(cfg, deps, drillId));
+        else await setInverted(cfg, deps, true);
         break;
       case 'fail-back':
-        await setInverted(cfg, deps, false);
+        if (faults) {
+          if (state.experimentId) await stopExperiment(cfg, deps, state.experimentId);
+        } else await setInverted(cfg, deps, false);
         break;
       case 'report': {
         report = e.report;
@@ -199,7 +283,7 @@ export async function execute(cfg: RunnerConfig, deps: RunnerDeps, words: DrillW
   }
   // Every drill that was marked as started is marked as ended (also when cancelled after the announcement).
   if (isFinished(state) && state.announcedAt) await mark('end', state.finishedAt ?? deps.now());
-  return report;
+  return { state, ...(report ? { report } : {}) };
 }
 
 function payload(drillId: string, step: Step, report?: DrillReport): TickPayload & { report?: DrillReport } {
@@ -218,8 +302,8 @@ function payload(drillId: string, step: Step, report?: DrillReport): TickPayload
 export async function tick(cfg: RunnerConfig, deps: RunnerDeps, words: DrillWords, input: TickPayload): Promise<TickPayload & { report?: DrillReport }> {
   const state = input.state ?? startDrill(cfg.settings, deps.now());
   const step = advance(state, await observe(cfg, deps, state));
-  const report = await execute(cfg, deps, words, input.drillId, step.state, step.effects);
-  return payload(input.drillId, step, report);
+  const done = await execute(cfg, deps, words, input.drillId, step.state, step.effects);
+  return payload(input.drillId, { ...step, state: done.state }, done.report);
 }
 
 /**
@@ -228,19 +312,23 @@ export async function tick(cfg: RunnerConfig, deps: RunnerDeps, words: DrillWord
  */
 export async function abortDrill(cfg: RunnerConfig, deps: RunnerDeps, words: DrillWords, input: TickPayload, reason: string): Promise<TickPayload & { report?: DrillReport }> {
   await setInverted(cfg, deps, false);
+  // fault-injection: every active experiment of the plan is stopped (also one whose id the state lost).
+  if (cfg.faults && cfg.settings.kind === 'fault-injection') await stopPlanExperiments(cfg, deps);
   const state = input.state ?? startDrill(cfg.settings, deps.now());
   const step = abort(state, 'runner-error', reason.slice(0, 300), deps.now());
   // Fail-back already done above; the rest (announce, report) as the machine says.
-  const report = await execute(cfg, deps, words, input.drillId, step.state, step.effects.filter((e) => e.type !== 'fail-back'));
-  return payload(input.drillId, step, report);
+  const done = await execute(cfg, deps, words, input.drillId, step.state, step.effects.filter((e) => e.type !== 'fail-back'));
+  return payload(input.drillId, { ...step, state: done.state }, done.report);
 }
 
 /** The safety net (an execution that failed, timed out or was stopped): the primary's check is restored. */
-export async function safetyFailBack(cfg: RunnerConfig, deps: RunnerDeps): Promise<{ restored: boolean }> {
+export async function safetyFailBack(cfg: RunnerConfig, deps: RunnerDeps): Promise<{ restored: boolean; stoppedExperiments?: string[] }> {
+  const stoppedExperiments = cfg.faults && cfg.settings.kind === 'fault-injection' ? await stopPlanExperiments(cfg, deps) : undefined;
+  const extra = stoppedExperiments ? { stoppedExperiments } : {};
   const hc = await deps.route53.send(new GetHealthCheckCommand({ HealthCheckId: cfg.primaryHealthCheckId }));
-  if (!hc.HealthCheck?.HealthCheckConfig?.Inverted) return { restored: false };
+  if (!hc.HealthCheck?.HealthCheckConfig?.Inverted) return { restored: Boolean(stoppedExperiments?.length), ...extra };
   await setInverted(cfg, deps, false);
-  return { restored: true };
+  return { restored: true, ...extra };
 }
 
 /** The last passed drill (written by the runner) and the watch's own start (when no drill passed yet). */

@@ -12,8 +12,12 @@ export const DRILL_POLL_SECONDS = 15;
 export function drillSettings(plan: Plan): DrillSettings {
   const d = plan.drills;
   return {
-    scenario: `${d.kind}: primary ${plan.regions.primary} taken out of DNS, standby ${plan.regions.standby} takes over`,
+    scenario:
+      d.kind === 'fault-injection'
+        ? `fault-injection: AWS FIS injects ${d.faults.join(' + ')} on the primary ${plan.regions.primary}${d.faults.includes('lambda-errors') ? `, standby ${plan.regions.standby} takes over` : ', customers stay served'}`
+        : `${d.kind}: primary ${plan.regions.primary} taken out of DNS, standby ${plan.regions.standby} takes over`,
     kind: d.kind,
+    ...(d.kind === 'fault-injection' ? { faults: [...d.faults] } : {}),
     regions: { primary: plan.regions.primary, standby: plan.regions.standby },
     window: { days: d.window.days, startHour: d.window.startHour, endHour: d.window.endHour, timeZone: d.window.timeZone ?? plan.timeZone },
     objectiveSeconds: Math.round((d.objectiveMinutes ?? plan.objectives.rtoMinutes) * 60),

@@ -406,10 +406,24 @@ export const DRILL_RULES: readonly PlanRule[] = [
       if (!plan.audiences[a]) add(`drills.audiences[${i}]`, `"${a}" is not defined in audiences; define audiences.${a} or remove it from drills.audiences`);
     });
   }),
-  rule('drill-kind', (plan, add) => {
-    if (plan.drills.kind === 'fault-injection') {
-      add('drills.kind', '"fault-injection" needs AWS FIS experiment templates, which this version does not build yet; use "dns-switch"');
-    }
+  rule('drill-fis-extension', (plan, add) => {
+    const d = plan.drills;
+    if (d.kind !== 'fault-injection' || d.fis.lambdaExtension) return;
+    d.faults.forEach((f, i) => {
+      if (f === 'lambda-errors' || f === 'lambda-delay') {
+        add(
+          `drills.faults[${i}]`,
+          `"${f}" needs the AWS FIS Lambda extension on the primary chatbot function, which is off (drills.fis.lambdaExtension: false); set drills.fis.lambdaExtension: true (it adds the extension layer, two environment variables and an S3 configuration bucket in the primary region), or use only "replication-pause"`,
+        );
+      }
+    });
+  }),
+  rule('drill-faults-unique', (plan, add) => {
+    const seen = new Set<string>();
+    plan.drills.faults.forEach((f, i) => {
+      if (seen.has(f)) add(`drills.faults[${i}]`, `"${f}" is listed twice; list each fault once`);
+      seen.add(f);
+    });
   }),
 ];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { COMPONENT_STATES, WEBHOOK_KINDS } from '../../contracts';
+import { COMPONENT_STATES, DRILL_FAULTS, WEBHOOK_KINDS } from '../../contracts';
+import type { DrillFault } from '../../contracts';
 import { MAINTENANCE_COMPONENTS, MAINTENANCE_ID, MAINTENANCE_SCOPES } from '../../contracts/maintenance';
 import { RESPONSE_LEVELS } from '../../contracts/levels';
 import { WARNING_LEVELS, WarningLevel } from './levels';
@@ -328,6 +329,8 @@ export type DrillPeriod = (typeof DRILL_PERIODS)[number];
 /** Months between two scheduled drills, per period. */
 export const DRILL_PERIOD_MONTHS: Record<DrillPeriod, number> = { month: 1, quarter: 3, 'half-year': 6, year: 12 };
 export const DRILL_WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export { DRILL_FAULTS };
+export type { DrillFault };
 /** Defaults of the drills section, stated once (the schema and the docs read them). */
 export const DRILL_DEFAULTS = {
   every: 'year' as DrillPeriod,
@@ -339,6 +342,10 @@ export const DRILL_DEFAULTS = {
   maxDurationMinutes: 30,
   holdMinutes: 5,
   audiences: ['opsOnCall'] as ('opsOnCall' | 'customerService' | 'management' | 'partners')[],
+  faults: ['replication-pause'] as (typeof DRILL_FAULTS)[number][],
+  lambdaExtension: false,
+  errorPercentage: 100,
+  delayMilliseconds: 3000,
 };
 
 const drills = z
@@ -366,7 +373,24 @@ const drills = z
     kind: z
       .enum(['dns-switch', 'fault-injection'])
       .default(DRILL_DEFAULTS.kind)
-      .describe('dns-switch: invert the primary\'s Route 53 health check so DNS fails over as in a real outage; fault-injection: AWS FIS experiments (not built in this version)'),
+      .describe('dns-switch: invert the primary\'s Route 53 health check so DNS fails over as in a real outage; fault-injection: run the plan\'s AWS FIS experiment (drills.faults) on the primary'),
+    faults: z
+      .array(z.enum(DRILL_FAULTS))
+      .min(1)
+      .default(DRILL_DEFAULTS.faults)
+      .describe('fault-injection drills: what the FIS experiment injects on the primary, in parallel: lambda-errors (invocations of the chatbot function fail: DNS should fail over), lambda-delay (added start-up delay), replication-pause (the chatbot global table stops replicating); the Lambda faults need fis.lambdaExtension'),
+    fis: z
+      .object({
+        lambdaExtension: z
+          .boolean()
+          .default(DRILL_DEFAULTS.lambdaExtension)
+          .describe('Attach the AWS FIS Lambda extension (a layer, two environment variables and an S3 configuration bucket) to the primary chatbot function; needed by lambda-errors and lambda-delay'),
+        errorPercentage: z.number().int().min(1).max(100).default(DRILL_DEFAULTS.errorPercentage).describe('lambda-errors: share of invocations that fail, percent'),
+        delayMilliseconds: z.number().int().min(100).max(900000).default(DRILL_DEFAULTS.delayMilliseconds).describe('lambda-delay: start-up delay added to every invocation, milliseconds'),
+      })
+      .strict()
+      .prefault({})
+      .describe('AWS FIS settings of fault-injection drills'),
     maxDurationMinutes: z
       .number()
       .int()

@@ -14,13 +14,14 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { DRILL_REPORT_PREFIX, DRILL_WORDS_FILE, drillRunnerConfig, METRICS, METRICS_NAMESPACE, SERVICES, STATUS_OBJECT_KEY } from '../../contracts';
+import { DRILL_FAULTS_TAG_KEY, DRILL_REPORT_PREFIX, DRILL_WORDS_FILE, drillRunnerConfig, METRICS, METRICS_NAMESPACE, SERVICES, STATUS_OBJECT_KEY } from '../../contracts';
 import type { Texts } from '../../contracts/languages';
 import type { DrillSettings } from '../../ops/drill/machine';
 import { LEVEL_TAG } from '../alerting/alerting';
 import type { WarningLevel } from '../config/levels';
 import { functionEnvironment } from '../shared/function-environment';
 import { ProjectFunction } from '../shared/project-function';
+import { nagRendering } from './drill-faults';
 
 /** One alarm the runner reads, in its region (by name: the regional alarms live in other stacks). */
 export interface RegionalAlarmName {
@@ -53,7 +54,7 @@ export interface DrillRunnerProps {
   /** Reports go under drills/. */
   readonly reportBucket: s3.IBucket;
   /** Announcement texts per plan language: start, abort, end, cancelled. */
-  readonly words: { readonly languages: readonly string[]; readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>> };
+  readonly words: { readonly languages: readonly string[]; readonly templates: Readonly<Record<'start' | 'abort' | 'end' | 'cancelled', Texts>> & { readonly 'start-faults'?: Texts } };
   /** Who is told a drill starts, aborts and ends (e-mail, SMS); customers never are. */
   readonly recipients: { readonly emails: readonly string[]; readonly sms: readonly string[] };
   /** EventBridge Scheduler expression and time zone; disabled when `enabled` is false. */
@@ -62,6 +63,12 @@ export interface DrillRunnerProps {
   readonly periodDays: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * fault-injection drills: the region of the plan's AWS FIS experiment template (the primary). The
+   * runner finds it by its tag `contingency:drill-faults = <plan>` and may start, read and stop only
+   * experiments that carry that tag. @default - none (dns-switch drills)
+   */
+  readonly faults?: { readonly region: string };
 }
 
 /**
@@ -90,6 +97,7 @@ export class DrillRunner extends Construct {
     for (const e of props.recipients.emails) this.announcements.addSubscription(new subs.EmailSubscription(e));
     for (const n of props.recipients.sms) this.announcements.addSubscription(new subs.SmsSubscription(n));
 
+    const { faults, ...settingsRest } = props.settings;
     this.fn = new ProjectFunction(this, 'Function', {
       handlerDir: 'drill',
       serviceName: SERVICES.drillRunner,
@@ -98,7 +106,7 @@ export class DrillRunner extends Construct {
       environment: functionEnvironment(this, drillRunnerConfig, {
         drill: {
           planName: props.planName,
-          settings: { ...props.settings, window: { ...props.settings.window, days: [...props.settings.window.days] } },
+          settings: { ...settingsRest, window: { ...settingsRest.window, days: [...settingsRest.window.days] }, ...(faults ? { faults: [...faults] } : {}) },
           publicName: props.publicName,
           targets: props.targets,
           primaryHealthCheckId: props.primaryHealthCheck.healthCheckId,
@@ -114,6 +122,7 @@ export class DrillRunner extends Construct {
           statusBucket: props.statusBucket.bucketName,
           reportBucket: props.reportBucket.bucketName,
           announceTopicArn: this.announcements.topicArn,
+          ...(props.faults ? { faults: { region: props.faults.region } } : {}),
         },
       }),
       bundledConfig: { [DRILL_WORDS_FILE]: props.words },
@@ -156,6 +165,7 @@ export class DrillRunner extends Construct {
         return [];
       },
     });
+    if (props.faults) this.grantDrillExperiments(props.planName, props.faults.region);
     props.incidentTable.grant(role, 'dynamodb:Query', 'dynamodb:PutItem');
     this.announcements.grantPublish(role);
     Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'From grantPublish on the encrypted announcement topic: data keys of that topic key only.' });
@@ -231,5 +241,32 @@ export class DrillRunner extends Construct {
     });
     this.alarms = { failed: failedAlarm, overdue };
     for (const x of [failedAlarm, overdue]) Tags.of(x).add(LEVEL_TAG, 'important');
+  }
+
+  /**
+   * AWS FIS, for fault-injection drills: list the templates (to find the plan's by its tag) and the
+   * experiments of a template (safety net); start experiments only from a template tagged with this
+   * plan, tagging them so; read and stop only experiments tagged with this plan.
+   */
+  private grantDrillExperiments(planName: string, region: string): void {
+    const stack = Stack.of(this);
+    const arn = (resource: string) => stack.formatArn({ service: 'fis', region, resource, resourceName: '*' });
+    const templates = arn('experiment-template');
+    const experiments = arn('experiment');
+    const tag = (kind: 'ResourceTag' | 'RequestTag') => ({ StringEquals: { [`aws:${kind}/${DRILL_FAULTS_TAG_KEY}`]: planName } });
+    const policy = new iam.Policy(this, 'ExperimentAccess', {
+      statements: [
+        new iam.PolicyStatement({ actions: ['fis:ListExperimentTemplates', 'fis:ListExperiments'], resources: ['*'] }),
+        new iam.PolicyStatement({ actions: ['fis:StartExperiment'], resources: [templates], conditions: tag('ResourceTag') }),
+        new iam.PolicyStatement({ actions: ['fis:StartExperiment', 'fis:TagResource'], resources: [experiments], conditions: tag('RequestTag') }),
+        new iam.PolicyStatement({ actions: ['fis:GetExperiment', 'fis:StopExperiment'], resources: [experiments], conditions: tag('ResourceTag') }),
+      ],
+    });
+    policy.attachToRole(this.fn.role);
+    Validations.of(policy).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'fis:ListExperimentTemplates and fis:ListExperiments support no resource-level permissions; the runner uses them to find the plan\'s template by its tag and the experiments the safety net stops.' },
+      { id: `AwsSolutions-IAM5[Resource::${nagRendering(stack, templates)}]`, reason: `Experiment templates of the drill region, only those tagged ${DRILL_FAULTS_TAG_KEY}=${planName} (condition aws:ResourceTag): the template id is generated in the primary stack, which deploys before this one and cannot be referenced back.` },
+      { id: `AwsSolutions-IAM5[Resource::${nagRendering(stack, experiments)}]`, reason: `Experiments get their ids when started: only those tagged ${DRILL_FAULTS_TAG_KEY}=${planName} (conditions aws:RequestTag on start, aws:ResourceTag on read and stop).` },
+    );
   }
 }

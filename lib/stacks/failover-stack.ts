@@ -151,12 +151,13 @@ export class FailoverStack extends ContingencyStack {
           reportBucket: d.reportBucket,
           words: {
             languages: plan.languages,
-            templates: Object.fromEntries((['start', 'abort', 'end', 'cancelled'] as const).map((w) => [w, Object.fromEntries(plan.languages.map((l) => [l, plan.words[l][`drill.${w}`]]))])) as Record<'start' | 'abort' | 'end' | 'cancelled', Record<string, string>>,
+            templates: Object.fromEntries((['start', 'abort', 'end', 'cancelled', 'start-faults'] as const).map((w) => [w, Object.fromEntries(plan.languages.map((l) => [l, plan.words[l][`drill.${w}`]]))])) as Record<'start' | 'abort' | 'end' | 'cancelled' | 'start-faults', Record<string, string>>,
           },
           recipients: { emails: [...new Set(audiences.flatMap((a) => a.email))], sms: [...new Set(audiences.flatMap((a) => a.sms))] },
           schedule: { ...schedule, enabled: plan.drills.enabled },
           periodDays: drillPeriodDays(plan),
           logRetention: plan.chatbot.logRetentionDays,
+          ...(plan.drills.kind === 'fault-injection' ? { faults: { region: plan.regions.primary } } : {}),
         });
         alerting.addAlarm(this.drillRunner.alarms.failed, 'important', 'drill-failed', 'A live drill failed, was aborted or missed its objective');
         alerting.addAlarm(this.drillRunner.alarms.overdue, 'important', 'drill-overdue', 'No live drill passed within the plan period');

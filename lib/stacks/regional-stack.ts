@@ -1,6 +1,11 @@
-import { FailoverObserver } from '../drills';
+import { DrillFaults, FailoverObserver, FisLambdaExtension } from '../drills';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { responseAlarmName } from '../alerting';
 import * as path from 'path';
-import { CfnOutput, Duration, StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, StackProps } from 'aws-cdk-lib';
+
+/** Region of the us-east-1 response levels (health checks). */
+const GLOBAL_ALARM_REGION = 'us-east-1';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -38,6 +43,11 @@ export interface RegionalStackProps extends StackProps {
   readonly responseAlarms?: ResponseAlarm[];
   /** The incident log key of this region (IncidentKeyStack, or the global stack's in us-east-1), which encrypts this region's replica. */
   readonly incidentKey: kms.IKey;
+  /**
+   * Name of the report bucket (global stack, us-east-1): with a `fault-injection` drill plan, the
+   * primary's AWS FIS experiment template writes its reports there. @default - no experiment template
+   */
+  readonly drillReportBucketName?: string;
 }
 
 /**
@@ -83,6 +93,10 @@ export class RegionalStack extends ContingencyStack {
   public readonly observer?: FailoverObserver;
   /** Canary rollout of new chatbot versions with automatic rollback on this region's alarms. */
   public readonly rollout: ChatbotRollout;
+  /** The AWS FIS Lambda extension on the chatbot function (primary, plan drills.fis.lambdaExtension). */
+  public readonly fisExtension?: FisLambdaExtension;
+  /** The AWS FIS experiment template of fault-injection drills (primary, drills.kind fault-injection). */
+  public readonly drillFaults?: DrillFaults;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -210,10 +224,40 @@ export class RegionalStack extends ContingencyStack {
       logRetention: plan.chatbot.logRetentionDays,
     });
     this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });
+    if (role === 'primary') this.addDrillFaults(plan, props.drillReportBucketName ? s3.Bucket.fromBucketName(this, 'DrillReports', props.drillReportBucketName) : undefined);
     // The standby region also watches which region serves the public name (us-east-1 does too):
     // a failover is observed even when us-east-1 itself has trouble.
     if (role === 'standby') {
       this.observer = new FailoverObserver(this, 'Observer', { publicName: plan.dns.name, regions: plan.regions, incidentTable: incidentLog, logRetention: plan.chatbot.logRetentionDays });
     }
+  }
+
+  /**
+   * Fault-injection drills (plan §9.2.2 with AWS FIS): the opt-in FIS Lambda extension on the
+   * chatbot function, and the experiment template the drill runner starts. Its stop conditions are
+   * the plan's emergency response level (us-east-1) and the standby's severe response level (the
+   * standby fails its customers), by ARN: both names are fixed by the plan, and those stacks cannot
+   * be referenced from here (the failover stack depends on this one).
+   */
+  private addDrillFaults(plan: Plan, reportBucket: s3.IBucket | undefined): void {
+    const d = plan.drills;
+    if (d.fis.lambdaExtension) {
+      (this as { fisExtension?: FisLambdaExtension }).fisExtension = new FisLambdaExtension(this, 'FisLambdaExtension', { fn: this.chatbot.fn });
+    }
+    if (d.kind !== 'fault-injection' || !reportBucket) return;
+    const alarmArn = (region: string, name: string) => this.formatArn({ service: 'cloudwatch', region, resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    (this as { drillFaults?: DrillFaults }).drillFaults = new DrillFaults(this, 'DrillFaults', {
+      planName: plan.name,
+      faults: d.faults,
+      fn: this.chatbot.fn,
+      table: this.table,
+      ...(this.fisExtension ? { lambdaExtension: this.fisExtension } : {}),
+      durationSeconds: d.maxDurationMinutes * 60,
+      errorPercentage: d.fis.errorPercentage,
+      delayMilliseconds: d.fis.delayMilliseconds,
+      stopConditionAlarmArns: [alarmArn(GLOBAL_ALARM_REGION, responseAlarmName(plan.name, 'us-east-1', 'emergency')), alarmArn(plan.regions.standby, responseAlarmName(plan.name, 'standby', 'severe'))],
+      reportBucket,
+      logRetention: plan.chatbot.logRetentionDays,
+    });
   }
 }

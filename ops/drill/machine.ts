@@ -26,8 +26,20 @@
  * - `advance(state, observation)` → `{ state, effects, waitSeconds }`;
  * - `abort(state, reason, time)` → the same shape, for errors and operators;
  * - `isFinished(state)`; `buildReport(state)` (also carried in the `report` effect);
- * - `insideWindow(window, time)` for schedules and preconditions.
+ * - `insideWindow(window, time)` for schedules and preconditions;
+ * - `recordExperiment(state, id)`: a `fault-injection` drill's runner keeps the id of the AWS FIS
+ *   experiment it started (the `inject` effect), so later ticks read and stop that experiment.
+ *
+ * Kinds: `dns-switch` inverts the primary's health check; `fault-injection` starts the plan's FIS
+ * experiment (`faults`). The experiment's own end counts as a stop condition while the fault should
+ * be on: FIS stopped it (`fis-stop-condition`: one of its alarms fired), it failed
+ * (`experiment-failed`), or it completed its actions (their duration is the maximum duration:
+ * `max-duration`). Only `lambda-errors` makes the primary fail its health check, so only drills
+ * with it (and dns-switch drills) expect the standby to take over and are judged on the measured
+ * RTO; the others hold the fault for `holdSeconds` and pass when the public name kept being served.
  */
+
+import type { DrillFault } from '../../contracts/names';
 
 export const DRILL_KINDS = ['dns-switch', 'fault-injection'] as const;
 export type DrillKind = (typeof DRILL_KINDS)[number];
@@ -48,6 +60,8 @@ export interface DrillSettings {
   /** Name of the scenario (shown in reports), e.g. "dns-switch: primary ap-east-1 fails". */
   readonly scenario: string;
   readonly kind: DrillKind;
+  /** fault-injection: what the plan's FIS experiment injects (its actions run in parallel). */
+  readonly faults?: readonly DrillFault[];
   readonly regions: { readonly primary: string; readonly standby: string };
   readonly window: DrillWindow;
   /** The objective the drill is judged against: injection → customers served by the standby, seconds (plan RTO by default). */
@@ -92,12 +106,17 @@ export interface Observation {
   /** An emergency-rate error-budget burn alarm is in ALARM. */
   readonly burnRate: boolean;
   readonly signals?: Signals;
+  /** fault-injection: the state of the drill's FIS experiment (GetExperiment), once started. */
+  readonly experiment?: { readonly status: ExperimentStatus; readonly reason?: string };
 }
+
+/** AWS FIS experiment states. */
+export type ExperimentStatus = 'pending' | 'initiating' | 'running' | 'completed' | 'stopping' | 'stopped' | 'failed' | 'cancelled';
 
 export const PHASES = ['pending', 'announced', 'injected', 'holding', 'waiting-primary', 'done', 'cancelled'] as const;
 export type DrillPhase = (typeof PHASES)[number];
 
-export const STOP_CONDITIONS = ['standby-unhealthy', 'emergency-level', 'burn-rate', 'max-duration', 'operator', 'runner-error'] as const;
+export const STOP_CONDITIONS = ['standby-unhealthy', 'emergency-level', 'burn-rate', 'max-duration', 'fis-stop-condition', 'experiment-failed', 'operator', 'runner-error'] as const;
 export type StopCondition = (typeof STOP_CONDITIONS)[number];
 
 /** The serialisable state carried between ticks. */
@@ -113,6 +132,10 @@ export interface DrillState {
   /** First time the primary answered again after fail-back. */
   readonly primaryBackAt?: string;
   readonly finishedAt?: string;
+  /** fault-injection: the FIS experiment the runner started. */
+  readonly experimentId?: string;
+  /** First time nothing served the public name while the fault was on (drills that expect no failover). */
+  readonly unservedAt?: string;
   readonly signals: Signals;
   readonly abort?: { readonly condition: StopCondition; readonly detail: string; readonly time: string };
   /** Preconditions that were not met (phase cancelled). */
@@ -167,6 +190,9 @@ export interface DrillReport {
   /** What only a live drill measures. */
   readonly live: {
     readonly kind: DrillKind;
+    /** fault-injection: the faults and the FIS experiment; null for dns-switch. */
+    readonly faults: readonly DrillFault[] | null;
+    readonly experimentId: string | null;
     readonly phase: DrillPhase;
     readonly startedAt: string;
     readonly injectedAt: string | null;
@@ -206,6 +232,7 @@ export function settingsProblems(s: DrillSettings): string[] {
   if (s.maxDurationSeconds <= s.objectiveSeconds) {
     p.push(`maxDurationSeconds must be longer than objectiveSeconds (a drill stopped before the objective cannot measure it), got: ${s.maxDurationSeconds} <= ${s.objectiveSeconds}; raise the maximum duration`);
   }
+  if (s.kind === 'fault-injection' && !(s.faults && s.faults.length)) p.push('faults must name at least one fault for a fault-injection drill, got: none; e.g. ["replication-pause"]');
   if (s.regions.primary === s.regions.standby) p.push(`regions.primary and regions.standby must differ, got: ${s.regions.primary} for both`);
   p.push(...windowProblems(s.window));
   return p;
@@ -254,6 +281,16 @@ export function startDrill(settings: DrillSettings, startedAt: string): DrillSta
   return { settings, phase: 'pending', startedAt, signals: {}, failures: [] };
 }
 
+/** True when the drill's fault should make DNS fail over to the standby (judged on the measured RTO). */
+export function expectsFailover(s: DrillSettings): boolean {
+  return s.kind === 'dns-switch' || (s.faults ?? []).includes('lambda-errors');
+}
+
+/** Keeps the id of the FIS experiment the runner started for the `inject` effect. */
+export function recordExperiment(state: DrillState, experimentId: string): DrillState {
+  return { ...state, experimentId };
+}
+
 export function isFinished(state: DrillState): boolean {
   return state.phase === 'done' || state.phase === 'cancelled';
 }
@@ -292,6 +329,13 @@ export function stopCondition(state: DrillState, o: Observation): { condition: S
   if (o.burnRate) return { condition: 'burn-rate', detail: 'the error budget burns at the emergency rate' };
   const elapsed = secondsBetween(state.injectedAt, o.time) ?? 0;
   if (elapsed >= s.maxDurationSeconds) return { condition: 'max-duration', detail: `injected for ${elapsed} s, the maximum is ${s.maxDurationSeconds} s` };
+  const x = o.experiment;
+  if (s.kind === 'fault-injection' && x) {
+    const why = x.reason ? `: ${x.reason}` : '';
+    if (x.status === 'stopping' || x.status === 'stopped') return { condition: 'fis-stop-condition', detail: `AWS FIS stopped the experiment ${state.experimentId ?? ''}${why}`.replace(/ +:/, ':') };
+    if (x.status === 'failed' || x.status === 'cancelled') return { condition: 'experiment-failed', detail: `the experiment ${state.experimentId ?? ''} ${x.status}${why}`.replace(/ +/g, ' ') };
+    if (x.status === 'completed') return { condition: 'max-duration', detail: `the experiment ${state.experimentId ?? ''} completed its actions (their duration is the maximum, ${s.maxDurationSeconds} s)`.replace(/ +/g, ' ') };
+  }
   return undefined;
 }
 
@@ -352,7 +396,10 @@ export function advance(state: DrillState, o: Observation): Step {
           {
             type: 'announce',
             what: 'start',
-            text: `DRILL (not a real incident; customers are not told): ${s.scenario}. The primary ${s.regions.primary} is taken out of DNS now; traffic should move to ${s.regions.standby} within ${s.objectiveSeconds} s. It fails back within ${s.maxDurationSeconds} s at most.`,
+            text:
+              s.kind === 'fault-injection'
+                ? `DRILL (not a real incident; customers are not told): ${s.scenario}. AWS FIS injects the faults on the primary ${s.regions.primary} now; they stop within ${s.maxDurationSeconds} s at most.`
+                : `DRILL (not a real incident; customers are not told): ${s.scenario}. The primary ${s.regions.primary} is taken out of DNS now; traffic should move to ${s.regions.standby} within ${s.objectiveSeconds} s. It fails back within ${s.maxDurationSeconds} s at most.`,
             params: params(s),
           },
         ],
@@ -365,6 +412,13 @@ export function advance(state: DrillState, o: Observation): Step {
     case 'holding': {
       const stop = stopCondition(st, o);
       if (stop) return abortStep(st, stop.condition, stop.detail, o.time);
+      if (!expectsFailover(s)) {
+        // The fault should not move customers: it stays on for holdSeconds; the public name must keep being served.
+        const seen: DrillState = o.servingRegion || st.unservedAt ? st : { ...st, unservedAt: o.time };
+        const on = secondsBetween(state.injectedAt, o.time) ?? 0;
+        if (on >= s.holdSeconds) return { state: { ...seen, phase: 'waiting-primary', failBackAt: o.time }, effects: [{ type: 'fail-back' }], waitSeconds: s.pollSeconds };
+        return { state: seen, effects: [], waitSeconds: Math.max(1, Math.min(s.pollSeconds, s.holdSeconds - on)) };
+      }
       if (state.phase === 'injected') {
         if (o.servingRegion === s.regions.standby) {
           return { state: { ...st, phase: 'holding', standbyServedAt: o.time }, effects: [], waitSeconds: Math.min(s.pollSeconds, s.holdSeconds) || 0 };
@@ -425,7 +479,9 @@ export function buildReport(state: DrillState): DrillReport {
   if (state.phase === 'cancelled') failures.push(`not run: ${(state.unmet ?? []).join('; ')}`);
   if (state.abort) failures.push(`aborted (${state.abort.condition}): ${state.abort.detail}`);
   if (state.phase !== 'cancelled') {
-    if (measured.recoverySeconds === null) failures.push(`the standby ${s.regions.standby} never answered the public name`);
+    if (!expectsFailover(s)) {
+      if (state.unservedAt) failures.push(`the public name was not served by the chatbot at ${state.unservedAt} while ${(s.faults ?? []).join(', ')} was injected`);
+    } else if (measured.recoverySeconds === null) failures.push(`the standby ${s.regions.standby} never answered the public name`);
     else if (measured.recoverySeconds > s.objectiveSeconds) failures.push(`measured RTO ${measured.recoverySeconds} s exceeds the objective ${s.objectiveSeconds} s`);
     if (sig.customerNotice) failures.push(`a customer notice was sent during the drill (${sig.customerNotice}); drills must not tell customers`);
   }
@@ -438,6 +494,8 @@ export function buildReport(state: DrillState): DrillReport {
     failures,
     live: {
       kind: s.kind,
+      faults: s.kind === 'fault-injection' ? [...(s.faults ?? [])] : null,
+      experimentId: state.experimentId ?? null,
       phase: state.phase,
       startedAt: state.startedAt,
       injectedAt: state.injectedAt ?? null,
@@ -456,6 +514,7 @@ export function renderReportMarkdown(r: DrillReport, planName: string): string {
     `# Drill report: ${r.scenario}`,
     '',
     `Plan: ${planName} · kind: ${r.live.kind} · started ${r.live.startedAt} · result: **${r.passed ? 'PASSED' : 'FAILED'}**`,
+    ...(r.live.faults ? ['', `Faults (AWS FIS): ${r.live.faults.join(', ')} · experiment: ${r.live.experimentId ?? 'not started'}`] : []),
     '',
     '| measure (from injection) | seconds |',
     '|---|---|',

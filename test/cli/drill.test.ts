@@ -4,6 +4,11 @@ import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecut
 import { mockClient } from 'aws-sdk-client-mock';
 import { drillReport, drillRun, drillStatus } from '../../cli/commands/drill';
 import { run } from '../../cli/main';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { examplePlanInput } from '../helpers/plan';
 
 // contingency drill run|status|report with mocked Step Functions (moto has no executions),
 // CloudFormation outputs and S3.
@@ -36,6 +41,24 @@ test('run: dry run says what the drill does and the window, and starts nothing',
   expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   const outside = await drillRun({}, { ...deps(), now: () => new Date('2026-03-05T15:00:00Z') });
   expect(outside.join('\n')).toContain('OUTSIDE it: the runner will cancel the drill');
+});
+
+test('run: a fault-injection plan shows the AWS FIS experiment, its stop conditions and the start call', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fis-plan-'));
+  const file = path.join(dir, 'plan.yaml');
+  const input = examplePlanInput() as any;
+  input.drills = { ...input.drills, kind: 'fault-injection', faults: ['lambda-errors', 'replication-pause'], fis: { lambdaExtension: true, errorPercentage: 40 } };
+  fs.writeFileSync(file, stringify(input));
+  const text = (await drillRun({ plan: file }, { ...deps(), now: () => new Date('2026-03-03T03:00:00Z') })).join('\n');
+  expect(text).toContain('experiment: AWS FIS template tagged contingency:drill-faults=acme-chat in ap-southeast-1 (stack acme-chat-primary), each action for at most 1800 s:');
+  expect(text).toContain("  aws:lambda:invocation-error: 40% of the chatbot function's invocations fail");
+  expect(text).toContain('  aws:dynamodb:global-table-pause-replication: the chatbot global table stops replicating');
+  expect(text).toContain('stop conditions: acme-chat-response-us-east-1-emergency (us-east-1), acme-chat-response-standby-severe (ap-northeast-1)');
+  expect(text).toContain('aws fis start-experiment --region ap-southeast-1 --experiment-template-id <the template tagged contingency:drill-faults=acme-chat> --client-token manual-20260303T030000Z');
+  expect(text).toMatch(/objective: standby serves the public name .* within 900 s/);
+  expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  // The example plan (dns-switch) shows no experiment.
+  expect((await drillRun({}, { ...deps(), now: () => new Date('2026-03-03T03:00:00Z') })).join('\n')).not.toContain('experiment:');
 });
 
 test('run --execute starts an execution on the state machine of the stack output', async () => {

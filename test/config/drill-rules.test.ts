@@ -61,8 +61,26 @@ describe('plan drills section', () => {
     ).toThrow(/drills\.audiences\[1\]: "partners" is not defined in audiences; define audiences\.partners or remove it/);
   });
 
-  test('fault-injection is refused with the reason and the fix', () => {
-    expect(() => loadedPlan({ drills: { kind: 'fault-injection' } })).toThrow(/drills\.kind: "fault-injection" needs AWS FIS experiment templates, which this version does not build yet; use "dns-switch"/);
+  test('fault-injection with replication-pause (the default fault) needs no opt-in', () => {
+    const { plan } = loadedPlan({ drills: { kind: 'fault-injection' } });
+    expect(plan.drills.faults).toEqual(['replication-pause']);
+    expect(plan.drills.fis).toEqual({ lambdaExtension: false, errorPercentage: 100, delayMilliseconds: 3000 });
+  });
+
+  test('Lambda faults without the FIS Lambda extension opt-in: each named, with how to turn it on', () => {
+    const run = () => loadedPlan({ drills: { kind: 'fault-injection', faults: ['replication-pause', 'lambda-errors', 'lambda-delay'] } });
+    expect(run).toThrow(/drills\.faults\[1\]: "lambda-errors" needs the AWS FIS Lambda extension on the primary chatbot function, which is off \(drills\.fis\.lambdaExtension: false\); set drills\.fis\.lambdaExtension: true/);
+    expect(run).toThrow(/drills\.faults\[2\]: "lambda-delay" needs the AWS FIS Lambda extension/);
+    expect(() => loadedPlan({ drills: { kind: 'fault-injection', faults: ['lambda-errors'], fis: { lambdaExtension: true } } })).not.toThrow();
+    // Not a fault-injection drill: the faults are not injected, nothing to refuse.
+    expect(() => loadedPlan({ drills: { faults: ['lambda-errors'] } })).not.toThrow();
+  });
+
+  test('a fault listed twice, an empty fault list and out-of-range FIS settings are refused', () => {
+    expect(() => loadedPlan({ drills: { kind: 'fault-injection', faults: ['replication-pause', 'replication-pause'] } })).toThrow(/drills\.faults\[1\]: "replication-pause" is listed twice; list each fault once/);
+    expect(() => loadedPlan({ drills: { kind: 'fault-injection', faults: [] } })).toThrow(/drills\.faults/);
+    expect(() => loadedPlan({ drills: { faults: ['disk-full' as never] } })).toThrow(/drills\.faults\[0\]/);
+    expect(() => loadedPlan({ drills: { fis: { errorPercentage: 0 } } })).toThrow(/drills\.fis\.errorPercentage/);
   });
 
   test('unknown keys and days are refused', () => {
