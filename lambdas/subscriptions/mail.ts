@@ -60,10 +60,10 @@ export async function compose(s: MailSettings, mail: Mail): Promise<Buffer> {
     headers: {
       'Content-Language': mail.lang,
       'Auto-Submitted': 'auto-generated',
-      ...(mail.unsubscribeUrl ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+      // RFC 8058 one-click unsubscribe: the URL as written (ASCII, no folding), and the POST marker.
+      ...(mail.unsubscribeUrl ? { 'List-Unsubscribe': { prepared: true, value: `<${mail.unsubscribeUrl}>` }, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
       ...mail.headers,
     },
-    ...(mail.unsubscribeUrl ? { list: { unsubscribe: { url: mail.unsubscribeUrl, comment: '' } } } : {}),
   });
   return composer.compile().build();
 }
