@@ -1,7 +1,7 @@
 import type { Plan } from '../config';
 import { feedObjectKey, MessageTemplatesInput as MessageTemplates, RESPONSE_LEVELS } from '../../contracts';
 import type { Texts, WordKey, Words } from '../../contracts/languages';
-import type { StatusPageProps } from './status-page';
+import type { SubscriptionTexts } from '../../contracts';
 import { SUBSCRIBE_CSS, subscribeSection, subscriptionFiles } from './subscription-pages';
 
 /** Texts of the page that come from the plan (baked into index.html at synth). */
@@ -58,8 +58,21 @@ export function statusPageTexts(plan: Plan): StatusPageTexts {
   };
 }
 
-/** The plan's subscription settings as the StatusPage construct takes them (only when enabled: `from` is then set). */
-export function subscriptionSettings(plan: Plan): NonNullable<StatusPageProps['subscriptions']> {
+/** The plan's subscription settings, as the StatusPage construct takes them (`subscriptions`). */
+export interface SubscriptionSettings {
+  readonly from: string;
+  readonly perIpPerHour: number;
+  readonly mailsPerAddressPerDay: number;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly configurationSet?: string;
+  /** Log retention, days (a CloudWatch Logs retention value). */
+  readonly logRetention?: number;
+  readonly texts: SubscriptionTexts;
+}
+
+/** The plan's subscription settings (only when enabled: `from` is then set). */
+export function subscriptionSettings(plan: Plan): SubscriptionSettings {
   const sub = plan.incidents.statusPage.subscriptions;
   if (!sub.enabled || !sub.from) throw new Error('incidents.statusPage.subscriptions: enabled with a from address is required here (the plan rules check it); this is a bug in the caller');
   return {
