@@ -71,8 +71,9 @@ describe('API on the status distribution', () => {
     });
     // The origin is the subscription API's stage, over HTTPS.
     const origin = config.Origins.find((o: any) => o.Id === behaviour.TargetOriginId);
-    expect(origin.OriginPath).toBe('/live');
-    expect(JSON.stringify(origin.DomainName)).toContain('StatusPageSubscriptionsApi');
+    // The stage's path, taken from the stage's URL (the stage is `live`).
+    expect(JSON.stringify(origin.OriginPath)).toMatch(/"Ref":"StatusPageSubscriptionsApiDeploymentStagelive[0-9A-F]+"/);
+    expect(JSON.stringify(origin.DomainName)).toMatch(/"Ref":"StatusPageSubscriptionsApi[0-9A-F]+"/);
     expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
   });
 
