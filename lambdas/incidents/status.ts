@@ -93,6 +93,8 @@ export interface Notice {
   readonly final: boolean;
   readonly subject: string;
   readonly body: string;
+  /** The same notice in each plan language alone (e-mail subscribers read their own language). */
+  readonly texts: Readonly<Record<string, { readonly subject: string; readonly body: string }>>;
 }
 
 /**
@@ -125,6 +127,9 @@ export function pendingNotices(
       // Every plan language, the default first: the same texts the status page shows.
       subject: `[${u.status}] ${[...new Set(langs.map((l) => textIn(title, l)))].join(' / ')}`.slice(0, 99),
       body: [...[...new Set(langs.map((l) => textIn(u.message, l)))].flatMap((m) => [m, '']), `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n'),
+      texts: Object.fromEntries(
+        langs.map((l) => [l, { subject: `[${u.status}] ${textIn(title, l)}`.slice(0, 99), body: [textIn(u.message, l), '', `${i.id} · ${u.time}`, ...(opts.pageUrl ? [`${opts.pageUrl}/?lang=${encodeURIComponent(l)}`] : [])].join('\n') }]),
+      ),
     });
     const announced = told.some((k) => k.startsWith(`${i.id}#`));
     if (i.phase === 'closed') {

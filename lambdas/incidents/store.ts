@@ -21,7 +21,7 @@ import type { MessageTemplates } from './templates';
  *                            in flight (a lease that expires)
  *   REPORT   / <incident>    a post-incident report: claimed (lease) or written
  */
-import { FEED_OBJECT_KEY, feedObjectKey, INCIDENT_KEYS, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+import { FEED_OBJECT_KEY, feedObjectKey, INCIDENT_KEYS, NOTICE_KEY_ATTRIBUTE, NOTICE_TEXTS_ATTRIBUTE, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
 import { MAINTENANCE_PK, MaintenanceWindow, mergeWindows, windowOfIncident } from '../../contracts/maintenance';
 import { applySuppressors, Suppressor } from './maintenance';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -33,8 +33,7 @@ export const STATUS_SEQ_METADATA = 'seq';
  * that died). Longer than one SNS call with the SDK's retries; shorter than the schedule's patience.
  */
 export const DEFAULT_CLAIM_LEASE_SECONDS = 120;
-/** SNS message attribute carrying the notice's idempotency key (`<incident>#<update>`). */
-export const NOTICE_KEY_ATTRIBUTE = 'notice_key';
+export { NOTICE_KEY_ATTRIBUTE };
 /** The watermark of an incident whose final notice is claimed: above every ISO time. */
 const FINAL_WATERMARK = '~';
 
@@ -488,6 +487,8 @@ export async function publishAll(
           MessageAttributes: {
             [NOTICE_KEY_ATTRIBUTE]: { DataType: 'String', StringValue: n.key },
             incident_id: { DataType: 'String', StringValue: n.incidentId },
+            // Each language alone, for the e-mail subscribers (lambdas/subscriptions).
+            [NOTICE_TEXTS_ATTRIBUTE]: { DataType: 'String', StringValue: JSON.stringify(n.texts) },
           },
         }),
       );

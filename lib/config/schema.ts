@@ -16,6 +16,8 @@ import { resolveLanguages } from './languages';
 
 /** Defaults of the chat widget's plan settings, stated once (the schema and docs read them). */
 export const WIDGET_DEFAULTS = { timeoutSeconds: 5, probeIntervalSeconds: 60 } as const;
+/** Defaults of the status page's e-mail subscriptions, stated once (the schema and docs read them). */
+export const SUBSCRIPTION_DEFAULTS = { perIpPerHour: 20, mailsPerAddressPerDay: 3, rateLimit: 5, burstLimit: 10 } as const;
 /** Most origins the chat API's CORS configuration lists. */
 export const WIDGET_MAX_ORIGINS = 20;
 
@@ -314,6 +316,31 @@ const incidents = z
           })
           .strict()
           .prefault({}),
+        subscriptions: z
+          .object({
+            enabled: z.boolean().default(false).describe('Customers may subscribe to the notices by e-mail on the status page (double opt-in, one-click unsubscribe)'),
+            from: z
+              .email({ message: 'must be an e-mail address such as "status@example.com" (an address or domain identity verified in SES in us-east-1)' })
+              .optional()
+              .describe('Sender of the subscription mails: an address or domain identity verified in Amazon SES in us-east-1; required when enabled'),
+            perIpPerHour: z.number().int().min(1).max(1000).default(SUBSCRIPTION_DEFAULTS.perIpPerHour).describe('Requests to the subscription API per source IP (IPv6: per /64) per hour'),
+            mailsPerAddressPerDay: z.number().int().min(1).max(10).default(SUBSCRIPTION_DEFAULTS.mailsPerAddressPerDay).describe('Confirmation mails to one address per day, however often it is subscribed'),
+            rateLimit: z.number().int().min(1).max(1000).default(SUBSCRIPTION_DEFAULTS.rateLimit).describe('API Gateway stage throttling of the subscription API: steady requests per second, all callers together'),
+            burstLimit: z.number().int().min(1).max(5000).default(SUBSCRIPTION_DEFAULTS.burstLimit).describe('API Gateway stage throttling of the subscription API: burst'),
+            configurationSet: z.string().min(1).optional().describe('SES configuration set the mails are sent with (bounce and complaint handling); default: none'),
+          })
+          .strict()
+          .prefault({})
+          .superRefine((s, ctx) => {
+            if (s.enabled && !s.from) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['from'],
+                message: 'is required when subscriptions.enabled is true: set it to an address verified in SES in us-east-1 (e.g. "status@example.com"), or set enabled: false',
+              });
+            }
+          })
+          .describe('E-mail subscriptions to the customer notices (off by default; needs a verified SES sender)'),
       })
       .strict()
       .prefault({})

@@ -1,6 +1,8 @@
 import type { Plan } from '../config';
 import { feedObjectKey, MessageTemplatesInput as MessageTemplates, RESPONSE_LEVELS } from '../../contracts';
 import type { Texts, WordKey, Words } from '../../contracts/languages';
+import type { SubscriptionTexts } from '../../contracts';
+import { SUBSCRIBE_CSS, subscribeSection, subscriptionFiles } from './subscription-pages';
 
 /** Texts of the page that come from the plan (baked into index.html at synth). */
 export interface StatusPageTexts {
@@ -15,6 +17,8 @@ export interface StatusPageTexts {
   readonly noEta: Texts;
   /** Status JSON older than this is flagged as possibly out of date. */
   readonly staleAfterSeconds: number;
+  /** Show the e-mail subscription form and publish its pages (lib/incidents/subscription-pages.ts). @default false */
+  readonly subscriptions?: boolean;
 }
 
 /** The message templates the incident function renders automatic updates from. */
@@ -50,6 +54,45 @@ export function statusPageTexts(plan: Plan): StatusPageTexts {
     contacts: { team: plan.handoff.teamName, phone: plan.handoff.phone, chatUrl: plan.handoff.chatUrl, hours: plan.handoff.hours },
     noEta: plan.incidents.noEta,
     staleAfterSeconds: 600,
+    ...(plan.incidents.statusPage.subscriptions.enabled ? { subscriptions: true } : {}),
+  };
+}
+
+/** The plan's subscription settings, as the StatusPage construct takes them (`subscriptions`). */
+export interface SubscriptionSettings {
+  readonly from: string;
+  readonly perIpPerHour: number;
+  readonly mailsPerAddressPerDay: number;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly configurationSet?: string;
+  /** Log retention, days (a CloudWatch Logs retention value). */
+  readonly logRetention?: number;
+  readonly texts: SubscriptionTexts;
+}
+
+/** The plan's subscription settings (only when enabled: `from` is then set). */
+export function subscriptionSettings(plan: Plan): SubscriptionSettings {
+  const sub = plan.incidents.statusPage.subscriptions;
+  if (!sub.enabled || !sub.from) throw new Error('incidents.statusPage.subscriptions: enabled with a from address is required here (the plan rules check it); this is a bug in the caller');
+  return {
+    from: sub.from,
+    perIpPerHour: sub.perIpPerHour,
+    mailsPerAddressPerDay: sub.mailsPerAddressPerDay,
+    rateLimit: sub.rateLimit,
+    burstLimit: sub.burstLimit,
+    ...(sub.configurationSet ? { configurationSet: sub.configurationSet } : {}),
+    logRetention: plan.chatbot.logRetentionDays,
+    texts: {
+      languages: [...plan.languages],
+      title: plan.incidents.statusPage.title,
+      words: Object.fromEntries(
+        plan.languages.map((l) => {
+          const w = plan.words[l];
+          return [l, { confirmSubject: w['subscribe.mailConfirmSubject'], confirmBody: w['subscribe.mailConfirmBody'], ignore: w['subscribe.mailIgnore'], footer: w['subscribe.mailFooter'] }];
+        }),
+      ),
+    },
   };
 }
 
@@ -110,6 +153,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
     levels: Object.fromEntries(RESPONSE_LEVELS.map((level) => [level, Object.fromEntries(langs.map((l) => [l, texts.words[l][`response.${level}`]]))])),
     timeZone,
   };
+  const subscribe = texts.subscriptions ? subscribeSection(texts) : undefined;
   const nav =
     langs.length > 1
       ? `\n  <nav aria-label="language">${langs.map((l) => `<button type="button" data-lang="${esc(l)}" lang="${esc(l)}">${esc(texts.words[l].languageName)}</button>`).join('')}</nav>`
@@ -124,7 +168,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
 <link rel="stylesheet" href="style.css">
 ${langs.map((l) => `<link rel="alternate" type="application/atom+xml" hreflang="${esc(l)}" href="${esc(feedObjectKey(l))}" title="${esc(texts.words[l]['status.feed'])}">`).join('\n')}
 <script id="page-config" type="application/json">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
-<script src="app.js" defer></script>
+<script src="app.js" defer></script>${subscribe ? `\n${subscribe.head}` : ''}
 </head>
 <body data-lang="${esc(langs[0])}">
 <header>
@@ -140,7 +184,7 @@ ${langs.map((l) => `<link rel="alternate" type="application/atom+xml" hreflang="
   <section id="current" hidden></section>
   <section id="uptime" hidden></section>
   <section id="history" hidden></section>
-  <section id="contact">
+${subscribe ? `  ${subscribe.body}\n` : ''}  <section id="contact">
     <h2>${ui('contact')}</h2>
     <p>${all(texts.contacts.team)}</p>
     <p>${ui('phone')}: <a href="tel:${esc(texts.contacts.phone.replace(/\s+/g, ''))}">${esc(texts.contacts.phone)}</a></p>
@@ -155,7 +199,7 @@ ${langs.map((l) => `<link rel="alternate" type="application/atom+xml" hreflang="
 `;
   // Only the reader's language is shown: hide every other language's spans.
   const langCss = langs.map((l) => `body:not([data-lang="${l}"]) [data-l="${l}"]{display:none}`).join('\n');
-  return { 'index.html': html, 'app.js': APP_JS, 'style.css': `${STYLE_CSS}${langCss}\n` };
+  return { 'index.html': html, 'app.js': APP_JS, 'style.css': `${STYLE_CSS}${subscribe ? SUBSCRIBE_CSS : ''}${langCss}\n`, ...(subscribe ? subscriptionFiles(texts) : {}) };
 }
 
 const STYLE_CSS = `:root{font-family:system-ui,-apple-system,"Noto Sans CJK TC","Noto Sans CJK SC","Noto Sans CJK JP","Microsoft JhengHei",sans-serif;color:#1a1a1a;background:#f6f7f9}

@@ -7,7 +7,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StaticSite } from '../site';
-import { FEED_OBJECT_PATTERN, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY } from '../../contracts';
+import { FEED_OBJECT_PATTERN, STATUS_MAX_AGE_SECONDS, STATUS_OBJECT_KEY, SUBSCRIPTION_PAGES } from '../../contracts';
+import { StatusSubscriptions, StatusSubscriptionsProps } from './status-subscriptions';
 import { renderStatusSite, StatusPageTexts } from './status-page-content';
 
 export interface StatusPageProps {
@@ -30,6 +31,12 @@ export interface StatusPageProps {
    * (CORS GET from any origin, no credentials), as the whole site then is. @default - none
    */
   readonly extraFiles?: Readonly<Record<string, string>>;
+  /**
+   * E-mail subscriptions to the notices (StatusSubscriptions): the API on this page's distribution,
+   * the subscriber table and the delivery function. Needs `texts.subscriptions` (the form) and the
+   * other way round. @default - none
+   */
+  readonly subscriptions?: Omit<StatusSubscriptionsProps, 'site' | 'noticeTopic' | 'pageUrl'>;
 }
 
 /**
@@ -51,6 +58,8 @@ export class StatusPage extends Construct {
   public readonly certificate?: acm.Certificate;
   /** https URL customers open: the page's own name when given, else the distribution's. */
   public readonly url: string;
+  /** The e-mail subscriptions, when enabled. */
+  public readonly subscriptions?: StatusSubscriptions;
 
   constructor(scope: Construct, id: string, props: StatusPageProps) {
     super(scope, id);
@@ -61,6 +70,11 @@ export class StatusPage extends Construct {
       // ACM refuses a first domain name longer than 64 characters.
       if (domain.name.length > 64) problems.push(`domain.name must be at most 64 characters (ACM's limit for a certificate's first name), got ${domain.name.length}: ${domain.name}`);
       if (problems.length) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
+    }
+    if (Boolean(props.texts.subscriptions) !== Boolean(props.subscriptions)) {
+      throw new Error(
+        `${this.node.path}: texts.subscriptions (the form on the page) and subscriptions (the API behind it) go together, got: form ${props.texts.subscriptions ? 'on' : 'off'}, API ${props.subscriptions ? 'on' : 'off'}; set both or neither`,
+      );
     }
     if (domain) {
       this.certificate = new acm.Certificate(this, 'Certificate', {
@@ -79,9 +93,16 @@ export class StatusPage extends Construct {
         ? {
             // Pages on other origins load the widget's files from here.
             allowAnyOrigin: true,
-            invalidationPaths: ['/index.html', '/app.js', '/style.css', '/', ...[...new Set(Object.keys(props.extraFiles).map((k) => `/${k.split('/')[0]}${k.includes('/') ? '/*' : ''}`))]],
           }
         : {}),
+      invalidationPaths: [
+        '/index.html',
+        '/app.js',
+        '/style.css',
+        '/',
+        ...(props.texts.subscriptions ? Object.values(SUBSCRIPTION_PAGES).map((f) => `/${f}`) : []),
+        ...[...new Set(Object.keys(props.extraFiles ?? {}).map((k) => `/${k.split('/')[0]}${k.includes('/') ? '/*' : ''}`))],
+      ],
       ...(domain && this.certificate ? { domainNames: [domain.name], certificate: this.certificate } : {}),
     });
     if (domain) {
@@ -100,6 +121,9 @@ export class StatusPage extends Construct {
       masterKey: this.noticeKey,
       enforceSSL: true,
     });
+    if (props.subscriptions) {
+      this.subscriptions = new StatusSubscriptions(this, 'Subscriptions', { ...props.subscriptions, site: this.site, noticeTopic: this.noticeTopic, pageUrl: this.url });
+    }
     this.reportsKey = new kms.Key(this, 'ReportsKey', {
       description: 'Encrypts post-incident reports (kept ten years)',
       enableKeyRotation: true,

@@ -1,5 +1,6 @@
 import { CfnResource, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -106,9 +107,12 @@ export class StaticSite extends Construct {
   public readonly distribution: cloudfront.Distribution;
   public readonly responseHeaders: cloudfront.ResponseHeadersPolicy;
   public readonly deployment: s3deploy.BucketDeployment;
+  /** What the site is for, as given in `purpose`. */
+  public readonly purpose: string;
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
+    this.purpose = props.purpose;
     const errors: string[] = [];
     const files = Object.keys(props.files);
     const dynamicPaths = props.dynamicPaths ?? [];
@@ -204,7 +208,8 @@ export class StaticSite extends Construct {
       },
       {
         id: 'AwsSolutions-CFR2',
-        reason: 'Static read-only content from a private bucket (GET/HEAD only, no forms, no origin compute); CloudFront Shield Standard covers it and a WAF would add a dependency that can itself fail.',
+        reason:
+          'Static read-only content from a private bucket (GET/HEAD only), plus any API added with addApi, which limits its own callers (per-IP and per-address counters) behind API Gateway stage throttling; CloudFront Shield Standard covers it and a WAF would add a fixed monthly price and a dependency that can itself fail.',
       },
     ];
     if (!props.certificate) {
@@ -291,6 +296,42 @@ export class StaticSite extends Construct {
         reason: 'The BucketDeployment handler runtime (Python, with the AWS CLI layer) is chosen and upgraded by aws-cdk-lib, not by this project.',
       });
     }
+  }
+
+  /** Origin request policy of the APIs added with `addApi` (one per site). */
+  private apiRequests?: cloudfront.OriginRequestPolicy;
+  private readonly apiPaths: string[] = [];
+
+  /**
+   * Serves a REST API's deployed stage under `pathPattern` (e.g. `/api/subscriptions/*`) on this
+   * site's own distribution, so the pages reach it same-origin (CSP `connect-src 'self'`, no CORS).
+   * The behaviour is HTTPS-only, never cached, takes every method, and forwards to the API only the
+   * query string, `Content-Type` and `CloudFront-Viewer-Address` (the viewer's IP, for rate limits):
+   * no cookies, no other headers. The site's security headers apply to its answers too. The API's
+   * resources must include the path as CloudFront forwards it (e.g. `api/subscriptions/…`).
+   */
+  public addApi(pathPattern: string, api: apigateway.RestApi): void {
+    const problems: string[] = [];
+    if (!/^\/?[A-Za-z0-9_\-.\/]+\/\*$/.test(pathPattern)) problems.push(`pathPattern must be a path ending in "/*" such as "/api/subscriptions/*", got: ${pathPattern}`);
+    const normalised = pathPattern.replace(/^\//, '');
+    if (this.apiPaths.includes(normalised)) problems.push(`pathPattern ${pathPattern} already serves an API; give each API its own path`);
+    if (!api.deploymentStage) problems.push(`api ${api.node.path} has no deployment stage (deploy: false); deploy it so CloudFront has a stage to call`);
+    if (problems.length) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
+    this.apiPaths.push(normalised);
+    this.apiRequests ??= new cloudfront.OriginRequestPolicy(this, 'ApiRequests', {
+      comment: `API calls from the ${this.purpose}: query string, Content-Type and the viewer's address only`,
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('Content-Type', 'CloudFront-Viewer-Address'),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
+    });
+    this.distribution.addBehavior(pathPattern, new origins.RestApiOrigin(api), {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: this.apiRequests,
+      responseHeadersPolicy: this.responseHeaders,
+      compress: true,
+    });
   }
 
   /** https URL of the distribution. */

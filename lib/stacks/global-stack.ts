@@ -12,7 +12,7 @@ import { regionNameOf, type Plan } from '../config';
 import { FallbackSite, HANDOFF_DOCUMENT_PATH } from '../fallback';
 import { buildWidgetScript, renderWidgetDocument, widgetSiteFiles } from '../widget';
 import { WIDGET_PATHS, type WidgetDocument } from '../../contracts/widget';
-import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts } from '../incidents';
+import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts, subscriptionSettings } from '../incidents';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
@@ -122,7 +122,11 @@ export class GlobalStack extends ContingencyStack {
       domain: { name: statusPageName(plan), zone: this.hostedZone },
       // The chat widget (§7.1) lives on the status site: up while either chatbot region is down.
       extraFiles: widgetSiteFiles(buildWidgetScript(), widgetDocument(plan), this.fallback.files[HANDOFF_DOCUMENT_PATH.slice(1)]),
+      ...(plan.incidents.statusPage.subscriptions.enabled ? { subscriptions: subscriptionSettings(plan) } : {}),
     });
+    if (this.statusPage.subscriptions) {
+      this.alerting.addAlarm(this.statusPage.subscriptions.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Customer notices were not mailed to subscribers (dead-letter queue)', { condition: '≥ 1 message waiting' });
+    }
     this.incidents = new IncidentRecorder(this, 'Incidents', {
       table: this.incidentTable.table,
       responseAlarms: [...healthResponse, ...(props.responseAlarms ?? [])],

@@ -84,8 +84,15 @@ test('open → status outage with the emergency template, one notice; a duplicat
   expect(await queued()).toBe(1);
   expect(await h(alarmEvent('ALARM', 0, 'redelivered'))).toEqual({ appended: false, published: true });
   expect(await queued()).toBe(1);
-  const msg = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+  const msg = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
   expect(msg.Messages![0].Body).toContain(doc.current.updates[0].message['zh-Hant']);
+  // Each language alone, for the e-mail subscribers (lambdas/subscriptions): the subscriber's text only.
+  const texts = JSON.parse(msg.Messages![0].MessageAttributes!.notice_texts.StringValue!);
+  expect(Object.keys(texts)).toEqual(plan.languages);
+  expect(texts.en.body).toContain(doc.current.updates[0].message.en);
+  expect(texts.en.body).not.toContain(doc.current.updates[0].message['zh-Hant']);
+  expect(texts['zh-Hant'].subject).toContain(plan.incidents.templates.emergency.title['zh-Hant']);
+  expect(texts['zh-Hant'].subject).not.toContain(plan.incidents.templates.emergency.title.en);
 });
 
 test('flap, re-open, close after the confirmation period; report written once with the figures', async () => {
