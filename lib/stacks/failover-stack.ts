@@ -81,7 +81,9 @@ export class FailoverStack extends ContingencyStack {
         planName: plan.name,
         host,
         resourcePath,
-        searchString: plan.chatbot.healthToken,
+        // No string match: /health answers 503 when any of its checks fails (lambdas/chatbot/health.ts)
+        // and the fallback site answers 503 on it, so the status code alone says unhealthy, and string
+        // matching would be one more billed option per check (docs/cost.md).
         requestIntervalSeconds: plan.failover.requestIntervalSeconds,
         failureThreshold: plan.failover.failureThreshold,
         ...(plan.failover.checkerRegions ? { checkerRegions: plan.failover.checkerRegions } : {}),
