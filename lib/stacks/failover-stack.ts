@@ -129,6 +129,8 @@ export class FailoverStack extends ContingencyStack {
         const schedule = drillSchedule(plan);
         this.drillRunner = new DrillRunner(this, 'Drills', {
           planName: plan.name,
+          // The us-east-1 operations key (global stack), which encrypts the warning topics the same people read.
+          announcementKey: alerting.topics.key,
           settings: drillSettings(plan),
           publicName: plan.dns.name,
           targets: { primary: props.endpoints.primary.target, standby: props.endpoints.standby.target },

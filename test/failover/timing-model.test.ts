@@ -53,7 +53,7 @@ describe('failoverTimingFromTemplate', () => {
         delete r.Properties.HealthCheckConfig.FailureThreshold;
       }
     }
-    expect(failoverTimingFromTemplate(t)![0].hopSeconds).toBe(30 * 3 + 6 + 60);
+    expect(failoverTimingFromTemplate(t)![0].hopSeconds).toBe(30 * 3 + 6 + 20);
   });
 
   test('a template without failover records has no model; a PRIMARY without a check is an error', () => {
