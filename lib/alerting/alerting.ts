@@ -3,6 +3,7 @@ import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AUDIENCE_NAMES, perLevel, Plan, RunbookKey, WarningLevel } from '../config';
@@ -65,6 +66,11 @@ export interface AlertingProps {
   readonly logGroups?: readonly logs.ILogGroup[];
   /** AWS Health services watched in this region (EventBridge `detail.service`). @default [] (no Health rule) */
   readonly healthServices?: readonly string[];
+  /**
+   * Key of the warning topics: the region's operations key (the incident log key), which must allow
+   * CloudWatch alarms (`allowAlarmsToUseKey`). @default - the topics get a key of their own
+   */
+  readonly topicsKey?: kms.IKey;
 }
 
 /**
@@ -89,6 +95,7 @@ export class Alerting extends Construct {
       displayPrefix: plan.name,
       recipients: recipientsByLevel(plan),
       directRecipients: { emails: ops.email, phones: ops.sms },
+      ...(props.topicsKey ? { key: props.topicsKey } : {}),
     });
     this.notifier = new Notifier(this, 'Notifier', {
       topics: this.topics,

@@ -25,6 +25,22 @@ export function alarmSourceConditions(): Record<string, Record<string, string>> 
   };
 }
 
+/**
+ * Lets CloudWatch alarms of this account and region (only) use a key that encrypts warning topics
+ * (alarm actions publish to an encrypted topic as `cloudwatch.amazonaws.com`).
+ */
+export function allowAlarmsToUseKey(key: kms.Key): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsOfThisAccountAndRegion',
+      principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: alarmSourceConditions(),
+    }),
+  );
+}
+
 /** Lets CloudWatch alarms of this account and region (only) publish to the topic. */
 function allowAlarmsToPublish(topic: sns.Topic): void {
   topic.addToResourcePolicy(
@@ -73,6 +89,13 @@ export interface WarningTopicsProps {
   /** Short name shown as the topics' display name prefix (e.g. the plan name). */
   readonly displayPrefix: string;
   /**
+   * Customer-managed key of the topics, shared with the region's other operations data (the
+   * incident log key). Its key policy must let CloudWatch alarms of this account and region use it:
+   * call `allowAlarmsToUseKey` where the key is created.
+   * @default - a rotated key of its own, which allows them
+   */
+  readonly key?: kms.IKey;
+  /**
    * E-mail and SMS recipients per level. They receive only the notifier's formatted alert (a
    * subscription filter on FORMATTED_ATTRIBUTE), never the raw alarm JSON.
    * @default - nobody (no e-mail/SMS subscriptions)
@@ -95,7 +118,8 @@ export interface WarningTopicsProps {
  * (`eventBridgePublisher`), so `events.amazonaws.com` needs no grant here at all.
  */
 export class WarningTopics extends Construct {
-  public readonly key: kms.Key;
+  /** The key of every topic: `props.key`, else one of its own. */
+  public readonly key: kms.IKey;
   public readonly topics: Record<WarningLevel, sns.Topic>;
   public readonly direct: sns.Topic;
 
@@ -110,16 +134,15 @@ export class WarningTopics extends Construct {
     check('directRecipients', props.directRecipients);
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
-    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: `${props.displayPrefix} warning topics` });
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsOfThisAccountAndRegion',
-        principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: alarmSourceConditions(),
-      }),
-    );
+    if (props.key) {
+      // A key shared with the region's other operations data (the incident log): its owner lets
+      // CloudWatch alarms use it (allowAlarmsToUseKey), as this construct does for its own key.
+      this.key = props.key;
+    } else {
+      const key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: `${props.displayPrefix} warning topics` });
+      allowAlarmsToUseKey(key);
+      this.key = key;
+    }
     const formattedOnly = { [FORMATTED_ATTRIBUTE]: sns.SubscriptionFilter.stringFilter({ allowlist: ['true'] }) };
     this.topics = perLevel((level) => {
       const topic = new sns.Topic(this, level, {

@@ -608,7 +608,7 @@ export const planObjectSchema = z
           .string()
           .regex(/^[A-Za-z0-9_-]{6,64}$/, { message: 'must be 6-64 letters, digits, _ or -' })
           .default('CHATBOT_HEALTHY')
-          .describe('Fixed token in the healthy /health body; Route 53 string-matches it'),
+          .describe('Fixed token in a healthy /health body (never in a failing one); Route 53 judges /health by its status code (503 when unhealthy)'),
       })
       .strict()
       .prefault({})

@@ -1,4 +1,4 @@
-import { FIXED_PRICES, FixedPriceKey, PRICE_TABLE_DATE, PRICE_TABLE_REGION } from './prices';
+import { FIXED_PRICES, FixedPriceKey, FREE_TIER, PRICE_TABLE_DATE, PRICE_TABLE_REGION } from './prices';
 import { referencedId, referencedIds, resourcesOfType, runsPerMonth, StackTemplate } from '../assembly/templates';
 
 /**
@@ -36,6 +36,11 @@ export interface FixedCostReport {
   readonly totalUsd: number;
   /** What the figures leave out or assume. */
   readonly notes: string[];
+  /**
+   * What the account's always-free tier could cover of these items, at most: not subtracted from
+   * `totalUsd`, because the allowance is per account and shared with everything else it runs.
+   */
+  readonly freeTier: { readonly items: { readonly price: FixedPriceKey; readonly what: string; readonly units: number; readonly usd: number }[]; readonly usd: number };
 }
 
 /** Rounds to cents the way a bill does (half up), avoiding float noise. */
@@ -189,8 +194,19 @@ export function fixedMonthlyCost(stacks: readonly StackTemplate[], external: Ext
   for (const l of lines) byRegion[l.region] = (byRegion[l.region] ?? 0) + l.monthlyUsd;
   for (const r of Object.keys(byRegion)) byRegion[r] = cents(byRegion[r]);
   if (nonAwsExtra > 0) notes.push(`If Route 53 bills the health-checked hosts as non-AWS endpoints, add $${cents(nonAwsExtra).toFixed(2)} a month.`);
-  notes.push(`List prices for ${PRICE_TABLE_REGION} as of ${PRICE_TABLE_DATE}; other regions may differ by a few percent. No free tier, discount or tax.`);
-  return { priceDate: PRICE_TABLE_DATE, priceRegion: PRICE_TABLE_REGION, lines, byRegion, totalUsd: cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)), notes };
+  notes.push(`List prices for ${PRICE_TABLE_REGION} as of ${PRICE_TABLE_DATE}; other regions may differ by a few percent. No free tier (shown apart below), discount or tax.`);
+  return { priceDate: PRICE_TABLE_DATE, priceRegion: PRICE_TABLE_REGION, lines, byRegion, totalUsd: cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)), notes, freeTier: freeTierOf(lines) };
+}
+
+/** The most the account's free tier could take off these lines (each allowance once, whatever the region). */
+export function freeTierOf(lines: readonly FixedCostLine[]): FixedCostReport['freeTier'] {
+  const items: FixedCostReport['freeTier']['items'] = [];
+  for (const [price, tier] of Object.entries(FREE_TIER) as [FixedPriceKey, NonNullable<(typeof FREE_TIER)[FixedPriceKey]>][]) {
+    const billed = lines.filter((l) => l.price === price).reduce((n, l) => n + l.quantity, 0);
+    const units = Math.min(billed, tier.units);
+    if (units > 0) items.push({ price, what: tier.what, units, usd: cents(units * FIXED_PRICES[price].usd) });
+  }
+  return { items, usd: cents(items.reduce((s, i) => s + i.usd, 0)) };
 }
 
 /**

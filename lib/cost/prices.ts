@@ -86,5 +86,15 @@ export const SMS_PRICES: Readonly<Record<string, Price>> = {
   GB: { usd: 0.0463, unit: 'SMS part', source: 'https://aws.amazon.com/end-user-messaging/pricing/', check: 'assumption' },
 };
 
+/**
+ * The always-free tier of the fixed items above, per account and month (not per region or stack):
+ * whatever else the account runs uses the same allowance, so the report shows it as a separate
+ * line and never subtracts it from the total.
+ */
+export const FREE_TIER: Readonly<Partial<Record<keyof typeof FIXED_PRICES, { readonly units: number; readonly what: string; readonly source: string; readonly check: PriceCheck }>>> = {
+  alarmMetricStandard: { units: 10, what: '10 standard-resolution alarm metrics', source: CW, check: 'secondary' },
+  dashboard: { units: 3, what: '3 dashboards of up to 50 metrics each', source: CW, check: 'secondary' },
+};
+
 export type FixedPriceKey = keyof typeof FIXED_PRICES;
 export type UsagePriceKey = keyof typeof USAGE_PRICES;

@@ -59,6 +59,12 @@ export function renderCostReport(report: CostReport): string[] {
   out.push(...table(Object.entries(fixed.byRegion).map(([r, v]) => [r, money(v)]), [1]).map((l) => `  ${l}`));
   out.push(`Fixed total: ${money(fixed.totalUsd)} a month`);
   for (const n of fixed.notes) out.push(`  note: ${n}`);
+  if (fixed.freeTier.usd > 0) {
+    out.push(
+      `Free tier, not subtracted: at most ${money(fixed.freeTier.usd)} a month (${fixed.freeTier.items.map((i) => `${i.units} of ${i.what}, ${money(i.usd)}`).join('; ')}), ` +
+        `and only if nothing else in the account uses it: the allowance is per account, shared by every region and workload → ${money(fixed.totalUsd - fixed.freeTier.usd)} at best`,
+    );
+  }
   out.push('');
   out.push('Usage drivers (what scales with traffic, data and incidents):');
   for (const d of report.usage) {

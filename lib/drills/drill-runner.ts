@@ -31,6 +31,11 @@ export interface RegionalAlarmName {
 
 export interface DrillRunnerProps {
   readonly planName: string;
+  /**
+   * Key of the announcement topic: the operations key of us-east-1 (the incident log key, which
+   * also encrypts the warning topics the same people read). @default - a rotated key of its own
+   */
+  readonly announcementKey?: kms.IKey;
   readonly settings: DrillSettings;
   /** The public name and each region's target host (DNS switch detection). */
   readonly publicName: string;
@@ -92,7 +97,7 @@ export class DrillRunner extends Construct {
     const stack = Stack.of(this);
     if (!Number.isInteger(props.periodDays) || props.periodDays < 1) throw new Error(`${this.node.path}: periodDays must be a whole number of days of at least 1, got: ${props.periodDays}`);
 
-    const key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: `${props.planName} drill announcements` });
+    const key = props.announcementKey ?? new kms.Key(this, 'Key', { enableKeyRotation: true, description: `${props.planName} drill announcements` });
     this.announcements = new sns.Topic(this, 'Announcements', { masterKey: key, enforceSSL: true, displayName: `${props.planName} drills`.slice(0, 100) });
     for (const e of props.recipients.emails) this.announcements.addSubscription(new subs.EmailSubscription(e));
     for (const n of props.recipients.sms) this.announcements.addSubscription(new subs.SmsSubscription(n));

@@ -15,8 +15,14 @@ export interface EndpointHealthCheckProps {
   readonly host: string;
   /** Path probed. @default '/health' */
   readonly resourcePath?: string;
-  /** Text a healthy response body contains (first 5,120 bytes). */
-  readonly searchString: string;
+  /**
+   * Text a healthy response body must contain (first 5,120 bytes): makes the check `HTTPS_STR_MATCH`,
+   * which Route 53 bills as one more option a month. Needed only when the endpoint can answer 2xx/3xx
+   * while unhealthy; the chatbot's `/health` answers 503 when any check fails, and the fallback site
+   * answers 503 on it, so the failover stack leaves it out.
+   * @default - none: a plain `HTTPS` check (healthy on 2xx/3xx within the timeouts)
+   */
+  readonly searchString?: string;
   /** Seconds between probes from each checker: 10 or 30. @default 10 */
   readonly requestIntervalSeconds?: number;
   /** Consecutive failed probes before the endpoint is unhealthy, 1-10. @default 3 */
@@ -30,8 +36,8 @@ export interface EndpointHealthCheckProps {
 }
 
 /**
- * One Route 53 HTTPS string-match health check on a chatbot region's `/health`, and its CloudWatch
- * alarm. Must be created in us-east-1: Route 53 publishes health-check metrics only there.
+ * One Route 53 HTTPS health check on a chatbot region's `/health` (a string match only when
+ * `searchString` is given), and its CloudWatch alarm. Must be created in us-east-1: Route 53 publishes health-check metrics only there.
  */
 export class EndpointHealthCheck extends Construct {
   public readonly healthCheck: route53.HealthCheck;
@@ -51,7 +57,7 @@ export class EndpointHealthCheck extends Construct {
       errors.push(`failureThreshold must be a whole number between 1 and 10 inclusive, got: ${threshold}`);
     }
     if (!Token.isUnresolved(path) && !path.startsWith('/')) errors.push(`resourcePath must start with "/", got: ${path}`);
-    if (!Token.isUnresolved(props.searchString) && (props.searchString.length < 1 || props.searchString.length > 255)) {
+    if (props.searchString !== undefined && !Token.isUnresolved(props.searchString) && (props.searchString.length < 1 || props.searchString.length > 255)) {
       errors.push(`searchString must be 1-255 characters, got ${props.searchString.length}`);
     }
     if (props.checkerRegions && new Set(props.checkerRegions).size < 3) {
@@ -61,12 +67,12 @@ export class EndpointHealthCheck extends Construct {
     if (errors.length) throw new Error(`${this.node.path}: ${errors.join('; ')}`);
 
     this.healthCheck = new route53.HealthCheck(this, 'Check', {
-      type: route53.HealthCheckType.HTTPS_STR_MATCH,
+      type: props.searchString === undefined ? route53.HealthCheckType.HTTPS : route53.HealthCheckType.HTTPS_STR_MATCH,
       fqdn: props.host,
       port: 443,
       enableSNI: true,
       resourcePath: path,
-      searchString: props.searchString,
+      ...(props.searchString === undefined ? {} : { searchString: props.searchString }),
       requestInterval: Duration.seconds(interval),
       failureThreshold: threshold,
       ...(props.checkerRegions ? { regions: props.checkerRegions } : {}),
@@ -83,7 +89,7 @@ export class EndpointHealthCheck extends Construct {
     });
     this.alarm = this.metric.createAlarm(this, 'Unhealthy', {
       alarmDescription:
-        `The ${props.endpointName} chatbot endpoint fails its Route 53 health check (https://${Token.isUnresolved(props.host) ? '<api host>' : props.host}${path} must return 200 with "${props.searchString}"). ` +
+        `The ${props.endpointName} chatbot endpoint fails its Route 53 health check (https://${Token.isUnresolved(props.host) ? '<api host>' : props.host}${path} must return 2xx/3xx${props.searchString === undefined ? '' : ` with "${props.searchString}"`}). ` +
         `DNS has failed over away from it. Plan ${props.planName}.`,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       threshold: 1,

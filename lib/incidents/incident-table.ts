@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { allowAlarmsToUseKey } from '../alerting/warning-topics';
 
 /** TTL attribute of incident-log entries (epoch seconds). */
 export const INCIDENT_TTL_ATTRIBUTE = 'expiresAt';
@@ -12,10 +13,14 @@ export interface IncidentLogKeyProps {
 }
 
 /**
- * The customer-managed key of the incident log in one region (one per replica: a global table
- * replica takes a key of its own region). Rotation on, retained on stack deletion so the replica
- * and its backups stay readable. The key policy is CDK's default: only this account (through IAM
- * policies, which grant it per function and key ARN); no other account and no service principal.
+ * The customer-managed operations key of one region: the incident log replica of the region (a
+ * global table replica takes a key of its own region) and the region's other operations messages —
+ * the warning topics, and in us-east-1 the customer notice topic and the drill announcements — which
+ * carry the same alarm, incident and notice texts the log records (docs/security.md, "What uses
+ * which key"). Rotation on, retained on stack deletion so the replica and its backups stay
+ * readable. Key policy: CDK's default (this account, through IAM policies that grant it per
+ * function and key ARN) and CloudWatch alarms of this account and region only (they publish to the
+ * encrypted warning topics); no other account and no other service principal.
  */
 export class IncidentLogKey extends Construct {
   public readonly key: kms.Key;
@@ -23,12 +28,13 @@ export class IncidentLogKey extends Construct {
   constructor(scope: Construct, id: string, props: IncidentLogKeyProps = {}) {
     super(scope, id);
     this.key = new kms.Key(this, 'Key', {
-      description: 'Encrypts the incident log (global table replica in this region)',
+      description: 'Operations key: encrypts the incident log replica, warning topics and notices of this region',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
       ...(props.aliasName ? { alias: props.aliasName } : {}),
     });
+    allowAlarmsToUseKey(this.key);
   }
 }
 

@@ -37,6 +37,12 @@ export interface StatusPageProps {
    * other way round. @default - none
    */
   readonly subscriptions?: Omit<StatusSubscriptionsProps, 'site' | 'noticeTopic' | 'pageUrl'>;
+  /**
+   * Key of the customer notice topic: the region's operations key (the incident log key), which
+   * already encrypts every notice in the incident log before it is sent.
+   * @default - a rotated, retained key of its own
+   */
+  readonly noticeKey?: kms.IKey;
 }
 
 /**
@@ -47,7 +53,8 @@ export interface StatusPageProps {
 export class StatusPage extends Construct {
   public readonly site: StaticSite;
   public readonly noticeTopic: sns.Topic;
-  public readonly noticeKey: kms.Key;
+  /** Key of the notice topic: `props.noticeKey`, else one of its own. */
+  public readonly noticeKey: kms.IKey;
   public readonly reports: s3.Bucket;
   /**
    * Customer-managed key (rotated, retained) of the report bucket: post-incident reports are kept
@@ -111,11 +118,13 @@ export class StatusPage extends Construct {
       new route53.AaaaRecord(this, 'AliasAAAA', { zone: domain.zone, recordName: domain.name, target });
     }
     this.url = domain ? `https://${domain.name}` : this.site.url;
-    this.noticeKey = new kms.Key(this, 'NoticeKey', {
-      description: 'Encrypts customer incident notices',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.noticeKey =
+      props.noticeKey ??
+      new kms.Key(this, 'NoticeKey', {
+        description: 'Encrypts customer incident notices',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
     this.noticeTopic = new sns.Topic(this, 'Notices', {
       displayName: 'Customer service status',
       masterKey: this.noticeKey,

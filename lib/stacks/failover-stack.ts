@@ -82,7 +82,9 @@ export class FailoverStack extends ContingencyStack {
         planName: plan.name,
         host,
         resourcePath,
-        searchString: plan.chatbot.healthToken,
+        // No string match: /health answers 503 when any of its checks fails (lambdas/chatbot/health.ts)
+        // and the fallback site answers 503 on it, so the status code alone says unhealthy, and string
+        // matching would be one more billed option per check (docs/cost.md).
         requestIntervalSeconds: plan.failover.requestIntervalSeconds,
         failureThreshold: plan.failover.failureThreshold,
         ...(plan.failover.checkerRegions ? { checkerRegions: plan.failover.checkerRegions } : {}),
@@ -134,6 +136,8 @@ export class FailoverStack extends ContingencyStack {
         const schedule = drillSchedule(plan);
         this.drillRunner = new DrillRunner(this, 'Drills', {
           planName: plan.name,
+          // The us-east-1 operations key (global stack), which encrypts the warning topics the same people read.
+          announcementKey: alerting.topics.key,
           settings: drillSettings(plan),
           publicName: plan.dns.name,
           targets: { primary: props.endpoints.primary.target, standby: props.endpoints.standby.target },

@@ -76,7 +76,7 @@ export class GlobalStack extends ContingencyStack {
    */
   public readonly alerting: Alerting;
   public readonly incidentTable: IncidentTable;
-  /** Customer-managed key of the incident log in us-east-1. */
+  /** The operations key of us-east-1: the incident log, warning topics, customer notices, drill announcements. */
   public readonly incidentKey: kms.IKey;
   public readonly statusPage: StatusPage;
   /** The incident function of us-east-1, which also publishes the status page, notices and reports. */
@@ -96,7 +96,10 @@ export class GlobalStack extends ContingencyStack {
       content: { languages: plan.languages, words: plan.words, ...plan.handoff, ...(plan.title ? { title: plan.title } : {}), ...(plan.failover.fallbackNotice ? { notice: plan.failover.fallbackNotice } : {}) },
       logRetention: plan.chatbot.logRetentionDays,
     });
-    this.alerting = new Alerting(this, 'Alerting', { plan: props.plan, healthServices: GLOBAL_HEALTH_SERVICES });
+    // The operations key of us-east-1: the incident log, the warning topics, customer notices and
+    // drill announcements (docs/security.md, "What uses which key").
+    this.incidentKey = new IncidentLogKey(this, 'IncidentLogKey', { aliasName: incidentKeyAlias(plan.name) }).key;
+    this.alerting = new Alerting(this, 'Alerting', { plan: props.plan, healthServices: GLOBAL_HEALTH_SERVICES, topicsKey: this.incidentKey });
 
     const inc = plan.incidents;
     // The us-east-1 response levels live in the failover stack, which depends on this one: follow
@@ -105,9 +108,6 @@ export class GlobalStack extends ContingencyStack {
       level,
       alarm: cloudwatch.Alarm.fromAlarmName(this, `Response-${level}`, responseAlarmName(plan.name, 'us-east-1', level)),
     }));
-    // Created here (us-east-1) with a replica in each chatbot region: no region's outage takes
-    // the incident record with it, and the regional stacks find their replica by name.
-    this.incidentKey = new IncidentLogKey(this, 'IncidentLogKey', { aliasName: incidentKeyAlias(plan.name) }).key;
     const replicaRegions = [plan.regions.primary, plan.regions.standby].filter((r) => r !== this.region);
     const missing = replicaRegions.filter((r) => !props.incidentReplicaKeyArns[r]);
     if (missing.length) throw new Error(`${this.node.path}: incidentReplicaKeyArns needs the incident log key of ${missing.join(', ')} (IncidentKeyStack)`);
@@ -123,6 +123,7 @@ export class GlobalStack extends ContingencyStack {
       // The chat widget (§7.1) lives on the status site: up while either chatbot region is down.
       extraFiles: widgetSiteFiles(buildWidgetScript(), widgetDocument(plan), this.fallback.files[HANDOFF_DOCUMENT_PATH.slice(1)]),
       ...(plan.incidents.statusPage.subscriptions.enabled ? { subscriptions: subscriptionSettings(plan) } : {}),
+      noticeKey: this.incidentKey,
     });
     if (this.statusPage.subscriptions) {
       this.alerting.addAlarm(this.statusPage.subscriptions.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Customer notices were not mailed to subscribers (dead-letter queue)', { condition: '≥ 1 message waiting' });

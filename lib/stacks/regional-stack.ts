@@ -41,7 +41,7 @@ export interface RegionalStackProps extends StackProps {
    * stack's own response-level composites (always included). @default []
    */
   readonly responseAlarms?: ResponseAlarm[];
-  /** The incident log key of this region (IncidentKeyStack, or the global stack's in us-east-1), which encrypts this region's replica. */
+  /** The operations key of this region (IncidentKeyStack): encrypts this region's incident log replica and its warning topics. */
   readonly incidentKey: kms.IKey;
   /**
    * Name of the report bucket (global stack, us-east-1): with a `fault-injection` drill plan, the
@@ -178,6 +178,9 @@ export class RegionalStack extends ContingencyStack {
       plan,
       logGroups: [this.chatbot.functionLogs, this.chatbot.accessLogs],
       healthServices: REGIONAL_HEALTH_SERVICES,
+      // The region's operations key (incident key stack): alert texts and the incident records made
+      // from the same alarms share one key (docs/security.md).
+      topicsKey: props.incidentKey,
     });
     // Restore tests report at the important level (plan §6.2.1: recoverability checked regularly).
     this.alerting.addAlarm(this.backup.alarms.validationFailed, this.backup.level, 'restore-validation', 'Restore test failed', { condition: 'a restore test fails validation' });

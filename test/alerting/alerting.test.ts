@@ -51,10 +51,16 @@ const resources = (type: string) => Object.entries(json.Resources).filter(([, r]
 
 describe('warning topics', () => {
   test('one KMS-encrypted topic per level plus the direct topic, each denying non-TLS publishing', () => {
-    const keyId = s.stacks.primary.getLogicalId(s.stacks.primary.alerting.topics.key.node.defaultChild as never);
+    // The region's operations key (its incident key stack) encrypts the topics (docs/security.md).
+    const keyStack = s.stacks.incidentKeys.primary!;
+    expect(s.stacks.primary.alerting.topics.key).toBe(keyStack.key);
+    const keyId = keyStack.getLogicalId(keyStack.key.node.defaultChild as never);
     const topics = resources('AWS::SNS::Topic');
     expect(topics).toHaveLength(4);
-    for (const [, t] of topics) expect(t.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    for (const [, t] of topics) {
+      expect(JSON.stringify(t.Properties.KmsMasterKeyId)).toContain('acme-chat-incident-key-primary');
+      expect(JSON.stringify(t.Properties.KmsMasterKeyId)).toContain(keyId);
+    }
     const policies = resources('AWS::SNS::TopicPolicy');
     const covered = new Set<string>();
     for (const [, p] of policies) {
@@ -65,7 +71,7 @@ describe('warning topics', () => {
     expect(covered.size).toBe(4);
     // Only CloudWatch (alarms of this account and region) may use the topics' key; EventBridge publishes with a role
     // (see test/security/security.test.ts for the conditions on every topic and key of every stack).
-    const topicKey = Object.values(primary.findResources('AWS::KMS::Key', { Properties: { Description: 'acme-chat warning topics' } }))[0] as any;
+    const topicKey = Template.fromStack(keyStack).findResources('AWS::KMS::Key')[keyId] as any;
     expect(topicKey.Properties.EnableKeyRotation).toBe(true);
     const services = (topicKey.Properties.KeyPolicy.Statement as any[]).filter((st) => st.Principal?.Service).flatMap((st) => [st.Principal.Service].flat());
     expect(services).toEqual(['cloudwatch.amazonaws.com']);

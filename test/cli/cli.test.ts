@@ -79,7 +79,7 @@ test('dry runs that need no AWS data run offline with no credentials', async () 
   expect(ack.stdout).toContain('dry run: nothing changed; add --execute to acknowledge');
   expect(validate.code).toBe(0);
   expect(validate.stdout).toMatch(/^plan acme-chat \(.*example\.yaml\) is valid/);
-  expect(validate.stdout).toContain('failover: worst case 96 s');
+  expect(validate.stdout).toContain('failover: worst case 56 s');
 });
 
 test('the acknowledge command printed in repeated alerts is a valid contingency command line', async () => {

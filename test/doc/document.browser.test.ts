@@ -51,13 +51,13 @@ test('a changed threshold changes the document in every plan language (the examp
 });
 
 test('failover timings are read from the synthesized health checks and records', () => {
-  // 10 s × 2 + 6 s probe timeout + 60 s TTL = 86 s (the example plan: 96 s).
+  // 10 s × 2 + 6 s probe timeout + 20 s TTL = 46 s (the example plan: 10 s × 3 + 6 s + 20 s = 56 s).
   expect(model.failover.map((h) => [h.from, h.to, h.hopSeconds])).toEqual([
-    ['primary', 'standby', 86],
-    ['standby', 'fallback', 86],
+    ['primary', 'standby', 46],
+    ['standby', 'fallback', 46],
   ]);
-  expect(renderDocument(model, 'en').markdown).toContain('| primary → standby (chat.acme-example.com) | 86 | 86 | 10 s × 2 + TTL 60 s | within RTO (900 s) |');
-  expect(row(committed('en'), 'primary → standby (chat.acme-example.com)')).toContain('| 96 |');
+  expect(renderDocument(model, 'en').markdown).toContain('| primary → standby (chat.acme-example.com) | 46 | 46 | 10 s × 2 + TTL 20 s | within RTO (900 s) |');
+  expect(row(committed('en'), 'primary → standby (chat.acme-example.com)')).toContain('| 56 |');
 });
 
 test('each language has the ten chapters in its own words and the plan\'s texts in that language', () => {

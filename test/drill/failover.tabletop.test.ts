@@ -37,10 +37,10 @@ const pages = (r: RunOutcome, audience: string, level?: string) => r.result.time
 test('primary down: clients reach the standby within the modelled worst case (and within one probe interval of it)', async () => {
   const r = await run('primary-down');
   const m = r.report.measured;
-  expect(r.report.objectives.failoverModelSeconds).toBe(96);
+  expect(r.report.objectives.failoverModelSeconds).toBe(56);
   expect(m.failoverSeconds).not.toBeNull();
-  expect(m.failoverSeconds!).toBeLessThanOrEqual(96);
-  expect(m.failoverSeconds!).toBeGreaterThan(96 - PROBE_INTERVAL);
+  expect(m.failoverSeconds!).toBeLessThanOrEqual(56);
+  expect(m.failoverSeconds!).toBeGreaterThan(56 - PROBE_INTERVAL);
   expect(m.fallbackSeconds).toBeNull();
   expect(r.report.passed).toBe(true);
   // The right people at the right level: on-call and customer service hear of the failed region (important).
@@ -70,10 +70,10 @@ test('primary down: clients reach the standby within the modelled worst case (an
 test('both regions down: clients reach the human-agent page within the modelled worst case; emergency pages management', async () => {
   const r = await run('both-down');
   const m = r.report.measured;
-  expect(r.report.objectives.fallbackModelSeconds).toBe(96);
+  expect(r.report.objectives.fallbackModelSeconds).toBe(56);
   expect(m.fallbackSeconds).not.toBeNull();
-  expect(m.fallbackSeconds!).toBeLessThanOrEqual(96);
-  expect(m.fallbackSeconds!).toBeGreaterThan(96 - PROBE_INTERVAL);
+  expect(m.fallbackSeconds!).toBeLessThanOrEqual(56);
+  expect(m.fallbackSeconds!).toBeGreaterThan(56 - PROBE_INTERVAL);
   expect(m.detectionSeconds.emergency).toBeLessThanOrEqual(120);
   expect(pages(r, 'management', 'emergency').some((e) => /customers cannot be served/.test(e.title))).toBe(true);
   expect(r.result.timeline.some((e) => e.kind === 'status' && /^status page: outage/.test(e.title))).toBe(true);

@@ -26,12 +26,12 @@ describe('failoverTimingFromTemplate', () => {
     expect(hops.map((h) => [h.from, h.to])).toEqual([['primary', 'standby'], ['standby', 'fallback']]);
     expect(hops[0].inputs).toEqual(planFailoverTiming(plan));
     expect(hops[0].hopSeconds).toBe(worstCaseFailoverSeconds(planFailoverTiming(plan)));
-    expect(hops[0].hopSeconds).toBe(96); // 10 s × 3 + 6 s + 60 s
-    expect(hops[1].hopSeconds).toBe(96);
+    expect(hops[0].hopSeconds).toBe(56); // 10 s × 3 + 6 s + 20 s
+    expect(hops[1].hopSeconds).toBe(56);
     expect(hops[1].cumulativeSeconds).toBe(worstCaseChainSeconds(planFailoverChain(plan)));
     // Each name is cached under its own TTL: the slowest hop decides, the TTLs do not add up (issue 12).
-    expect(hops[1].cumulativeSeconds).toBe(96); // max(30 + 6 + 60, 30 + 6 + 60)
-    expect(describeHops(hops)[1]).toBe('standby → fallback: 96 s (10 s × 3 + 6 s probe timeout + 60 s TTL); primary + standby down at once → fallback: 96 s');
+    expect(hops[1].cumulativeSeconds).toBe(56); // max(30 + 6 + 20, 30 + 6 + 20)
+    expect(describeHops(hops)[1]).toBe('standby → fallback: 56 s (10 s × 3 + 6 s probe timeout + 20 s TTL); primary + standby down at once → fallback: 56 s');
   });
 
   test('follows what the template says, not the plan: a slower check and a longer TTL change the figures', () => {
@@ -53,7 +53,7 @@ describe('failoverTimingFromTemplate', () => {
         delete r.Properties.HealthCheckConfig.FailureThreshold;
       }
     }
-    expect(failoverTimingFromTemplate(t)![0].hopSeconds).toBe(30 * 3 + 6 + 60);
+    expect(failoverTimingFromTemplate(t)![0].hopSeconds).toBe(30 * 3 + 6 + 20);
   });
 
   test('a template without failover records has no model; a PRIMARY without a check is an error', () => {
@@ -70,24 +70,24 @@ describe('FailoverTimingCheck (synth-time plugin)', () => {
     const check = new FailoverTimingCheck({ rtoSeconds: 900, log: (l) => lines.push(l) });
     const report = check.validate({ templatePaths: [templatePath], stackTemplates: [] } as any);
     expect(report).toEqual({ success: true, violations: [] });
-    expect(lines.join('\n')).toContain('primary → standby: 96 s');
+    expect(lines.join('\n')).toContain('primary → standby: 56 s');
   });
 
   test('reports a violation naming the hop and the fix when the templates miss the objective', () => {
-    const report = new FailoverTimingCheck({ rtoSeconds: 90 }).validate({ templatePaths: [templatePath], stackTemplates: [] } as any);
+    const report = new FailoverTimingCheck({ rtoSeconds: 50 }).validate({ templatePaths: [templatePath], stackTemplates: [] } as any);
     expect(report.success).toBe(false);
     expect(report.violations[0].ruleName).toBe(FAILOVER_TIMING_RULE);
-    expect(report.violations.map((v) => v.description).join('\n')).toMatch(/standby → fallback can take 96 s, more than the recovery time objective of 90 s/);
+    expect(report.violations.map((v) => v.description).join('\n')).toMatch(/standby → fallback can take 56 s, more than the recovery time objective of 50 s/);
     expect(report.violations[0].fix).toMatch(/objectives\.rtoMinutes/);
   });
 
   test('fails synth of an app whose templates cannot meet the objective (plan check bypassed)', () => {
     // Build with a valid plan, then lower the objective the plugin enforces, as a construct change
     // that slows failover would: the plugin reads the templates and stops synth.
-    const plan = { ...loadedPlan().plan, objectives: { ...loadedPlan().plan.objectives, rtoMinutes: 1.5 } };
+    const plan = { ...loadedPlan().plan, objectives: { ...loadedPlan().plan.objectives, rtoMinutes: 0.75 } };
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-timing-')), context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'weak' } });
     buildApp(app, { plan, source: 'test', dir: '.' }, { nag: false });
-    expect(() => app.synth()).toThrow(/primary → standby can take 96 s, more than the recovery time objective of 90 s/);
+    expect(() => app.synth()).toThrow(/primary → standby can take 56 s, more than the recovery time objective of 45 s/);
   });
 });
 

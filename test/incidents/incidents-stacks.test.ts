@@ -172,10 +172,11 @@ describe('status page and notices', () => {
     expect(cr.Exclude).toEqual(['status.json', 'feed*.xml']);
   });
 
-  test('the customer notice topic is KMS-encrypted and TLS-only', () => {
+  test('the customer notice topic is KMS-encrypted (the incident log key) and TLS-only', () => {
     const topic = one(s.templates.global, 'AWS::SNS::Topic', {}, 'StatusPage');
     const keyId = topic.props.KmsMasterKeyId['Fn::GetAtt'][0];
-    expect(keyId).toMatch(/^StatusPageNoticeKey/);
+    // The us-east-1 operations key, which already encrypts every notice in the incident log before it is sent.
+    expect(keyId).toMatch(/^IncidentLogKey/);
     expect(s.templates.global.findResources('AWS::KMS::Key')[keyId].Properties.EnableKeyRotation).toBe(true);
     s.templates.global.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },

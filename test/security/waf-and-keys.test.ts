@@ -202,7 +202,7 @@ describe('incident log under customer-managed keys', () => {
     }
   });
 
-  test('every incident key: rotated, retained, aliased, and its policy names only this account (no service, no other account, no *)', () => {
+  test('every operations (incident) key: rotated, retained, aliased; its policy names only this account, and CloudWatch only for alarms of this account and region (no other service, no other account, no *)', () => {
     const templates = [s.templates.global, ...(['primary', 'standby'] as const).map((r) => Template.fromStack(keyStack(r)))];
     const keys = templates.flatMap((t) => resources(t, 'AWS::KMS::Key').filter(([id]) => id.startsWith('IncidentLogKey')));
     expect(keys).toHaveLength(3);
@@ -214,10 +214,48 @@ describe('incident log under customer-managed keys', () => {
     for (const [, key] of keys) {
       expect(key.Properties.EnableKeyRotation).toBe(true);
       expect(key.DeletionPolicy).toBe('Retain');
-      for (const st of key.Properties.KeyPolicy.Statement) {
-        expect(st.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } });
-      }
+      const [account, ...services] = key.Properties.KeyPolicy.Statement;
+      expect(account.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } });
+      // The warning topics share the key (docs/security.md): alarm actions publish to them as CloudWatch.
+      expect(services).toEqual([
+        {
+          Sid: 'CloudWatchAlarmsOfThisAccountAndRegion',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: '*',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+          },
+        },
+      ]);
     }
+  });
+
+  test('one operations key per region: it encrypts every topic (warning levels, direct, and in us-east-1 customer notices and drill announcements) and the incident replica; customer data and backups keep keys of their own', () => {
+    const keyIdsOf = (t: Template) => resources(t, 'AWS::KMS::Key').map(([id]) => id);
+    // Chatbot regions: the data key and the backup vault key only; the operations key lives in the region's key stack.
+    for (const role of ['primary', 'standby'] as const) {
+      expect(keyIdsOf(s.templates[role]).map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['BackupVaultKey', 'DataKey']);
+      const topics = resources(s.templates[role], 'AWS::SNS::Topic');
+      expect(topics).toHaveLength(4);
+      for (const [id, topic] of topics) {
+        const ref = JSON.stringify(topic.Properties.KmsMasterKeyId);
+        expect({ id, ref }).toEqual({ id, ref: expect.stringContaining(`acme-chat-incident-key-${role}`) });
+        expect(ref).toContain('IncidentLogKey');
+      }
+      // Neither the data key nor the vault key encrypts a topic: alert texts never share the customer-data key.
+      for (const [, topic] of topics) for (const k of keyIdsOf(s.templates[role])) expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).not.toContain(k);
+    }
+    // us-east-1: the operations key and the ten-year reports key; the failover stack has none of its own.
+    const [ops] = keyIdsOf(s.templates.global).filter((id) => id.startsWith('IncidentLogKey'));
+    expect(keyIdsOf(s.templates.global).sort()).toEqual([ops, expect.stringMatching(/^StatusPageReportsKey/)].sort());
+    for (const [id, topic] of resources(s.templates.global, 'AWS::SNS::Topic')) expect({ id, key: topic.Properties.KmsMasterKeyId }).toEqual({ id, key: { 'Fn::GetAtt': [ops, 'Arn'] } });
+    expect(keyIdsOf(s.templates.failover)).toEqual([]);
+    const failoverTopics = resources(s.templates.failover, 'AWS::SNS::Topic');
+    expect(failoverTopics.length).toBeGreaterThan(0);
+    for (const [, topic] of failoverTopics) expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain(ops);
   });
 
   test('each region\'s incident function may use only its own region\'s incident key', () => {

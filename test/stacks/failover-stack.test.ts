@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENDPOINT_TAG_KEY, STANDBY_CHAIN_LABEL } from '../../lib/failover';
 import { HANDOFF_DOCUMENT_PATH } from '../../lib/fallback';
 import { HEALTH_PROBE_PATH } from '../../lib/chatbot';
+import { evaluateHealth } from '../../lambdas/chatbot/health';
 import { HEALTH_CHECKS_PER_PLAN } from '../../cli/commands/preflight';
 import { findOutput, NOTIFIER_LOG_OUTPUT_ID, topicOutputId } from '../../lib/alerting/outputs';
 import { parsePlan, Plan } from '../../lib/config';
@@ -39,16 +40,16 @@ describe('health checks', () => {
     expect(byType(failoverResources, 'AWS::Route53::HealthCheck')).toHaveLength(HEALTH_CHECKS_PER_PLAN);
   });
 
-  test.each(['primary', 'standby'])('%s: HTTPS string match on /<stage>/health of its own execute-api host, plan interval/threshold/regions', (role) => {
+  test.each(['primary', 'standby'])('%s: HTTPS (status code, no string match) on /<stage>/health of its own execute-api host, plan interval/threshold/regions', (role) => {
     const [[, hc]] = byType(failoverResources, 'AWS::Route53::HealthCheck').filter(([, v]) =>
       v.Properties.HealthCheckTags.some((t: any) => t.Key === ENDPOINT_TAG_KEY && t.Value === role),
     );
     const c = hc.Properties.HealthCheckConfig;
+    expect(c.SearchString).toBeUndefined();
     expect(c).toMatchObject({
-      Type: 'HTTPS_STR_MATCH',
+      Type: 'HTTPS',
       // A REST API's own host puts the stage first; the path is a literal (no cross-stack read).
       ResourcePath: HEALTH_PROBE_PATH,
-      SearchString: 'CHATBOT_HEALTHY',
       RequestInterval: 10,
       FailureThreshold: 3,
       Port: 443,
@@ -226,11 +227,24 @@ describe('warning levels in us-east-1 (issue 4 wiring)', () => {
   const alarmOf = (c: { alarm: { node: { defaultChild?: unknown } } }) =>
     failoverResources[s.stacks.failover.getLogicalId(c.alarm.node.defaultChild as any)] as any;
 
+  test('the status code alone says unhealthy wherever a check probes: /health answers 503 without the token when a check fails, and the fallback site (what the public name serves after both regions fail) answers /health with 503', () => {
+    const failing = evaluateHealth([{ name: 'table', ok: true }, { name: 'knowledgeBase', ok: true }, { name: 'notDegraded', ok: false }], { token: 'CHATBOT_HEALTHY', region: 'r', role: 'primary' });
+    expect(failing.statusCode).toBe(503);
+    // Route 53 counts 2xx and 3xx as healthy: no error response of the fallback distribution may turn into one.
+    const [[, dist]] = byType(Template.fromStack(s.stacks.global).toJSON().Resources as Resources, 'AWS::CloudFront::Distribution').filter(([id]) => id.startsWith('Fallback'));
+    const errors = dist.Properties.DistributionConfig.CustomErrorResponses as { ErrorCode: number; ResponseCode: number }[];
+    expect(errors.map((e) => [e.ErrorCode, e.ResponseCode])).toEqual([[403, 503], [404, 503]]);
+    // …and /health is not one of the fallback site's files (a file there would answer 200).
+    expect(Object.keys(s.stacks.global.fallback.files)).not.toContain('health');
+    expect(Object.keys(s.stacks.global.fallback.files).some((f) => /health/i.test(f))).toBe(false);
+  });
+
   test('a third health check watches the public name; it is not part of the failover records', () => {
     const pub = s.stacks.failover.publicHealthCheck!;
     const [[id, hc]] = byType(failoverResources, 'AWS::Route53::HealthCheck').filter(([, v]) => v.Properties.HealthCheckTags.some((t: any) => t.Key === ENDPOINT_TAG_KEY && t.Value === 'public'));
     expect(id).toBe(s.stacks.failover.getLogicalId(pub.healthCheck.node.defaultChild as any));
-    expect(hc.Properties.HealthCheckConfig).toMatchObject({ Type: 'HTTPS_STR_MATCH', FullyQualifiedDomainName: 'chat.acme-example.com', ResourcePath: '/health', SearchString: 'CHATBOT_HEALTHY' });
+    expect(hc.Properties.HealthCheckConfig).toMatchObject({ Type: 'HTTPS', FullyQualifiedDomainName: 'chat.acme-example.com', ResourcePath: '/health', RequestInterval: 10 });
+    expect(hc.Properties.HealthCheckConfig.SearchString).toBeUndefined();
     const records = byType(failoverResources, 'AWS::Route53::RecordSet').map(([, r]) => JSON.stringify(r.Properties.HealthCheckId ?? null));
     expect(records.some((r) => r.includes(id))).toBe(false);
   });
