@@ -25,6 +25,8 @@ export const METRICS = {
   chatbot: {
     answered: 'Answered',
     handedOff: 'HandedOff',
+    /** A conversation canary's turn (header x-contingency-canary): counted here, not in Answered/HandedOff. */
+    canaryTurns: 'CanaryTurns',
     /** A /chat request answered although conversation storage failed or timed out. */
     storageFailures: 'ConversationStorageFailures',
   },
@@ -108,3 +110,9 @@ export const PHYSICAL_NAMES = {
   /** The backup vault, the same in both regions so each can name the other's. */
   backupVault: (planName: string) => `${planName}-backup`,
 } as const;
+
+/**
+ * Header a conversation canary sends with each chat turn (lambdas/canary): the reference bot counts
+ * those turns as CanaryTurns instead of customer answers.
+ */
+export const CANARY_HEADER = 'x-contingency-canary';

@@ -15,7 +15,7 @@ export const CANARY_ASSET_DIR = path.join(LAMBDAS_DIR, 'canary');
 /** Handler of the script: conversation.js, function `handler`. */
 export const CANARY_HANDLER = 'conversation.handler';
 /** Header every canary request carries (the script sends it; the bot leaves canary turns out of its customer metrics). */
-export const CANARY_HEADER = 'x-contingency-canary';
+export { CANARY_HEADER } from '../../contracts/names';
 /** Newest Synthetics runtime for plain Node.js scripts (no browser) in the installed aws-cdk-lib. */
 export const CANARY_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_3_1;
 /** Time a run needs besides the chat turns (start-up, artifact upload). */
