@@ -26,6 +26,8 @@ export const METRICS = {
   chatbot: {
     answered: 'Answered',
     handedOff: 'HandedOff',
+    /** A conversation canary's turn (header x-contingency-canary): counted here, not in Answered/HandedOff. */
+    canaryTurns: 'CanaryTurns',
     /** A /chat request answered although conversation storage failed or timed out. */
     storageFailures: 'ConversationStorageFailures',
   },
@@ -129,3 +131,8 @@ export const DRILL_FAULTS_TAG_KEY = 'contingency:drill-faults';
 export const FIS_REPORT_PREFIX = `${DRILL_REPORT_PREFIX}fis/`;
 /** Key prefix in the FIS Lambda extension's configuration bucket (AWS_FIS_CONFIGURATION_LOCATION). */
 export const FIS_CONFIG_PREFIX = 'FisConfigs/';
+/**
+ * Header a conversation canary sends with each chat turn (lambdas/canary): the reference bot counts
+ * those turns as CanaryTurns instead of customer answers.
+ */
+export const CANARY_HEADER = 'x-contingency-canary';

@@ -15,3 +15,5 @@ export * from './incidents';
 export * from './shared';
 export * from './cost';
 export * from './checks';
+export * from './canaries';
+export { canaryProbes, CANARY_RULES, type CanaryProbe } from './config/canaries';

@@ -3,7 +3,7 @@ import { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertools } from '../shared/powertools';
-import { chatbotConfig, METRICS } from '../../contracts';
+import { CANARY_HEADER, chatbotConfig, METRICS } from '../../contracts';
 import { WIDGET_HEALTH_PATH } from '../../contracts/widget';
 import { BotPhrases, failureReply, HandoffContacts, replyLang, respond, withStorageHandoff } from './bot';
 import { CheckResult, evaluateHealth, timedCheck } from './health';
@@ -78,6 +78,8 @@ export interface ApiRequest {
   readonly isBase64Encoded: boolean;
   /** The Origin header, when a browser sent one. */
   readonly origin?: string;
+  /** The conversation canary's name (header x-contingency-canary), when a canary sent the request. */
+  readonly canary?: string;
 }
 
 /**
@@ -92,10 +94,10 @@ export function apiRequestOf(event: unknown): ApiRequest | undefined {
   const isBase64Encoded = e.isBase64Encoded === true;
   if (typeof e.httpMethod === 'string') {
     const path = typeof e.resource === 'string' ? e.resource : e.path;
-    return typeof path === 'string' ? { method: e.httpMethod, path, body, isBase64Encoded, ...originOf(e.headers) } : undefined;
+    return typeof path === 'string' ? { method: e.httpMethod, path, body, isBase64Encoded, ...originOf(e.headers), ...canaryOf(e.headers) } : undefined;
   }
   const method = e.requestContext?.http?.method;
-  if (typeof method === 'string' && typeof e.rawPath === 'string') return { method, path: e.rawPath, body, isBase64Encoded, ...originOf(e.headers) };
+  if (typeof method === 'string' && typeof e.rawPath === 'string') return { method, path: e.rawPath, body, isBase64Encoded, ...originOf(e.headers), ...canaryOf(e.headers) };
   return undefined;
 }
 
@@ -103,6 +105,13 @@ export function apiRequestOf(event: unknown): ApiRequest | undefined {
 function originOf(headers: unknown): { origin?: string } {
   if (!headers || typeof headers !== 'object') return {};
   for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (k.toLowerCase() === 'origin' && typeof v === 'string') return { origin: v };
+  return {};
+}
+
+/** The conversation canary's header, whatever its case (anyone may send it: it only moves the turn to the CanaryTurns metric). */
+function canaryOf(headers: unknown): { canary?: string } {
+  if (!headers || typeof headers !== 'object') return {};
+  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (k.toLowerCase() === CANARY_HEADER && typeof v === 'string' && v !== '') return { canary: v.slice(0, 64) };
   return {};
 }
 
@@ -214,7 +223,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
     return json(result.statusCode, result.body);
   }
 
-  async function chat(req: ChatRequest): Promise<ApiResult> {
+  async function chat(req: ChatRequest, canary?: string): Promise<ApiResult> {
     const conversationId = req.conversationId ?? randomUUID();
     const started = now();
     // Phase 1, in parallel, each call with its deadline: what the reply needs, and a turn number.
@@ -276,10 +285,11 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
       metrics.addMetric(METRICS.chatbot.storageFailures, MetricUnit.Count, 1);
       logger.error('conversation storage failed; answered with a hand-off', { failed: storageError.failed, error: failure(storageError.error) });
     }
-    metrics.addMetric(reply.handoff ? METRICS.chatbot.handedOff : METRICS.chatbot.answered, MetricUnit.Count, 1);
+    // A canary's turn is not a customer's: it goes to its own metric, not to Answered/HandedOff.
+    metrics.addMetric(canary ? METRICS.chatbot.canaryTurns : reply.handoff ? METRICS.chatbot.handedOff : METRICS.chatbot.answered, MetricUnit.Count, 1);
     const turn = turnR.ok ? turnR.v : undefined;
     // Never log the customer's message: it may hold personal data (plan §1.2.1).
-    logger.info('reply', { faqId: reply.faqId, handoff: reply.handoff, reason: reply.handoffReason, score: Number(reply.score.toFixed(3)), turn, stored: !storageError });
+    logger.info('reply', { faqId: reply.faqId, handoff: reply.handoff, reason: reply.handoffReason, score: Number(reply.score.toFixed(3)), turn, stored: !storageError, ...(canary ? { canary } : {}) });
     return json(200, { conversationId, ...(turn !== undefined ? { turn } : {}), stored: !storageError, region: config.region, ...reply });
   }
 
@@ -304,7 +314,7 @@ export function createHandler(store: ChatStore, config: ChatbotConfig, now: () =
         const parsed = parseChatRequest(request.body, request.isBase64Encoded, config.phrases.languages);
         if ('error' in parsed) return json(400, { error: parsed.error });
         req = parsed;
-        return await chat(req);
+        return await chat(req, request.canary);
       }
       return json(404, { error: `no route ${route}; use POST /chat, GET /health or GET ${WIDGET_HEALTH_PATH}` });
     } catch (e) {

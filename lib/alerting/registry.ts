@@ -41,6 +41,7 @@ export const FAMILY_OF: Record<RunbookKey, AlarmFamily> = {
   'blocked-requests': 'abnormal traffic',
   'drill-failed': 'drills',
   'drill-overdue': 'drills',
+  'conversation-canary': 'software anomaly',
   'client-errors': 'abnormal traffic',
   'error-rate': 'software anomaly',
   'error-budget-burn': 'software anomaly',

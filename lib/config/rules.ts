@@ -2,6 +2,7 @@ import { AUDIENCE_NAMES, HEALTH_CHECKER_HEADROOM, Plan } from './schema';
 import { WARNING_LEVELS } from './levels';
 import { regionNameOf } from './widget';
 import { PlanIssue } from './errors';
+import { CANARY_RULES } from './canaries';
 import { PITR_LAG_MINUTES, planFailoverChain, planFailoverTiming, worstCaseChainSeconds, worstCaseFailoverSeconds } from './objectives';
 import { COMPONENT_RANK, placeholdersOf, RESPONSE_LEVELS, TEMPLATE_PLACEHOLDERS } from '../../contracts';
 
@@ -469,7 +470,7 @@ export const ORGANISATION_RULES: readonly PlanRule[] = [
 ];
 
 /** Every cross-field rule, in report order. */
-export const PLAN_RULES: readonly PlanRule[] = [...CORE_RULES, ...BACKUP_RULES, ...FAILOVER_RULES, ...ALERTING_RULES, ...INCIDENT_RULES, ...DRILL_RULES, ...ORGANISATION_RULES];
+export const PLAN_RULES: readonly PlanRule[] = [...CORE_RULES, ...BACKUP_RULES, ...FAILOVER_RULES, ...ALERTING_RULES, ...INCIDENT_RULES, ...DRILL_RULES, ...CANARY_RULES, ...ORGANISATION_RULES];
 
 /** Paths read through a tracked plan, as `a.b[2].c`. */
 function tracked<T extends object>(value: T, at: string, reads: Set<string>): T {

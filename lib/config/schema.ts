@@ -154,6 +154,7 @@ export const RUNBOOK_KEYS = [
   'blocked-requests',
   'drill-failed',
   'drill-overdue',
+  'conversation-canary',
 ] as const;
 export type RunbookKey = (typeof RUNBOOK_KEYS)[number];
 
@@ -436,6 +437,54 @@ const drills = z
   .strict()
   .prefault({})
   .describe('Live drills (§9.2.2 實戰演練, §9.2.3, §9.3): scheduled failover drills that measure recovery time against the objective');
+/** Defaults of the canaries section, stated once (the schema, the construct and the docs read them). */
+export const CANARY_DEFAULTS = {
+  enabled: true,
+  /** Hourly: 730 runs a month per canary, $0.88 at $0.0012 a run (three canaries: $2.63). */
+  everyMinutes: 60,
+  levels: { region: 'important' as WarningLevel, publicName: 'emergency' as WarningLevel },
+  failedRunsToAlarm: 1,
+  timeoutSeconds: 30,
+  artifactRetentionDays: 14,
+};
+
+const canaries = z
+  .object({
+    enabled: z.boolean().default(CANARY_DEFAULTS.enabled).describe('Build the conversation canaries (one per chatbot region, one on the public name) and their alarms'),
+    everyMinutes: z
+      .number({ error: 'must be a whole number of minutes from 1 to 60 (CloudWatch Synthetics runs a canary at most once a minute and, by rate, at least once an hour)' })
+      .int({ error: 'must be a whole number of minutes from 1 to 60' })
+      .min(1, { error: 'must be at least 1 (minute): CloudWatch Synthetics runs a canary at most once a minute' })
+      .max(60, { error: 'must be at most 60 (minutes): a rate schedule runs at least once an hour' })
+      .default(CANARY_DEFAULTS.everyMinutes)
+      .describe('Minutes between two runs of each canary; each run costs $0.0012 (every minute ≈ $52.56 a month per canary, hourly ≈ $0.88)'),
+    probe: z
+      .object({
+        faq: z.string().min(1).optional().describe('Id of the knowledge-base entry whose answer each run expects; default: the first entry'),
+        questions: z
+          .record(z.string(), z.string().min(1).max(1000))
+          .optional()
+          .describe('Question sent per plan language; default: the entry\'s first question in that language'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The chat turn each run sends in every plan language, and the FAQ answer it must get back'),
+    levels: z
+      .object({
+        region: levelEnum.default(CANARY_DEFAULTS.levels.region).describe('Warning level when the canary of one chatbot region fails'),
+        publicName: levelEnum.default(CANARY_DEFAULTS.levels.publicName).describe('Warning level when the canary on the public name fails (customers asking there get no right answer)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Warning levels the canary alarms join'),
+    failedRunsToAlarm: z.number().int().min(1).max(10).default(CANARY_DEFAULTS.failedRunsToAlarm).describe('Consecutive failed runs (each already retried once) before the alarm fires'),
+    timeoutSeconds: z.number().int().min(10).max(120).default(CANARY_DEFAULTS.timeoutSeconds).describe('Longest one run may take (all languages); each chat turn gets an equal share'),
+    artifactRetentionDays: z.number().int().min(1).max(455).default(CANARY_DEFAULTS.artifactRetentionDays).describe('Days run artifacts (logs, results) are kept in the artifacts bucket and in Synthetics'),
+  })
+  .strict()
+  .prefault({})
+  .describe('Conversation canaries (CloudWatch Synthetics): a real chat turn in every plan language, checked against the FAQ answer, per region and on the public name');
+
 /** The units of the contingency organisation (plan §2.1): command post, office, technical support, customer service, information security. */
 export const ORG_UNITS = ['commandPost', 'office', 'technicalSupport', 'customerService', 'informationSecurity'] as const;
 export type OrgUnit = (typeof ORG_UNITS)[number];
@@ -838,6 +887,7 @@ export const planObjectSchema = z
       .describe('The FAQ the reference bot answers from, in every plan language'),
     incidents,
     drills,
+    canaries,
     maintenance: z.array(maintenanceWindow).default([]).describe('Scheduled maintenance: announced on the status page and in the feed 14 days ahead; the named alarms do not page during it'),
     tags: z
       .record(z.string(), z.string())

@@ -43,7 +43,7 @@ export const FIXED_PRICES = {
   dashboard: { usd: 3.0, unit: 'dashboard-month', source: CW, check: 'assumption', note: 'list price; the account free tier covers 3 dashboards, not counted here' },
   kmsKey: { usd: 1.0, unit: 'key-month', source: 'https://aws.amazon.com/kms/pricing/', check: 'page', note: 'customer managed key; each automatic rotation adds $1/month for the first two rotations (from the second year)' },
   secret: { usd: 0.4, unit: 'secret-month', source: 'https://aws.amazon.com/secrets-manager/pricing/', check: 'assumption' },
-  canaryRun: { usd: 0.0012, unit: 'canary run', source: CW, check: 'secondary' },
+  canaryRun: { usd: 0.0012, unit: 'canary run', source: CW, check: 'secondary', note: 'CloudWatch Synthetics, per run (a retry of a failed run is another run); every minute ≈ 43,800 runs ≈ $52.56 a month per canary, hourly 730 ≈ $0.88; the account\'s first 100 runs a month are free (not counted); the run\'s Lambda, S3 and log charges come on top' },
   wafWebAcl: { usd: 5.0, unit: 'web ACL-month', source: 'https://aws.amazon.com/waf/pricing/', check: 'secondary' },
   wafRule: { usd: 1.0, unit: 'rule-month', source: 'https://aws.amazon.com/waf/pricing/', check: 'secondary', note: 'a managed rule group counts as one rule (its own subscription fee, if any, is extra)' },
 } as const satisfies Record<string, Price>;

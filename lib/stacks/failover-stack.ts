@@ -14,6 +14,8 @@ import { planFailoverTiming, worstCaseFailoverSeconds } from '../config/objectiv
 import { drillPeriodDays, drillSchedule, drillSettings } from '../config/drills';
 import { DrillRunner, FailoverObserver } from '../drills';
 import { responseAlarmName } from '../alerting';
+import { ConversationCanary } from '../canaries';
+import { canaryProbes } from '../config/canaries';
 
 /** What the failover stack needs from one regional deployment. */
 export interface FailoverEndpoint {
@@ -72,6 +74,8 @@ export class FailoverStack extends ContingencyStack {
   public readonly drillRunner?: DrillRunner;
   /** The failover observer of us-east-1; present when drills are wired. */
   public readonly observer?: FailoverObserver;
+  /** The conversation canary on the public name (with `alerting`, when plan `canaries` is enabled). */
+  public readonly canary?: ConversationCanary;
 
   constructor(scope: Construct, id: string, props: FailoverStackProps) {
     super(scope, id, props);
@@ -127,6 +131,23 @@ export class FailoverStack extends ContingencyStack {
         standbyHealthAlarm: this.healthChecks.standby.alarm,
         publicNameHealthAlarm: this.publicHealthCheck.alarm,
       });
+      // The public name as customers reach it, from us-east-1: whichever region serves must answer right.
+      if (plan.canaries.enabled) {
+        const c = plan.canaries;
+        this.canary = new ConversationCanary(this, 'Canary', {
+          url: `https://${plan.dns.name}/chat`,
+          regions: [plan.regions.primary, plan.regions.standby],
+          probes: canaryProbes(plan),
+          everyMinutes: c.everyMinutes,
+          timeoutSeconds: c.timeoutSeconds,
+          failedRunsToAlarm: c.failedRunsToAlarm,
+          artifactRetentionDays: c.artifactRetentionDays,
+          subject: `the public name ${plan.dns.name}`,
+        });
+        alerting.addAlarm(this.canary.alarm, c.levels.publicName, 'conversation-canary', `The public name ${plan.dns.name} gives no right answer to the conversation canary`, {
+          condition: `${c.failedRunsToAlarm} failed run(s) in a row, every ${c.everyMinutes} min`,
+        });
+      }
       if (props.drills) {
         const d = props.drills;
         const named = (x: cloudwatch.IAlarm) => ({ region: this.region, name: x.alarmName });

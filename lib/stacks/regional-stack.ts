@@ -1,6 +1,9 @@
 import { DrillFaults, FailoverObserver, FisLambdaExtension } from '../drills';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { responseAlarmName } from '../alerting';
+
+import { ConversationCanary } from '../canaries';
+import { canaryProbes } from '../config/canaries';
 import * as path from 'path';
 import { ArnFormat, CfnOutput, Duration, StackProps } from 'aws-cdk-lib';
 
@@ -97,6 +100,8 @@ export class RegionalStack extends ContingencyStack {
   public readonly fisExtension?: FisLambdaExtension;
   /** The AWS FIS experiment template of fault-injection drills (primary, drills.kind fault-injection). */
   public readonly drillFaults?: DrillFaults;
+  /** The conversation canary on this region's own name (plan `canaries`; absent when disabled). */
+  public readonly canary?: ConversationCanary;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -202,6 +207,24 @@ export class RegionalStack extends ContingencyStack {
       value: `${this.rollout.deploymentGroup.application.applicationName}/${this.rollout.deploymentGroup.deploymentGroupName}`,
       description: 'CodeDeploy application/deployment group that rolls out the chatbot in this region (watch or stop a rollout there)',
     });
+    // A real chat turn per plan language on this region's own name (plan §4.2.1: the bot answers, not only /health).
+    // Its alarm joins the warning level only: response levels (and so incidents) come from the other alarms.
+    if (plan.canaries.enabled) {
+      const c = plan.canaries;
+      this.canary = new ConversationCanary(this, 'Canary', {
+        url: `https://${regionNameOf(plan, role)}/chat`,
+        regions: [plan.regions[role]],
+        probes: canaryProbes(plan),
+        everyMinutes: c.everyMinutes,
+        timeoutSeconds: c.timeoutSeconds,
+        failedRunsToAlarm: c.failedRunsToAlarm,
+        artifactRetentionDays: c.artifactRetentionDays,
+        subject: `the ${role} region's own name ${regionNameOf(plan, role)}`,
+      });
+      this.alerting.addAlarm(this.canary.alarm, c.levels.region, 'conversation-canary', `The ${role} region gives no right answer to the conversation canary`, {
+        condition: `${c.failedRunsToAlarm} failed run(s) in a row, every ${c.everyMinutes} min`,
+      });
+    }
     this.burnRates = new BurnRateAlarms(this, 'BurnRates', { plan, alerting: this.alerting, api: this.chatbot.api });
     this.responseLevels = new ResponseLevels(this, 'ResponseLevels', {
       alerting: this.alerting,

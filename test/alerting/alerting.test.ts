@@ -129,8 +129,8 @@ describe('alarms', () => {
       expect(r.Properties.AlarmDescription).toMatch(/^\[(General|Important|Emergency) warning .+\] .+\n.+/);
     }
     // 12 indicators × 3 levels + 3 burn tiers × (2 windows + 1 composite) + 2 response levels + 2 restore-test alarms
-    // + 2 dead-letter alarms (incident events, restore-job events)
-    expect(tagged).toBe(36 + 9 + 2 + 2 + 2);
+    // + 2 dead-letter alarms (incident events, restore-job events) + the region's conversation canary
+    expect(tagged).toBe(36 + 9 + 2 + 2 + 2 + 1);
     expect(suppressors).toBe(2);
   });
 
