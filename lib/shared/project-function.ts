@@ -156,9 +156,7 @@ export class ProjectFunction extends Construct {
       externalModules: [...PROJECT_BUNDLING.externalModules],
       ...(Object.keys(this.bundledConfig).length ? { commandHooks: writeFilesHook(this.bundledConfig) } : {}),
     };
-    const code = Stack.of(this).bundlingRequired
-      ? lambda.Code.fromAsset(bundleWithFiles(cachedBundle(bundlableEntry(entry), { ...PROJECT_BUNDLING, format: 'cjs', externalModules: bundling.externalModules }), this.bundledConfig))
-      : undefined;
+    const code = Stack.of(this).bundlingRequired ? lambda.Code.fromAsset(this.bundle(entry, bundling.externalModules)) : undefined;
     this.fn = new NodejsFunction(this, 'Handler', {
       ...(code ? { code, handler: 'index.handler' } : { entry: bundlableEntry(entry), handler: 'handler', bundling }),
       runtime: CHATBOT_RUNTIME,
@@ -172,5 +170,15 @@ export class ProjectFunction extends Construct {
       description: props.description,
       environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: props.serviceName, NODE_OPTIONS: '--enable-source-maps' },
     });
+  }
+
+  /** The folder of this function's code: the cached bundle of its entry plus its bundled configuration. */
+  private bundle(entry: string, externalModules: string[]): string {
+    try {
+      return bundleWithFiles(cachedBundle(bundlableEntry(entry), { ...PROJECT_BUNDLING, format: 'cjs', externalModules }), this.bundledConfig);
+    } catch (e) {
+      // esbuild's own message names the file, line and problem; say which function it was.
+      throw new Error(`Failed to bundle asset ${this.node.path}/Handler from ${entry}: ${(e as Error).message}`);
+    }
   }
 }
