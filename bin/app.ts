@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 import { EXAMPLE_PLAN_PATH, loadPlan } from '../lib/config';
 import { pinnedFeatureFlags } from '../lib/shared';
+import { bundleCounts } from '../lib/shared/bundle-cache';
 import { countingBundles, synthOrReport } from '../lib/synth';
 
 // Entry point: load and validate the plan, build the stacks, synthesize. Any failure (plan,
@@ -25,10 +26,13 @@ const outcome = synthOrReport(
     progress('building the stacks and bundling the Lambda functions with esbuild…');
     const started = Date.now();
     // The failover timing, computed from the synthesized templates, is printed to stderr at synth.
-    const { result: stacks, bundled } = countingBundles(() => buildApp(app, loaded, { log: (line) => console.error(line) }));
+    const { result: stacks, bundled: others } = countingBundles(() => buildApp(app, loaded, { log: (line) => console.error(line) }));
     const took = ((Date.now() - started) / 1000).toFixed(1);
+    // The project's functions go through the bundle cache (lib/shared/bundle-cache.ts); any other NodejsFunction prints its own line.
+    const { built, reused } = bundleCounts();
+    const runs = built + others;
     progress(
-      `${bundled ? `bundled the Lambda functions (${bundled} esbuild run${bundled === 1 ? '' : 's'}; identical code is bundled once)` : 'no function needed bundling'} in ${took} s; synthesizing ${4 + Object.keys(stacks.incidentKeys).length} stacks and running the checks (cdk-nag AwsSolutions, ContingencyChecks, deploy limits, failover timing)…`,
+      `${runs + reused ? `bundled the Lambda functions (${runs} esbuild run${runs === 1 ? '' : 's'}, ${reused} bundle${reused === 1 ? '' : 's'} unchanged since an earlier synth; identical code is bundled once)` : 'no function needed bundling'} in ${took} s; synthesizing ${4 + Object.keys(stacks.incidentKeys).length} stacks and running the checks (cdk-nag AwsSolutions, ContingencyChecks, deploy limits, failover timing)…`,
     );
   },
   { debug },

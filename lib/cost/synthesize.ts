@@ -17,7 +17,8 @@ import { StackTemplate } from '../assembly/templates';
 export function synthesizeTemplates(loaded: LoadedPlan, context: Record<string, unknown> = {}): StackTemplate[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'contingency-synth-'));
   try {
-    const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    // No built-in CloudFormation template validation: `cdk synth` runs it; starting its engine costs ~13 s of CPU.
+    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
     const stacks = buildApp(app, loaded, { nag: false });
     const assembly = app.synth();
     return stacksOf(stacks).map((s) => {

@@ -22,7 +22,8 @@ function cdkJsonContext(): Record<string, unknown> {
  * timing, deploy limits) do, so a plan that cannot be deployed has no document.
  */
 export function synthesizeAssembly(loaded: LoadedPlan, outdir: string = fs.mkdtempSync(path.join(os.tmpdir(), 'contingency-doc-'))): cxapi.CloudAssembly {
-  const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  // No built-in CloudFormation template validation: `cdk synth` runs it; starting its engine costs ~13 s of CPU.
+  const app = new App({ outdir, builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
   buildApp(app, loaded, { nag: false });
   return app.synth();
 }

@@ -1,13 +1,14 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ICommandHooks, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PACKAGE_ROOT } from '../package-root';
+import { bundleWithFiles, cachedBundle } from './bundle-cache';
 
 /** The newest Node.js Lambda runtime that cfn-lint 1.51 accepts (checked in test/lint). */
 export const CHATBOT_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -148,9 +149,16 @@ export class ProjectFunction extends Construct {
     }
     /** The JSON files as they are written into the bundle (exposed for tests and checks). */
     this.bundledConfig = Object.fromEntries(Object.entries(bundledConfig).map(([file, value]) => [file, JSON.stringify(value)]));
+    // Bundled once per code and kept across synths (lib/shared/bundle-cache.ts); a stack whose
+    // bundling is skipped (`cdk synth -e`, tests) keeps NodejsFunction's placeholder code.
+    const bundling = {
+      ...PROJECT_BUNDLING,
+      externalModules: [...PROJECT_BUNDLING.externalModules],
+      ...(Object.keys(this.bundledConfig).length ? { commandHooks: writeFilesHook(this.bundledConfig) } : {}),
+    };
+    const code = Stack.of(this).bundlingRequired ? lambda.Code.fromAsset(this.bundle(entry, bundling.externalModules)) : undefined;
     this.fn = new NodejsFunction(this, 'Handler', {
-      entry: bundlableEntry(entry),
-      handler: 'handler',
+      ...(code ? { code, handler: 'index.handler' } : { entry: bundlableEntry(entry), handler: 'handler', bundling }),
       runtime: CHATBOT_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -161,11 +169,16 @@ export class ProjectFunction extends Construct {
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       description: props.description,
       environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: props.serviceName, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        ...PROJECT_BUNDLING,
-        externalModules: [...PROJECT_BUNDLING.externalModules],
-        ...(Object.keys(this.bundledConfig).length ? { commandHooks: writeFilesHook(this.bundledConfig) } : {}),
-      },
     });
+  }
+
+  /** The folder of this function's code: the cached bundle of its entry plus its bundled configuration. */
+  private bundle(entry: string, externalModules: string[]): string {
+    try {
+      return bundleWithFiles(cachedBundle(bundlableEntry(entry), { ...PROJECT_BUNDLING, format: 'cjs', externalModules }), this.bundledConfig);
+    } catch (e) {
+      // esbuild's own message names the file, line and problem; say which function it was.
+      throw new Error(`Failed to bundle asset ${this.node.path}/Handler from ${entry}: ${(e as Error).message}`);
+    }
   }
 }

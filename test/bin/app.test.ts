@@ -12,7 +12,8 @@ function cdkSynth(planFile: string, outdir: string) {
   return spawnSync(path.join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '-c', `plan=${planFile}`, '-o', outdir], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
+    // Without the test-only switch of test/helpers/jest-setup.ts: the CDK CLI runs as a user's does.
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'CDK_VALIDATION')), CDK_DISABLE_VERSION_CHECK: '1' },
   });
 }
 

@@ -21,7 +21,7 @@ const EMPTY_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'contingency-home-'));
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && k !== 'NODE_OPTIONS') env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && k !== 'NODE_OPTIONS' && k !== 'CDK_VALIDATION') env[k] = v;
   return { ...env, HOME: EMPTY_HOME, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(EMPTY_HOME, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(EMPTY_HOME, 'none'), ...extra };
 }
 

@@ -58,10 +58,16 @@ export function nagSynth(loaded: LoadedPlan = loadedPlan()): { app: App; violati
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-nag-'));
   const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   buildApp(app, loaded, { nag: true });
+  // As `cdk synth` does: with aws-cdk-lib's built-in template validator (test/helpers/jest-setup.ts
+  // turns it off for the other template tests), so its findings land in the report too.
+  const switchedOff = process.env.CDK_VALIDATION;
+  delete process.env.CDK_VALIDATION;
   try {
     app.synth();
   } catch (e) {
     if (!/Validation failed/.test((e as Error).message)) throw e;
+  } finally {
+    if (switchedOff !== undefined) process.env.CDK_VALIDATION = switchedOff;
   }
   const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
     pluginReports: { violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LAMBDAS_DIR } from '../../lib/shared';
+import { BUNDLE_SOURCE_BASE } from '../../lib/shared/bundle-cache';
 import { ProjectFunction } from '../../lib/shared/project-function';
 import { synthPlan } from '../helpers/synth';
 
@@ -57,7 +58,8 @@ beforeAll(() => {
       bundledFiles: Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')])),
       code: fs.readFileSync(path.join(dir, 'index.js'), 'utf8'),
       bytes: fs.statSync(path.join(dir, 'index.js')).size,
-      sources: map.sources.map((s) => path.relative(ROOT, path.resolve(dir, s))),
+      // Source map paths are relative to where `cdk synth` puts assets by default, wherever this synth wrote them (lib/shared/bundle-cache.ts).
+      sources: map.sources.map((s) => path.relative(ROOT, path.resolve(BUNDLE_SOURCE_BASE, s))),
     };
   });
 });
