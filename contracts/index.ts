@@ -11,3 +11,4 @@ export * from './functions';
 export * from './templates';
 export * from './languages';
 export * from './maintenance';
+export * from './survey';

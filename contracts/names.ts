@@ -17,6 +17,7 @@ export const SERVICES = {
   sentinel: 'backup-sentinel',
   drillRunner: 'drill-runner',
   observer: 'failover-observer',
+  survey: 'survey',
 } as const;
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 

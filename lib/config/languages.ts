@@ -78,7 +78,7 @@ export type ResolvedPlan = Omit<PlanObject, 'knowledgeBase' | 'incidents' | 'han
     readonly recoveringMessage: Texts;
     readonly resolvedMessage: Texts;
     readonly noEta: Texts;
-    readonly statusPage: { readonly title: Texts; readonly components: { readonly chatbot: Texts; readonly agents: Texts } };
+    readonly statusPage: { readonly title: Texts; readonly components: { readonly chatbot: Texts; readonly agents: Texts }; readonly survey: PlanObject['incidents']['statusPage']['survey'] };
   };
 };
 
@@ -260,6 +260,7 @@ export function resolveLanguages(p: PlanObject, ctx: Ctx): ResolvedPlan {
           chatbot: defaulted('incidents.statusPage.components.chatbot', inc.statusPage.components.chatbot),
           agents: defaulted('incidents.statusPage.components.agents', inc.statusPage.components.agents),
         },
+        survey: inc.statusPage.survey,
       },
     },
   };
