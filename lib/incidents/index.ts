@@ -2,3 +2,4 @@ export * from './incident-table';
 export * from './incident-recorder';
 export * from './status-page';
 export * from './status-page-content';
+export * from './survey-api';

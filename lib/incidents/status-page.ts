@@ -68,6 +68,8 @@ export class StatusPage extends Construct {
         validation: acm.CertificateValidation.fromDns(domain.zone),
       });
     }
+    // The survey page (§10.2) is redeployed with the page: invalidate it too.
+    const surveyPaths = props.texts.survey ? ['/survey.html', '/survey.js'] : [];
     this.site = new StaticSite(this, 'Site', {
       purpose: 'customer status page',
       files: { ...renderStatusSite(props.texts, props.timeZone), ...props.extraFiles },
@@ -79,9 +81,11 @@ export class StatusPage extends Construct {
         ? {
             // Pages on other origins load the widget's files from here.
             allowAnyOrigin: true,
-            invalidationPaths: ['/index.html', '/app.js', '/style.css', '/', ...[...new Set(Object.keys(props.extraFiles).map((k) => `/${k.split('/')[0]}${k.includes('/') ? '/*' : ''}`))]],
+            invalidationPaths: ['/index.html', '/app.js', '/style.css', '/', ...surveyPaths, ...[...new Set(Object.keys(props.extraFiles).map((k) => `/${k.split('/')[0]}${k.includes('/') ? '/*' : ''}`))]],
           }
-        : {}),
+        : surveyPaths.length
+          ? { invalidationPaths: ['/index.html', '/app.js', '/style.css', '/', ...surveyPaths] }
+          : {}),
       ...(domain && this.certificate ? { domainNames: [domain.name], certificate: this.certificate } : {}),
     });
     if (domain) {

@@ -1,5 +1,6 @@
 import { CfnResource, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -292,6 +293,37 @@ export class StaticSite extends Construct {
       });
     }
   }
+
+  /**
+   * Serves a REST API on this site's distribution under `pathPattern` (e.g. `/api/survey/*`), so
+   * the site's pages reach it on their own origin and the CSP keeps `connect-src 'self'`. The
+   * behaviour caches nothing, allows every method (forms POST), forwards no cookies and no query
+   * string, and of the viewer's headers only Content-Type and CloudFront-Viewer-Address (the
+   * viewer's address, which CloudFront sets itself; for per-address rate limits). The API's own
+   * stage path is the origin path, so the API's resources carry the whole path (e.g. `api/survey/{id}`).
+   * The site's security headers apply to the API's answers too.
+   */
+  public addApi(pathPattern: string, api: apigateway.RestApi): void {
+    if (!/^\/[A-Za-z0-9_\-/.]*\*$/.test(pathPattern) || pathPattern === '/*') {
+      throw new Error(`${this.node.path}: addApi pathPattern must be a path under the site ending in "*", such as "/api/survey/*", got: ${pathPattern}`);
+    }
+    this.apiRequests ??= new cloudfront.OriginRequestPolicy(this, 'ApiRequests', {
+      comment: 'API calls: Content-Type and the viewer address only; no cookies, no query string',
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('Content-Type', 'CloudFront-Viewer-Address'),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.none(),
+    });
+    this.distribution.addBehavior(pathPattern, new origins.RestApiOrigin(api), {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: this.apiRequests,
+      responseHeadersPolicy: this.responseHeaders,
+      compress: true,
+    });
+  }
+
+  private apiRequests?: cloudfront.OriginRequestPolicy;
 
   /** https URL of the distribution. */
   public get url(): string {

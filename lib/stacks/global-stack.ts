@@ -12,7 +12,7 @@ import { regionNameOf, type Plan } from '../config';
 import { FallbackSite, HANDOFF_DOCUMENT_PATH } from '../fallback';
 import { buildWidgetScript, renderWidgetDocument, widgetSiteFiles } from '../widget';
 import { WIDGET_PATHS, type WidgetDocument } from '../../contracts/widget';
-import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts } from '../incidents';
+import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts, SurveyApi } from '../incidents';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
@@ -81,6 +81,8 @@ export class GlobalStack extends ContingencyStack {
   public readonly statusPage: StatusPage;
   /** The incident function of us-east-1, which also publishes the status page, notices and reports. */
   public readonly incidents: IncidentRecorder;
+  /** The satisfaction survey after incidents (§10.2), behind the status page's distribution; absent when the plan turns it off. */
+  public readonly survey?: SurveyApi;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
@@ -123,6 +125,16 @@ export class GlobalStack extends ContingencyStack {
       // The chat widget (§7.1) lives on the status site: up while either chatbot region is down.
       extraFiles: widgetSiteFiles(buildWidgetScript(), widgetDocument(plan), this.fallback.files[HANDOFF_DOCUMENT_PATH.slice(1)]),
     });
+    const surveyPlan = inc.statusPage.survey;
+    if (surveyPlan.enabled) {
+      this.survey = new SurveyApi(this, 'Survey', {
+        site: this.statusPage.site,
+        incidentTable: this.incidentTable.table,
+        languages: plan.languages,
+        settings: surveyPlan,
+        logRetention: plan.chatbot.logRetentionDays,
+      });
+    }
     this.incidents = new IncidentRecorder(this, 'Incidents', {
       table: this.incidentTable.table,
       responseAlarms: [...healthResponse, ...(props.responseAlarms ?? [])],
@@ -141,6 +153,7 @@ export class GlobalStack extends ContingencyStack {
         pageUrl: this.statusPage.url,
         maintenance: plan.maintenance,
         suppressors: maintenanceSuppressors(plan.name, { 'us-east-1': 'us-east-1', primary: plan.regions.primary, standby: plan.regions.standby }),
+        ...(this.survey ? { surveyTable: this.survey.table } : {}),
       },
     });
     this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });
