@@ -103,6 +103,13 @@ export const messageTemplatesSchema = z.object({
   timeZone: nonEmpty,
   /** The status page's title and the update-status words per language, for the Atom feed. @default - no feed is written */
   feed: z.optional(z.object({ title: texts, words: z.record(z.string(), z.object({ investigating: z.string(), identified: z.string(), monitoring: z.string(), resolved: z.string(), maintenance: z.string() })) })),
+  /** The satisfaction survey (§10.2): its window and the words of the report summary and the notice link. @default - no survey */
+  survey: z.optional(
+    z.object({
+      windowDays: z.int().check(z.gte(1, 'must be at least 1 day')),
+      words: z.record(z.string(), z.object({ link: z.string(), report: z.string(), answers: z.string(), average: z.string(), distribution: z.string(), comments: z.string(), none: z.string() })),
+    }),
+  ),
 });
 
 /**
@@ -121,6 +128,8 @@ export const incidentPublisherSchema = z.looseObject({
   pageUrl: z.optional(z.string()),
   /** Optional here: the construct bundles the templates next to the handler (incident-templates.json), since they grow with the plan past Lambda's 4 KB environment. */
   templates: z.optional(messageTemplatesSchema),
+  /** The survey table, read for the report summary of incidents closed within the survey window. @default - no survey */
+  surveyTable: z.optional(nonEmpty),
 });
 
 /** The file bundled next to the incident handler with the plan's message templates. */
@@ -217,4 +226,23 @@ export const observerConfig = defineFunctionConfig(SERVICES.observer, {
   standbyRegion: { env: 'STANDBY_REGION', codec: 'text', schema: nonEmpty },
   /** Incident table replica in this region: the observer keeps its last reading there. */
   tableName: { env: 'TABLE_NAME', codec: 'text', schema: nonEmpty },
+});
+
+/** The survey's settings (SURVEY_CONFIG). */
+export const surveySettingsSchema = z.object({
+  tableName: nonEmpty,
+  /** The incident table (read-only: the register says which incidents exist and when they closed). */
+  incidentTableName: nonEmpty,
+  languages: z.array(nonEmpty).check(z.minLength(1, 'must list at least one language')),
+  windowDays: z.int().check(z.gte(1, 'must be at least 1 day')),
+  retentionDays: z.int().check(z.gte(1, 'must be at least 1 day')),
+  commentMaxLength: z.int().check(z.gte(0, 'must not be negative')),
+  perAddressPerHour: z.int().check(z.gte(1, 'must be at least 1')),
+  perIncidentPerHour: z.int().check(z.gte(1, 'must be at least 1')),
+});
+export type SurveySettings = z.output<typeof surveySettingsSchema>;
+
+/** The survey function (lambdas/survey, lib/incidents/survey-api.ts). */
+export const surveyConfig = defineFunctionConfig(SERVICES.survey, {
+  settings: { env: 'SURVEY_CONFIG', codec: 'json', schema: surveySettingsSchema },
 });

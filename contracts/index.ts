@@ -12,3 +12,4 @@ export * from './templates';
 export * from './languages';
 export * from './maintenance';
 export * from './subscriptions';
+export * from './survey';

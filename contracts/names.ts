@@ -18,6 +18,7 @@ export const SERVICES = {
   drillRunner: 'drill-runner',
   observer: 'failover-observer',
   subscriptions: 'status-subscriptions',
+  survey: 'survey',
 } as const;
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 

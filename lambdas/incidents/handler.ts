@@ -8,6 +8,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { readBundledJson } from '../shared/bundled';
 import { AlarmLevels, AlarmStateChangeEvent, FailoverObservedEvent, parseIncidentEvent } from './events';
 import { IncidentStore, publishAll, PublishConfig } from './store';
+import { SurveyReader } from './survey';
 
 const { logger, metrics } = createPowertools('incidents');
 
@@ -61,6 +62,7 @@ export function createHandler(
 ) {
   const store = new IncidentStore(clients.ddb, cfg.tableName, cfg.retentionDays);
   const suppressorMemory = new Map<string, { state: string; at: number }>();
+  const survey = cfg.publish?.surveyTable ? new SurveyReader(clients.ddb, cfg.publish.surveyTable) : undefined;
   return async (event: Incoming): Promise<{ appended: boolean; published: boolean; problems?: string[] }> => {
     let appended = false;
     let problems: string[] = [];
@@ -83,7 +85,7 @@ export function createHandler(
     }
     const extra = problems.length ? { problems } : {};
     if (!cfg.publish || !clients.s3 || !clients.sns) return { appended, published: false, ...extra };
-    const result = await publishAll({ store, s3: clients.s3, sns: clients.sns, ...(clients.cloudwatch ? { cloudwatch: clients.cloudwatch } : {}), suppressorMemory }, cfg.publish, clock().toISOString());
+    const result = await publishAll({ store, s3: clients.s3, sns: clients.sns, ...(survey ? { survey } : {}), ...(clients.cloudwatch ? { cloudwatch: clients.cloudwatch } : {}), suppressorMemory }, cfg.publish, clock().toISOString());
     logger.info('published', {
       seq: result.seq,
       statusWritten: result.statusWritten,
@@ -93,6 +95,7 @@ export function createHandler(
       notices: result.noticesSent.length,
       deferred: result.noticesDeferred,
       reports: result.reportsWritten,
+      reportsRerendered: result.reportsRerendered ?? [],
       suppressors: result.suppressorsSet,
     });
     metrics.addMetric('CustomerNoticesSent', MetricUnit.Count, result.noticesSent.length);

@@ -3,6 +3,7 @@ import type { Incident } from './model';
 import { RESPONSE_LABELS } from './model';
 import { formatTime } from './templates';
 import type { MaintenanceWindow } from '../../contracts/maintenance';
+import { RATING_MAX, RATING_MIN, SurveySummary, SurveyTemplates } from '../../contracts/survey';
 
 /** Whole minutes and seconds between two ISO times, e.g. "12 min 30 s"; "n/a" when unknown. */
 export function duration(from: string | undefined, to: string | undefined): string {
@@ -27,7 +28,17 @@ export function reportKey(incident: Pick<Incident, 'id' | 'openedAt'>): string {
  * Time to detect runs from the first breach the alarm reported (impact start) to the incident
  * opening; time to fail over and to recover run from the incident opening.
  */
-export function renderReport(incident: Incident, opts: { timeZone: string; planName: string; confirmationMinutes: number; maintenance?: MaintenanceWindow }): string {
+export function renderReport(
+  incident: Incident,
+  opts: {
+    timeZone: string;
+    planName: string;
+    confirmationMinutes: number;
+    maintenance?: MaintenanceWindow;
+    /** The satisfaction survey's answers so far (§10.2) and its words in every plan language. @default - no survey section */
+    survey?: { summary: SurveySummary; templates: SurveyTemplates; languages: readonly string[] };
+  },
+): string {
   const t = (iso?: string) => (iso ? `${formatTime(iso, opts.timeZone)} · ${iso}` : 'n/a');
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [
@@ -74,6 +85,7 @@ export function renderReport(incident: Incident, opts: { timeZone: string; planN
     '',
     ...incident.updates.map((u) => `- ${u.time} [${u.status}${u.automatic ? ', automatic' : ''}]${u.eta ? ` ETA ${u.eta}` : ''}: ${cell(allTexts(u.message))}`),
     '',
+    ...(opts.survey ? renderSurveySection(opts.survey, t) : []),
     '## Improvements (to fill in at the review)',
     '',
     '- Root cause:',
@@ -83,4 +95,45 @@ export function renderReport(incident: Incident, opts: { timeZone: string; planN
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * A customer's text made inert in the Markdown report and in any HTML it is rendered to: HTML
+ * special characters become entities, Markdown punctuation is backslash-escaped, line breaks
+ * become spaces (one comment, one line).
+ */
+export function inertText(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/([\\`*_{}\[\]()#+\-.!|~])/g, '\\$1')
+    .replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/** The survey section: headings and labels in every plan language, figures, comments escaped. */
+function renderSurveySection(s: { summary: SurveySummary; templates: SurveyTemplates; languages: readonly string[] }, t: (iso?: string) => string): string[] {
+  const words = (k: keyof SurveyTemplates['words'][string]) => [...new Set(s.languages.map((l) => (s.templates.words[l] ?? Object.values(s.templates.words)[0])[k]))].join(' / ');
+  const sum = s.summary;
+  const ratings = Array.from({ length: RATING_MAX - RATING_MIN + 1 }, (_, i) => (RATING_MIN + i) as 1 | 2 | 3 | 4 | 5);
+  return [
+    `## ${words('report')}`,
+    '',
+    `Answers accepted for ${s.templates.windowDays} days after the incident closed; this report is re-rendered when answers arrive in that time.`,
+    '',
+    `- ${words('answers')}: ${sum.count}`,
+    `- ${words('average')}: ${sum.average === null ? 'n/a' : sum.average.toFixed(2)}`,
+    '',
+    `${words('distribution')}:`,
+    '',
+    `| ${ratings.join(' | ')} |`,
+    `|${ratings.map(() => '---').join('|')}|`,
+    `| ${ratings.map((r) => sum.distribution[r]).join(' | ')} |`,
+    '',
+    `${words('comments')}:`,
+    '',
+    ...(sum.comments.length ? sum.comments.map((c) => `- ${t(c.time)} · ${c.lang} · ${c.rating}/${RATING_MAX}: ${inertText(c.text)}`) : [`- ${words('none')}`]),
+    '',
+  ];
 }

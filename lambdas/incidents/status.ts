@@ -5,6 +5,7 @@ import type { MessageTemplates } from './templates';
 import { MaintenanceEntry, maintenanceEntries } from './maintenance';
 import type { UptimeHistory } from './uptime';
 import { MaintenanceWindow, windowOfIncident } from '../../contracts/maintenance';
+import { surveyPath } from '../../contracts/survey';
 
 /** The JSON document the status page renders (`status.json`). Version it when the shape changes. */
 export interface StatusDocument {
@@ -118,6 +119,7 @@ export function pendingNotices(
   for (const i of incidents) {
     const title = opts.templates.levels[i.level].title;
     const langs = opts.templates.languages;
+    const surveyed = (u: OperatorUpdate) => u.id === RESOLVED_UPDATE_ID && !!opts.pageUrl && !!opts.templates.survey;
     const make = (u: OperatorUpdate): Notice => ({
       key: `${i.id}#${u.id}`,
       incidentId: i.id,
@@ -126,9 +128,28 @@ export function pendingNotices(
       final: u.id === RESOLVED_UPDATE_ID,
       // Every plan language, the default first: the same texts the status page shows.
       subject: `[${u.status}] ${[...new Set(langs.map((l) => textIn(title, l)))].join(' / ')}`.slice(0, 99),
-      body: [...[...new Set(langs.map((l) => textIn(u.message, l)))].flatMap((m) => [m, '']), `${i.id} · ${u.time}`, ...(opts.pageUrl ? [opts.pageUrl] : [])].join('\n'),
+      body: [
+        ...[...new Set(langs.map((l) => textIn(u.message, l)))].flatMap((m) => [m, '']),
+        `${i.id} · ${u.time}`,
+        ...(opts.pageUrl ? [opts.pageUrl] : []),
+        // The resolved notice links the satisfaction survey (§10.2) in each plan language.
+        ...(surveyed(u) ? ['', ...surveyLinks(i.id, opts.pageUrl!, opts.templates)] : []),
+      ].join('\n'),
+      // Each language alone (e-mail subscribers get their own language), with its survey link.
       texts: Object.fromEntries(
-        langs.map((l) => [l, { subject: `[${u.status}] ${textIn(title, l)}`.slice(0, 99), body: [textIn(u.message, l), '', `${i.id} · ${u.time}`, ...(opts.pageUrl ? [`${opts.pageUrl}/?lang=${encodeURIComponent(l)}`] : [])].join('\n') }]),
+        langs.map((l) => [
+          l,
+          {
+            subject: `[${u.status}] ${textIn(title, l)}`.slice(0, 99),
+            body: [
+              textIn(u.message, l),
+              '',
+              `${i.id} · ${u.time}`,
+              ...(opts.pageUrl ? [`${opts.pageUrl}/?lang=${encodeURIComponent(l)}`] : []),
+              ...(surveyed(u) ? ['', ...surveyLinks(i.id, opts.pageUrl!, { ...opts.templates, languages: [l] })] : []),
+            ].join('\n'),
+          },
+        ]),
       ),
     });
     const announced = told.some((k) => k.startsWith(`${i.id}#`));
@@ -146,4 +167,11 @@ export function pendingNotices(
     }
   }
   return out;
+}
+
+/** The survey link of an incident in each plan language: `<words.link>: <page>/survey.html?incident=…&lang=…`. */
+export function surveyLinks(incidentId: string, pageUrl: string, t: MessageTemplates): string[] {
+  if (!t.survey) return [];
+  const base = pageUrl.replace(/\/+$/, '');
+  return t.languages.map((l) => `${(t.survey!.words[l] ?? Object.values(t.survey!.words)[0]).link}: ${base}/${surveyPath(incidentId, l)}`);
 }

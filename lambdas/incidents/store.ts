@@ -9,6 +9,8 @@ import { renderReport, reportKey } from './report';
 import { renderAtomFeed } from './feed';
 import { buildUptime, UPTIME_DAYS } from './uptime';
 import type { MessageTemplates } from './templates';
+import { SurveyReader } from './survey';
+import { summarise } from '../../contracts/survey';
 
 /**
  * The incident table layout (partition key `pk`, sort key `sk`, TTL `expiresAt`):
@@ -269,16 +271,43 @@ export class IncidentStore {
     }
   }
 
-  async markReportWritten(incidentId: string, key: string, now: string): Promise<void> {
+  async markReportWritten(incidentId: string, key: string, now: string, surveyCount?: number): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: INCIDENT_KEYS.reportPk, sk: incidentId },
-        UpdateExpression: 'SET #st = :written, writtenAt = :now, reportKey = :key REMOVE leaseUntil',
+        UpdateExpression: `SET #st = :written, writtenAt = :now, reportKey = :key${surveyCount !== undefined ? ', surveyCount = :n' : ''} REMOVE leaseUntil`,
         ExpressionAttributeNames: { '#st': 'state' },
-        ExpressionAttributeValues: { ':written': 'written', ':now': now, ':key': key },
+        ExpressionAttributeValues: { ':written': 'written', ':now': now, ':key': key, ...(surveyCount !== undefined ? { ':n': surveyCount } : {}) },
       }),
     );
+  }
+
+  /** A written report and the number of survey answers it was rendered from (0 when none was recorded). */
+  async writtenReport(incidentId: string): Promise<{ surveyCount: number } | undefined> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: INCIDENT_KEYS.reportPk, sk: incidentId }, ConsistentRead: true }));
+    if (res.Item?.state !== 'written') return undefined;
+    return { surveyCount: Number(res.Item.surveyCount ?? 0) };
+  }
+
+  /** Records that the report now includes `count` answers (never lowers it: a slower publisher loses). */
+  async markReportSurveyCount(incidentId: string, count: number, now: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: INCIDENT_KEYS.reportPk, sk: incidentId },
+          UpdateExpression: 'SET surveyCount = :n, surveyRenderedAt = :now',
+          ConditionExpression: '#st = :written AND (attribute_not_exists(surveyCount) OR surveyCount < :n)',
+          ExpressionAttributeNames: { '#st': 'state' },
+          ExpressionAttributeValues: { ':n': count, ':now': now, ':written': 'written' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
   }
 
   async releaseReport(incidentId: string, lease: { until: number }): Promise<void> {
@@ -315,6 +344,8 @@ export interface PublishConfig {
   readonly maintenance?: readonly MaintenanceWindow[];
   /** The composites' maintenance suppressor alarms in every region. @default [] (no alarm is muted) */
   readonly suppressors?: readonly Suppressor[];
+  /** The survey table (§10.2): reports summarise its answers and are re-rendered while the survey window is open. @default - no survey */
+  readonly surveyTable?: string;
 }
 
 export interface PublishResult {
@@ -330,6 +361,8 @@ export interface PublishResult {
   /** Notices left for a later run: another notice of the incident is in flight, or it was superseded. */
   readonly noticesDeferred: string[];
   readonly reportsWritten: string[];
+  /** Reports written again because survey answers arrived after they were rendered. */
+  readonly reportsRerendered?: string[];
   /** Suppressor states set this run (`<region>/<alarm>=ALARM|OK`). */
   readonly suppressorsSet: string[];
 }
@@ -427,7 +460,7 @@ export function feedObjects(incidents: readonly Incident[], cfg: Pick<PublishCon
  * Notices SNS did not take are reported by throwing after the status page and reports are written.
  */
 export async function publishAll(
-  deps: { store: IncidentStore; s3: S3Client; sns: SNSClient; cloudwatch?: (region: string) => Pick<CloudWatchClient, 'send'>; suppressorMemory?: Map<string, { state: string; at: number }> },
+  deps: { store: IncidentStore; s3: S3Client; sns: SNSClient; survey?: SurveyReader; cloudwatch?: (region: string) => Pick<CloudWatchClient, 'send'>; suppressorMemory?: Map<string, { state: string; at: number }> },
   cfg: PublishConfig,
   now: string = new Date().toISOString(),
 ): Promise<PublishResult> {
@@ -529,25 +562,46 @@ export async function publishAll(
   }
 
   const reportsWritten: string[] = [];
+  const reportsRerendered: string[] = [];
+  const surveyT = cfg.templates.survey;
+  const survey = cfg.surveyTable && surveyT && deps.survey ? { reader: deps.survey, t: surveyT } : undefined;
+  // Answers of public incidents only: drill incidents are never shown, so never surveyed.
+  const surveyOf = async (i: Incident) => (survey && !i.drill ? { summary: summarise(await survey.reader.answers(i.id)), templates: survey.t, languages: cfg.templates.languages } : undefined);
+  const putReport = async (i: Incident, key: string, summary: Awaited<ReturnType<typeof surveyOf>>) =>
+    deps.s3.send(
+      new PutObjectCommand({
+        Bucket: cfg.reportBucket,
+        Key: key,
+        Body: renderReport(i, { timeZone: cfg.templates.timeZone, planName: cfg.planName, confirmationMinutes: cfg.confirmationMinutes, maintenance: windowOfIncident(windows, i.openedAt, i.level), ...(summary ? { survey: summary } : {}) }),
+        ContentType: 'text/markdown; charset=utf-8',
+      }),
+    );
   for (const i of incidents) {
     if (i.phase !== 'closed') continue;
-    const lease = await deps.store.claimReport(i.id, now, leaseMs);
-    if (!lease) continue;
     const key = reportKey(i);
+    const lease = await deps.store.claimReport(i.id, now, leaseMs);
+    if (!lease) {
+      // Written before: while the survey window is open (and a day after, for answers sent at its
+      // end), render it again when more answers are stored than it was rendered from. At most once
+      // per publisher run (the schedule's interval), only when the count changed.
+      if (!survey || i.drill || Date.parse(now) - Date.parse(i.closedAt!) > (survey.t.windowDays + 1) * 86400_000) continue;
+      const count = await survey.reader.count(i.id);
+      const written = count > 0 ? await deps.store.writtenReport(i.id) : undefined;
+      if (!written || count <= written.surveyCount) continue;
+      const summary = await surveyOf(i);
+      await putReport(i, key, summary);
+      if (await deps.store.markReportSurveyCount(i.id, summary!.summary.count, now)) reportsRerendered.push(key);
+      continue;
+    }
+    let summary: Awaited<ReturnType<typeof surveyOf>>;
     try {
-      await deps.s3.send(
-        new PutObjectCommand({
-          Bucket: cfg.reportBucket,
-          Key: key,
-          Body: renderReport(i, { timeZone: cfg.templates.timeZone, planName: cfg.planName, confirmationMinutes: cfg.confirmationMinutes, maintenance: windowOfIncident(windows, i.openedAt, i.level) }),
-          ContentType: 'text/markdown; charset=utf-8',
-        }),
-      );
+      summary = await surveyOf(i);
+      await putReport(i, key, summary);
     } catch (err) {
       await deps.store.releaseReport(i.id, lease);
       throw err;
     }
-    await deps.store.markReportWritten(i.id, key, now);
+    await deps.store.markReportWritten(i.id, key, now, summary?.summary.count);
     reportsWritten.push(key);
   }
   const problems = [
@@ -555,5 +609,5 @@ export async function publishAll(
     ...(suppressorFailures.length ? [`maintenance suppressors not set (the next run retries): ${suppressorFailures.join('; ')}`] : []),
   ];
   if (problems.length) throw new Error(problems.join('; '));
-  return { incidents, status, seq, statusWritten, feedsWritten, noticesSent, noticesDeferred, reportsWritten, suppressorsSet };
+  return { incidents, status, seq, statusWritten, feedsWritten, noticesSent, noticesDeferred, reportsWritten, reportsRerendered, suppressorsSet };
 }

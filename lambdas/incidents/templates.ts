@@ -3,6 +3,7 @@ import { zonedTime } from '../shared/time';
 import { textIn } from '../../contracts/languages';
 
 import type { TemplateVar } from '../../contracts';
+import type { SurveyTemplates } from '../../contracts/survey';
 export { placeholdersOf, TEMPLATE_PLACEHOLDERS } from '../../contracts';
 export type { TemplateVar } from '../../contracts';
 
@@ -21,6 +22,8 @@ export interface MessageTemplates {
   readonly timeZone: string;
   /** What the Atom feed needs besides the texts above: the page title and the update-status words per language. @default - no feed */
   readonly feed?: FeedTexts;
+  /** The satisfaction survey (§10.2): the resolved notice links it, the report summarises it. @default - no survey */
+  readonly survey?: SurveyTemplates;
 }
 
 /** Words the feed shows for each update status (and a scheduled maintenance), per language. */

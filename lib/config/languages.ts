@@ -78,7 +78,7 @@ export type ResolvedPlan = Omit<PlanObject, 'knowledgeBase' | 'incidents' | 'han
     readonly recoveringMessage: Texts;
     readonly resolvedMessage: Texts;
     readonly noEta: Texts;
-    readonly statusPage: { readonly title: Texts; readonly components: { readonly chatbot: Texts; readonly agents: Texts }; readonly subscriptions: PlanObject['incidents']['statusPage']['subscriptions'] };
+    readonly statusPage: { readonly title: Texts; readonly components: { readonly chatbot: Texts; readonly agents: Texts }; readonly subscriptions: PlanObject['incidents']['statusPage']['subscriptions']; readonly survey: PlanObject['incidents']['statusPage']['survey'] };
   };
 };
 
@@ -261,6 +261,7 @@ export function resolveLanguages(p: PlanObject, ctx: Ctx): ResolvedPlan {
           agents: defaulted('incidents.statusPage.components.agents', inc.statusPage.components.agents),
         },
         subscriptions: inc.statusPage.subscriptions,
+        survey: inc.statusPage.survey,
       },
     },
   };

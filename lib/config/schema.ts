@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { COMPONENT_STATES, DRILL_FAULTS, WEBHOOK_KINDS } from '../../contracts';
 import type { DrillFault } from '../../contracts';
 import { MAINTENANCE_COMPONENTS, MAINTENANCE_ID, MAINTENANCE_SCOPES } from '../../contracts/maintenance';
+import { SURVEY_DEFAULTS } from '../../contracts/survey';
 import { RESPONSE_LEVELS } from '../../contracts/levels';
 import { WARNING_LEVELS, WarningLevel } from './levels';
 import { blankProblems, cronProblems, dnsNameProblems, originProblems, phoneProblems, regionProblems, tagProblems } from './checks';
@@ -342,12 +343,31 @@ const incidents = z
             }
           })
           .describe('E-mail subscriptions to the customer notices (off by default; needs a verified SES sender)'),
+        survey: z
+          .object({
+            enabled: z.boolean().default(SURVEY_DEFAULTS.enabled).describe('Link a satisfaction survey from the status page and the resolved notice after each incident (§10.2)'),
+            windowDays: z.number().int().min(1).max(90).default(SURVEY_DEFAULTS.windowDays).describe('Answers are accepted this many days after an incident closes; the report is re-rendered while the window is open'),
+            retentionDays: z.number().int().min(1).max(3650).default(SURVEY_DEFAULTS.retentionDays).describe('How long answers are kept (DynamoDB TTL), days; at least windowDays'),
+            commentMaxLength: z.number().int().min(0).max(2000).default(SURVEY_DEFAULTS.commentMaxLength).describe('Longest optional comment, characters (0: no comment field)'),
+            perAddressPerHour: z.number().int().min(1).max(100).default(SURVEY_DEFAULTS.perAddressPerHour).describe('Answers accepted per hour from one network address (counted by a salted hash kept two hours, never the address)'),
+            perIncidentPerHour: z.number().int().min(1).max(100000).default(SURVEY_DEFAULTS.perIncidentPerHour).describe('Answers accepted per hour for one incident, from everyone'),
+            rateLimit: z.number().min(1).max(1000).default(SURVEY_DEFAULTS.rateLimit).describe('API Gateway stage throttling of the survey API: steady requests per second'),
+            burstLimit: z.number().int().min(1).max(5000).default(SURVEY_DEFAULTS.burstLimit).describe('API Gateway stage throttling of the survey API: burst'),
+          })
+          .strict()
+          .prefault({})
+          .refine((s) => s.retentionDays >= s.windowDays, { message: 'retentionDays must be at least windowDays (answers must outlive the window in which reports are re-rendered); raise retentionDays or lower windowDays', path: ['retentionDays'] })
+          .describe('Customer-satisfaction survey after an incident (§10.2): rating 1-5 and an optional comment, no personal data'),
       })
       .strict()
       .prefault({})
       .describe('The customer status page (us-east-1, behind CloudFront)'),
   })
   .strict()
+  .refine((i) => !i.statusPage.survey.enabled || i.statusPage.survey.windowDays <= i.lookbackDays, {
+    message: 'statusPage.survey.windowDays must not exceed lookbackDays (the publisher re-renders a report with late answers only for incidents it still reads); lower windowDays or raise lookbackDays',
+    path: ['statusPage', 'survey', 'windowDays'],
+  })
   .prefault({})
   .describe('Incidents, customer notices and the status page (§5.2, §7.2, §8.1, §10.3)');
 

@@ -71,6 +71,11 @@ export interface IncidentPublishing {
    * exactly these alarms. @default [] (no alarm is muted)
    */
   readonly suppressors?: readonly MaintenanceSuppressor[];
+  /**
+   * The satisfaction survey's table (§10.2; SurveyApi): the publisher reads the answers (GetItem,
+   * Query) to summarise them in the post-incident report. @default - no survey summary
+   */
+  readonly surveyTable?: dynamodb.ITableV2;
 }
 
 /** A suppressor alarm the publisher sets (see ResponseLevels.suppressors). */
@@ -144,6 +149,7 @@ export class IncidentRecorder extends Construct {
       noticeMaxAgeMinutes: p.noticeMaxAgeMinutes,
       planName: p.planName,
       ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}),
+      ...(p.surveyTable ? { surveyTable: p.surveyTable.tableName } : {}),
     };
     // Id 'Default' keeps the logical ids of Handler, Role and Logs as they were (see ProjectFunction).
     const fn = new ProjectFunction(this, 'Default', {
@@ -203,6 +209,11 @@ export class IncidentRecorder extends Construct {
       this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [p.statusBucket.bucketArn] }));
       p.reportBucket.grantPut(this.fn, 'reports/*');
       p.noticeTopic.grantPublish(this.fn);
+      if (p.surveyTable) {
+        // Read-only: the answers of an incident (Query) and its answer count (GetItem).
+        p.surveyTable.grant(this.fn, 'dynamodb:GetItem', 'dynamodb:Query');
+        p.surveyTable.encryptionKey?.grant(this.fn, 'kms:Decrypt', 'kms:DescribeKey');
+      }
       if (p.suppressors?.length) {
         const stack = Stack.of(this);
         this.fn.addToRolePolicy(

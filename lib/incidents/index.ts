@@ -4,3 +4,4 @@ export * from './status-page';
 export * from './status-page-content';
 export * from './status-subscriptions';
 export * from './subscription-pages';
+export * from './survey-api';

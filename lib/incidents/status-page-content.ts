@@ -3,6 +3,7 @@ import { feedObjectKey, MessageTemplatesInput as MessageTemplates, RESPONSE_LEVE
 import type { Texts, WordKey, Words } from '../../contracts/languages';
 import type { SubscriptionTexts } from '../../contracts';
 import { SUBSCRIBE_CSS, subscribeSection, subscriptionFiles } from './subscription-pages';
+import { INCIDENT_ID_PATTERN, RATING_MAX, RATING_MIN, SURVEY_API_PREFIX, SURVEY_PAGE, SurveyTemplates } from '../../contracts/survey';
 
 /** Texts of the page that come from the plan (baked into index.html at synth). */
 export interface StatusPageTexts {
@@ -19,6 +20,8 @@ export interface StatusPageTexts {
   readonly staleAfterSeconds: number;
   /** Show the e-mail subscription form and publish its pages (lib/incidents/subscription-pages.ts). @default false */
   readonly subscriptions?: boolean;
+  /** The satisfaction survey (§10.2): history entries closed within the window link survey.html. @default - no survey */
+  readonly survey?: { readonly windowDays: number; readonly commentMaxLength: number };
 }
 
 /** The message templates the incident function renders automatic updates from. */
@@ -33,6 +36,7 @@ export function incidentTemplates(plan: Plan): MessageTemplates {
     noEta: inc.noEta,
     contacts: { team: plan.handoff.teamName, phone: plan.handoff.phone, chatUrl: plan.handoff.chatUrl },
     timeZone: plan.timeZone,
+    ...(plan.incidents.statusPage.survey.enabled ? { survey: surveyTemplates(plan) } : {}),
     feed: {
       title: plan.incidents.statusPage.title,
       words: Object.fromEntries(
@@ -45,6 +49,19 @@ export function incidentTemplates(plan: Plan): MessageTemplates {
   };
 }
 
+/** The survey's window and the words the report and the resolved notice use, per plan language. */
+export function surveyTemplates(plan: Plan): SurveyTemplates {
+  return {
+    windowDays: plan.incidents.statusPage.survey.windowDays,
+    words: Object.fromEntries(
+      plan.languages.map((lang) => {
+        const w = plan.words[lang];
+        return [lang, { link: w['survey.link'], report: w['survey.report'], answers: w['survey.answers'], average: w['survey.average'], distribution: w['survey.distribution'], comments: w['survey.comments'], none: w['survey.none'] }];
+      }),
+    ),
+  };
+}
+
 export function statusPageTexts(plan: Plan): StatusPageTexts {
   return {
     languages: [...plan.languages],
@@ -54,6 +71,7 @@ export function statusPageTexts(plan: Plan): StatusPageTexts {
     contacts: { team: plan.handoff.teamName, phone: plan.handoff.phone, chatUrl: plan.handoff.chatUrl, hours: plan.handoff.hours },
     noEta: plan.incidents.noEta,
     staleAfterSeconds: 600,
+    ...(plan.incidents.statusPage.survey.enabled ? { survey: { windowDays: plan.incidents.statusPage.survey.windowDays, commentMaxLength: plan.incidents.statusPage.survey.commentMaxLength } } : {}),
     ...(plan.incidents.statusPage.subscriptions.enabled ? { subscriptions: true } : {}),
   };
 }
@@ -127,6 +145,7 @@ const UI_KEYS = {
   uptime: 'status.uptime',
   uptimeNoIncident: 'status.uptimeNoIncident',
   uptimeAffected: 'status.uptimeAffected',
+  survey: 'survey.link',
 } as const satisfies Record<string, WordKey>;
 
 function uiWords(w: Words) {
@@ -152,6 +171,7 @@ export function renderStatusSite(texts: StatusPageTexts, timeZone: string): Reco
     ui: Object.fromEntries(langs.map((l) => [l, uiWords(texts.words[l])])),
     levels: Object.fromEntries(RESPONSE_LEVELS.map((level) => [level, Object.fromEntries(langs.map((l) => [l, texts.words[l][`response.${level}`]]))])),
     timeZone,
+    ...(texts.survey ? { survey: { windowDays: texts.survey.windowDays, page: SURVEY_PAGE } } : {}),
   };
   const subscribe = texts.subscriptions ? subscribeSection(texts) : undefined;
   const nav =
@@ -199,8 +219,150 @@ ${subscribe ? `  ${subscribe.body}\n` : ''}  <section id="contact">
 `;
   // Only the reader's language is shown: hide every other language's spans.
   const langCss = langs.map((l) => `body:not([data-lang="${l}"]) [data-l="${l}"]{display:none}`).join('\n');
-  return { 'index.html': html, 'app.js': APP_JS, 'style.css': `${STYLE_CSS}${subscribe ? SUBSCRIBE_CSS : ''}${langCss}\n`, ...(subscribe ? subscriptionFiles(texts) : {}) };
+  return {
+    'index.html': html,
+    'app.js': APP_JS,
+    'style.css': `${STYLE_CSS}${subscribe ? SUBSCRIBE_CSS : ''}${langCss}\n`,
+    ...(subscribe ? subscriptionFiles(texts) : {}),
+    ...(texts.survey ? { [SURVEY_PAGE]: renderSurveyPage(texts, texts.survey.commentMaxLength, nav), 'survey.js': SURVEY_JS } : {}),
+  };
 }
+
+/**
+ * The survey page (§10.2): `survey.html?incident=<id>&lang=<tag>`. A rating 1–5 (radio buttons in
+ * a fieldset with a legend), an optional comment (length-limited), a sentence saying no name or
+ * e-mail is needed, and a live region with the outcome. survey.js posts the answer to
+ * `api/survey/<id>` on this site's own origin (the CSP's `connect-src 'self'`); no inline script.
+ */
+function renderSurveyPage(texts: StatusPageTexts, commentMax: number, nav: string): string {
+  const langs = texts.languages;
+  const esc2 = esc;
+  const word = (k: WordKey, vars: Record<string, string> = {}) =>
+    langs.map((l) => `<span lang="${esc2(l)}" data-l="${esc2(l)}">${esc2(texts.words[l][k].replace(/\{(\w+)\}/g, (all, v: string) => vars[v] ?? all))}</span>`).join('');
+  const ratings = Array.from({ length: RATING_MAX - RATING_MIN + 1 }, (_, i) => RATING_MIN + i);
+  const config = {
+    languages: langs,
+    api: SURVEY_API_PREFIX,
+    idPattern: INCIDENT_ID_PATTERN.source,
+    commentMaxLength: commentMax,
+    messages: Object.fromEntries(langs.map((l) => [l, Object.fromEntries(Object.entries(SURVEY_MESSAGES).map(([k, w]) => [k, texts.words[l][w]]))])),
+    title: Object.fromEntries(langs.map((l) => [l, texts.words[l]['survey.title']])),
+  };
+  return `<!doctype html>
+<html lang="${esc(langs[0])}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${[...new Set(langs.map((l) => texts.words[l]['survey.title']))].map(esc).join(' · ')}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="style.css">
+<script id="survey-config" type="application/json">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
+<script src="survey.js" defer></script>
+</head>
+<body data-lang="${esc(langs[0])}" class="survey-page">
+<header>
+  <h1 id="title">${word('survey.title')}</h1>${nav}
+</header>
+<main>
+  <p id="about">${word('survey.incident')}: <strong id="incident-id">–</strong></p>
+  <p id="privacy">${word('survey.privacy')}</p>
+  <form id="survey" novalidate>
+    <fieldset>
+      <legend>${word('survey.rating')}</legend>
+${ratings.map((r) => `      <div class="option"><input type="radio" name="rating" id="rating-${r}" value="${r}"><label for="rating-${r}">${word(`survey.r${r}` as WordKey)}</label></div>`).join('\n')}
+    </fieldset>
+${
+  commentMax > 0
+    ? `    <label for="comment" class="block">${word('survey.comment', { max: String(commentMax) })}</label>
+    <textarea id="comment" name="comment" rows="4" maxlength="${commentMax}"></textarea>
+`
+    : ''
+}    <button type="submit" id="send">${word('survey.submit')}</button>
+  </form>
+  <p id="result" role="status" aria-live="polite"></p>
+  <p><a id="back" href="index.html">${word('survey.back')}</a></p>
+</main>
+</body>
+</html>
+`;
+}
+
+/** The sentences survey.js shows in its live region, by outcome. */
+const SURVEY_MESSAGES = { sending: 'survey.sending', recorded: 'survey.thanks', invalid: 'survey.invalid', closed: 'survey.closed', limited: 'survey.limited', error: 'survey.error' } as const satisfies Record<string, WordKey>;
+
+const SURVEY_JS = `(function () {
+  'use strict';
+  var cfg = JSON.parse(document.getElementById('survey-config').textContent);
+  var params = new URLSearchParams(location.search);
+  var langs = cfg.languages;
+  function key(tag) {
+    try { var m = new Intl.Locale(tag).maximize(); return m.language + '-' + m.script; } catch (e) { return String(tag).toLowerCase(); }
+  }
+  function pickLang() {
+    var asked = params.get('lang');
+    if (asked && langs.indexOf(asked) >= 0) return asked;
+    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''];
+    for (var i = 0; i < wanted.length; i++) {
+      for (var j = 0; j < langs.length; j++) if (langs[j].toLowerCase() === String(wanted[i]).toLowerCase()) return langs[j];
+      for (var k = 0; k < langs.length; k++) if (key(langs[k]) === key(wanted[i])) return langs[k];
+    }
+    return langs[0];
+  }
+  var lang = pickLang();
+  var incident = params.get('incident') || '';
+  var valid = new RegExp(cfg.idPattern).test(incident);
+  var form = document.getElementById('survey');
+  var result = document.getElementById('result');
+  var send = document.getElementById('send');
+  var shown = null;
+  function say(outcome) {
+    shown = outcome;
+    result.textContent = outcome ? cfg.messages[lang][outcome] : '';
+    result.className = outcome === 'recorded' ? 'ok' : outcome && outcome !== 'sending' ? 'problem' : '';
+  }
+  function render() {
+    document.body.setAttribute('data-lang', lang);
+    document.documentElement.lang = lang;
+    document.title = cfg.title[lang];
+    Array.prototype.forEach.call(document.querySelectorAll('nav button[data-lang]'), function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-lang') === lang)); });
+    var back = document.getElementById('back');
+    back.setAttribute('href', 'index.html?lang=' + encodeURIComponent(lang));
+    if (shown) say(shown);
+  }
+  document.getElementById('incident-id').textContent = valid ? incident : '–';
+  Array.prototype.forEach.call(document.querySelectorAll('nav button[data-lang]'), function (b) {
+    b.addEventListener('click', function () { lang = b.getAttribute('data-lang'); params.set('lang', lang); history.replaceState(null, '', '?' + params.toString()); render(); });
+  });
+  if (!valid) { form.hidden = true; say('closed'); }
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var picked = form.querySelector('input[name=rating]:checked');
+    var comment = document.getElementById('comment');
+    var text = comment ? comment.value.trim() : '';
+    if (!picked || Array.from(text).length > cfg.commentMaxLength) {
+      say('invalid');
+      (picked ? comment : document.getElementById('rating-1')).focus();
+      return;
+    }
+    send.disabled = true;
+    say('sending');
+    var body = { rating: Number(picked.value), lang: lang };
+    if (text) body.comment = text;
+    fetch(cfg.api + '/' + encodeURIComponent(incident), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, outcome: j && j.outcome }; }); })
+      .then(function (r) {
+        var outcome = r.status === 201 ? 'recorded' : ['invalid', 'closed', 'limited'].indexOf(r.outcome) >= 0 ? r.outcome : 'error';
+        say(outcome);
+        if (outcome === 'recorded' || outcome === 'closed') form.hidden = true; else send.disabled = false;
+        result.focus();
+      })
+      .catch(function () { say('error'); send.disabled = false; });
+  });
+  result.setAttribute('tabindex', '-1');
+  render();
+})();
+`;
 
 const STYLE_CSS = `:root{font-family:system-ui,-apple-system,"Noto Sans CJK TC","Noto Sans CJK SC","Noto Sans CJK JP","Microsoft JhengHei",sans-serif;color:#1a1a1a;background:#f6f7f9}
 body{margin:0 auto;max-width:760px;padding:1rem}
@@ -223,6 +385,18 @@ h2{font-size:1.2rem;margin:.2rem 0 .6rem}
 .bars{display:flex;gap:1px;list-style:none;padding:0;margin:0;height:28px}.bars li{flex:1;background:#2e7d32}.bars li.degraded{background:#b58900}.bars li.outage{background:#c62828}
 .days{margin:.3rem 0 0;padding-left:1.2rem;font-size:.9rem;color:#333}
 .range{display:flex;justify-content:space-between;font-size:.8rem;color:#555}
+a{color:#0b4f9c}a:focus-visible,button:focus-visible,input:focus-visible,textarea:focus-visible{outline:3px solid #0b4f9c;outline-offset:2px}
+.survey-link{white-space:nowrap}
+.survey-page main{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:1rem}
+.survey-page fieldset{border:1px solid #c8c8c8;border-radius:6px;padding:.6rem 1rem;margin:0 0 1rem}
+.survey-page legend{font-weight:600;padding:0 .3rem}
+.survey-page .option{display:flex;align-items:center;gap:.5rem;padding:.3rem 0}
+.survey-page input[type=radio]{width:1.2rem;height:1.2rem;margin:0}
+.survey-page label.block{display:block;font-weight:600;margin:.4rem 0}
+.survey-page textarea{box-sizing:border-box;width:100%;font:inherit;padding:.5rem;border:1px solid #767676;border-radius:4px}
+.survey-page button[type=submit]{margin-top:.8rem;padding:.5rem 1.4rem;font:inherit;font-weight:600;background:#0b4f9c;color:#fff;border:0;border-radius:4px;cursor:pointer}
+.survey-page button[disabled]{background:#5a5a5a}
+#result.ok{color:#0b4d1a;font-weight:600}#result.problem{color:#7a0000;font-weight:600}
 `;
 
 const APP_JS = `(function () {
@@ -308,7 +482,13 @@ const APP_JS = `(function () {
     hist.appendChild(el('h2', {}, [t('history')]));
     if (!doc.history.length) hist.appendChild(el('p', { class: 'muted' }, [t('noHistory')]));
     doc.history.forEach(function (h) {
-      hist.appendChild(el('p', { id: h.id }, [tx(h.title) + (h.maintenance ? ' (' + t('maintenance') + ': ' + windowTitle(h.maintenance) + ')' : '') + ' — ' + fmt(h.startedAt) + ' → ' + fmt(h.closedAt)]));
+      var entry = el('p', { id: h.id }, [tx(h.title) + (h.maintenance ? ' (' + t('maintenance') + ': ' + windowTitle(h.maintenance) + ')' : '') + ' — ' + fmt(h.startedAt) + ' → ' + fmt(h.closedAt)]);
+      // The satisfaction survey (§10.2), while its window after the close is open.
+      if (cfg.survey && Date.now() - Date.parse(h.closedAt) <= cfg.survey.windowDays * 86400000) {
+        entry.appendChild(document.createTextNode(' '));
+        entry.appendChild(el('a', { class: 'survey-link', href: cfg.survey.page + '?incident=' + encodeURIComponent(h.id) + '&lang=' + encodeURIComponent(lang) }, [t('survey')]));
+      }
+      hist.appendChild(entry);
     });
     var age = (Date.now() - Date.parse(doc.generatedAt)) / 1000;
     updated.className = age > cfg.texts.staleAfterSeconds ? 'stale' : 'muted';

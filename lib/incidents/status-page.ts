@@ -89,6 +89,8 @@ export class StatusPage extends Construct {
         validation: acm.CertificateValidation.fromDns(domain.zone),
       });
     }
+    // The survey page (§10.2) is redeployed with the page: invalidate it too.
+    const surveyPaths = props.texts.survey ? ['/survey.html', '/survey.js'] : [];
     this.site = new StaticSite(this, 'Site', {
       purpose: 'customer status page',
       files: { ...renderStatusSite(props.texts, props.timeZone), ...props.extraFiles },
@@ -107,6 +109,7 @@ export class StatusPage extends Construct {
         '/app.js',
         '/style.css',
         '/',
+        ...surveyPaths,
         ...(props.texts.subscriptions ? Object.values(SUBSCRIPTION_PAGES).map((f) => `/${f}`) : []),
         ...[...new Set(Object.keys(props.extraFiles ?? {}).map((k) => `/${k.split('/')[0]}${k.includes('/') ? '/*' : ''}`))],
       ],

@@ -12,7 +12,7 @@ import { regionNameOf, type Plan } from '../config';
 import { FallbackSite, HANDOFF_DOCUMENT_PATH } from '../fallback';
 import { buildWidgetScript, renderWidgetDocument, widgetSiteFiles } from '../widget';
 import { WIDGET_PATHS, type WidgetDocument } from '../../contracts/widget';
-import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts, subscriptionSettings } from '../incidents';
+import { IncidentLogKey, IncidentRecorder, IncidentTable, incidentTemplates, ResponseAlarm, StatusPage, statusPageTexts, subscriptionSettings, SurveyApi } from '../incidents';
 
 export interface GlobalStackProps extends StackProps {
   readonly plan: Plan;
@@ -81,6 +81,8 @@ export class GlobalStack extends ContingencyStack {
   public readonly statusPage: StatusPage;
   /** The incident function of us-east-1, which also publishes the status page, notices and reports. */
   public readonly incidents: IncidentRecorder;
+  /** The satisfaction survey after incidents (§10.2), behind the status page's distribution; absent when the plan turns it off. */
+  public readonly survey?: SurveyApi;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
@@ -128,6 +130,16 @@ export class GlobalStack extends ContingencyStack {
     if (this.statusPage.subscriptions) {
       this.alerting.addAlarm(this.statusPage.subscriptions.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Customer notices were not mailed to subscribers (dead-letter queue)', { condition: '≥ 1 message waiting' });
     }
+    const surveyPlan = inc.statusPage.survey;
+    if (surveyPlan.enabled) {
+      this.survey = new SurveyApi(this, 'Survey', {
+        site: this.statusPage.site,
+        incidentTable: this.incidentTable.table,
+        languages: plan.languages,
+        settings: surveyPlan,
+        logRetention: plan.chatbot.logRetentionDays,
+      });
+    }
     this.incidents = new IncidentRecorder(this, 'Incidents', {
       table: this.incidentTable.table,
       responseAlarms: [...healthResponse, ...(props.responseAlarms ?? [])],
@@ -146,6 +158,7 @@ export class GlobalStack extends ContingencyStack {
         pageUrl: this.statusPage.url,
         maintenance: plan.maintenance,
         suppressors: maintenanceSuppressors(plan.name, { 'us-east-1': 'us-east-1', primary: plan.regions.primary, standby: plan.regions.standby }),
+        ...(this.survey ? { surveyTable: this.survey.table } : {}),
       },
     });
     this.alerting.addAlarm(this.incidents.deadLetters.alarm, DROPPED_EVENTS_LEVEL, 'dropped-events', 'Incident events were dropped (dead-letter queue)', { condition: '≥ 1 message waiting' });

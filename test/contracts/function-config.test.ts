@@ -11,6 +11,7 @@ import {
   sentinelConfig,
   drillRunnerConfig,
   observerConfig,
+  surveyConfig,
 } from '../../contracts';
 import { functionEnvironment } from '../../lib/shared/function-environment';
 import { loadedPlan } from '../helpers/plan';
@@ -18,7 +19,7 @@ import { synthPlan } from '../helpers/synth';
 
 /** Each function's contract by its Powertools service name (the POWERTOOLS_SERVICE_NAME the construct sets). */
 const CONTRACTS: Record<string, FunctionConfig<any>> = Object.fromEntries(
-  [chatbotConfig, notifierConfig, incidentsConfig, restoreValidatorConfig, restoreWatchConfig, sentinelConfig, drillRunnerConfig, observerConfig].map((c) => [c.service, c]),
+  [chatbotConfig, notifierConfig, incidentsConfig, restoreValidatorConfig, restoreWatchConfig, sentinelConfig, drillRunnerConfig, observerConfig, surveyConfig].map((c) => [c.service, c]),
 );
 
 /** Resolves CloudFormation intrinsics to stand-in strings, as they would be plain strings at run time. */
