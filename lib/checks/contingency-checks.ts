@@ -81,7 +81,7 @@ export class ContingencyChecks implements IPolicyValidationPlugin {
           const stack = stacks.find((s) => s.stackName === f.stack);
           return {
             ruleName: r.id,
-            description: `§${r.clause}: ${r.title}. ${f.stack}/${f.logicalId}: ${f.message}`,
+            description: `${r.id} (§${r.clause}: ${r.title}): ${f.stack}/${f.logicalId}: ${f.message}`,
             fix: r.fix,
             severity: 'error',
             violatingResources: [{ resourceLogicalId: f.logicalId, templatePath: stack?.templatePath ?? '', locations: [] }],

@@ -110,7 +110,7 @@ describe('FailoverTimingCheck (synth-time plugin)', () => {
     }
     const count = (re: RegExp) => (message.match(re) ?? []).length;
     // The rule pack's finding names the clause and the inputs; the timing check says the same once, only where the pack is off.
-    expect(count(/pack-chat-failover\/\w+: failing over primary → standby can take 96 s, more than the objective of 90 s \(interval 10 s × threshold 3 \+ probe timeout, TTL 60 s on chat\.acme-example\.com\)/g)).toBe(1);
+    expect(count(/CC-1\.2\.2-RTO \(§1\.2\.2: [^)]*\): pack-chat-failover\/\w+: failing over primary → standby can take 96 s, more than the objective of 90 s \(interval 10 s × threshold 3 \+ probe timeout, TTL 60 s on chat\.acme-example\.com\)/g)).toBe(1);
     expect(count(/failing over primary → standby can take 96 s, more than the recovery time objective of 90 s/g)).toBe(1);
     expect(count(/failing over standby → fallback can take 96 s, more than the (recovery time )?objective of 90 s/g)).toBe(2);
     expect(count(/CC-1\.2\.2-RTO/g)).toBeGreaterThan(0);
