@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import type { Plan } from '../../lib/config/schema';
 import type { CostReport } from '../../lib/cost/report';
 import type { StackTemplate } from '../../lib/assembly/templates';
-import type { ContactVolumes, UsageInputs } from '../../lib/cost/usage';
+import type { UsageInputs } from '../../lib/cost/usage';
+import { contactVolumes, planSecrets } from '../../lib/cost/plan-inputs';
 import { Io, loadPlanOption, PlanOptions, UsageError, withPlan } from '../common';
 
 /**
@@ -51,26 +51,7 @@ export function register(program: Command, io: Io): void {
     });
 }
 
-/** The plan's contacts, as the usage drivers need them. */
-export function contactVolumes(plan: Plan): ContactVolumes {
-  const audiences = Object.values(plan.audiences).filter((a): a is NonNullable<typeof a> => !!a);
-  const smsNumbers = [...new Set(audiences.flatMap((a) => a.sms))];
-  const emails = [...new Set(audiences.flatMap((a) => a.email))];
-  const voice = plan.alerting.voice;
-  const opsSms = plan.audiences.opsOnCall?.sms ?? [];
-  return {
-    smsNumbers,
-    emails,
-    ...(voice ? { voice: { phones: voice.phones.length ? voice.phones : opsSms, maxPricePerMinuteUsd: Number(voice.maxPricePerMinute) } } : {}),
-  };
-}
-
-/** Webhook secrets the plan names, in every region a notifier reads them (primary, standby, us-east-1). */
-export function planSecrets(plan: Plan): { name: string; region: string }[] {
-  const names = [...new Set(Object.values(plan.audiences).flatMap((a) => a?.webhooks.map((w) => w.secretName) ?? []))];
-  const regions = [...new Set([plan.regions.primary, plan.regions.standby, 'us-east-1'])];
-  return regions.flatMap((region) => names.map((name) => ({ name, region })));
-}
+export { contactVolumes, planSecrets } from '../../lib/cost/plan-inputs';
 
 /** The cost report for the options (exported for tests). */
 export function cost(opts: CostOptions): CostReport {

@@ -82,7 +82,7 @@ export interface AlertingProps {
 export class Alerting extends Construct {
   public readonly topics: WarningTopics;
   public readonly notifier: Notifier;
-  /** Every alarm added, by level (read lazily by the dashboard). */
+  /** Every alarm added through this hub, by level (the live drill runner watches them; the dashboards read the alarm registry). */
   public readonly alarms: Record<WarningLevel, cw.AlarmBase[]> = perLevel(() => []);
   private readonly plan: Plan;
 

@@ -9,8 +9,8 @@ import type { RunbookKey, WarningLevel } from '../config';
  * the constructs add is recorded once on its construct as metadata of this type, with its level,
  * indicator and title. Synthesis writes the records into the cloud assembly (the stacks'
  * metadata), and `readAlarmRegistry` reads them back: the README tables and the plan document are
- * generated from what was synthesized, not from the plan. The dashboards read the same records in
- * memory (`Alerting.alarms`).
+ * generated from what was synthesized, not from the plan. The dashboards read the same records from
+ * the construct tree when they are synthesized (`registeredAlarms`).
  */
 export const ALARM_RECORD_TYPE = 'contingency:alarm';
 
@@ -158,6 +158,36 @@ export function readAlarmRegistry(assembly: cxapi.CloudAssembly): AlarmRecord[] 
   const out: AlarmRecord[] = [];
   for (const stack of assembly.stacks) {
     for (const entry of stack.findMetadataByType(ALARM_RECORD_TYPE)) out.push(entry.data as unknown as AlarmRecord);
+  }
+  return out;
+}
+
+/** A registered alarm found in the construct tree, with what the registry says about it. */
+export interface RegisteredAlarm {
+  readonly alarm: cw.AlarmBase;
+  readonly region: string;
+  readonly level?: WarningLevel;
+  readonly route: AlarmRoute;
+  readonly indicator: RunbookKey;
+  readonly family: AlarmFamily;
+  readonly title: string;
+}
+
+/**
+ * The alarms recorded in the registry under `scope` (construct order), read from the construct tree
+ * (for what is built at synth, such as the dashboards); `region` keeps those of one region. Event
+ * rules (AWS Health) are records too but no alarm, and are left out.
+ */
+export function registeredAlarms(scope: IConstruct, region?: string): RegisteredAlarm[] {
+  const out: RegisteredAlarm[] = [];
+  for (const c of scope.node.findAll()) {
+    if (!(c instanceof cw.AlarmBase)) continue;
+    const m = c.node.metadata.find((x) => x.type === ALARM_RECORD_TYPE);
+    if (!m) continue;
+    const r = m.data as { region: string; level?: WarningLevel; route: AlarmRoute; indicator: RunbookKey; family: AlarmFamily; title: string };
+    const stackRegion = Stack.of(c).region;
+    if (region !== undefined && stackRegion !== region) continue;
+    out.push({ alarm: c, region: r.region, ...(r.level ? { level: r.level } : {}), route: r.route, indicator: r.indicator, family: r.family, title: r.title });
   }
   return out;
 }

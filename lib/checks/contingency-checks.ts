@@ -3,7 +3,7 @@ import * as path from 'path';
 import { CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { StackTemplate, CfnTemplate } from '../assembly/templates';
-import { ChecksOptions, evaluateRules, Finding, RULES, RuleResult } from './rules';
+import { ChecksOptions, evaluateRules, RULES, RuleResult } from './rules';
 
 /** File the results are written to, in the cloud assembly folder (next to the templates). */
 export const CHECKS_RESULTS_FILE = 'contingency-checks.json';
@@ -72,25 +72,24 @@ export class ContingencyChecks implements IPolicyValidationPlugin {
       const file: ChecksResultsFile = { pack: this.name, version: this.version, options, results: this.lastResults };
       fs.writeFileSync(path.join(path.dirname(stacks[0].templatePath), CHECKS_RESULTS_FILE), JSON.stringify(file, null, 2));
     }
+    // One violation per finding: the CDK prints a violation's description under each of its
+    // resources, so a description listing every finding would repeat them all under each resource.
     const violations: PolicyViolation[] = this.lastResults
       .filter((r) => r.status === 'fail')
-      .map((r) => ({
-        ruleName: r.id,
-        description: `§${r.clause}: ${r.title}. ${describe(r.findings)}`,
-        fix: r.fix,
-        severity: 'error',
-        violatingResources: r.findings.map((f) => {
+      .flatMap((r) =>
+        r.findings.map((f) => {
           const stack = stacks.find((s) => s.stackName === f.stack);
-          return { resourceLogicalId: f.logicalId, templatePath: stack?.templatePath ?? '', locations: [] };
+          return {
+            ruleName: r.id,
+            description: `${r.id} (§${r.clause}: ${r.title}): ${f.stack}/${f.logicalId}: ${f.message}`,
+            fix: r.fix,
+            severity: 'error',
+            violatingResources: [{ resourceLogicalId: f.logicalId, templatePath: stack?.templatePath ?? '', locations: [] }],
+          };
         }),
-      }));
+      );
     return { success: violations.length === 0, violations };
   }
-}
-
-function describe(findings: Finding[]): string {
-  const shown = findings.slice(0, 5).map((f) => `${f.stack}/${f.logicalId}: ${f.message}`);
-  return `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${shown.join('; ')}${findings.length > 5 ? '; …' : ''}`;
 }
 
 /**

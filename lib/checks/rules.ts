@@ -11,6 +11,9 @@ import { failoverTimingFromTemplate } from '../failover/timing-model';
  * document's compliance evidence).
  */
 
+/** The rule that reports a modelled failover time over the recovery time objective (plan §1.2.2). */
+export const RTO_RULE_ID = 'CC-1.2.2-RTO';
+
 export interface ChecksOptions {
   /** Recovery time objective, seconds; enables CC-1.2.2-RTO. @default - the RTO rule is not applied */
   readonly rtoSeconds?: number;
@@ -260,10 +263,10 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'CC-1.2.2-RTO',
+    id: RTO_RULE_ID,
     clause: '1.2.2',
     title: 'The modelled worst-case failover time meets the recovery time objective',
-    fix: 'Raise the objective, or lower the health checks\' interval × failure threshold or the failover records\' TTLs',
+    fix: 'Raise the objective, or lower the health checks\' interval × failure threshold or the failover records\' TTLs (in a contingency plan file: objectives.rtoMinutes, failover.requestIntervalSeconds, failover.failureThreshold, failover.dnsTtlSeconds, failover.fallbackTtlSeconds)',
     check: (stacks, options) => {
       if (options.rtoSeconds === undefined) return undefined;
       const checked: { stack: string; logicalId: string }[] = [];
@@ -279,7 +282,13 @@ export const RULES: readonly Rule[] = [
         for (const hop of hops ?? []) {
           checked.push({ stack: s.stackName, logicalId: hop.healthCheckLogicalId });
           const worst = Math.max(hop.hopSeconds, hop.cumulativeSeconds);
-          if (worst > options.rtoSeconds) findings.push({ stack: s.stackName, logicalId: hop.healthCheckLogicalId, message: `failing over ${hop.from} → ${hop.to} can take ${worst} s, more than the objective of ${options.rtoSeconds} s` });
+          if (worst > options.rtoSeconds) findings.push({
+              stack: s.stackName,
+              logicalId: hop.healthCheckLogicalId,
+              message:
+                `failing over ${hop.from} → ${hop.to} can take ${worst} s, more than the objective of ${options.rtoSeconds} s ` +
+                `(interval ${hop.inputs.requestIntervalSeconds} s × threshold ${hop.inputs.failureThreshold} + probe timeout, TTL ${hop.inputs.dnsTtlSeconds} s on ${hop.recordName})`,
+            });
         }
       }
       return { checked, findings };

@@ -4,6 +4,8 @@ import type * as cxapi from 'aws-cdk-lib/cx-api';
 import { AlarmRecord, readAlarmRegistry } from '../alerting/registry';
 import { CfnTemplateLike, FailoverHop, failoverTimingFromTemplate } from '../failover/timing-model';
 import { PlanRecord, readPlanRecord } from './record';
+import { costReport, CostReport } from '../cost/report';
+import type { StackTemplate } from '../assembly/templates';
 
 /** Backups and restore tests of one region, read from its template. */
 export interface RegionBackup {
@@ -53,6 +55,8 @@ export interface DocModel {
   readonly alarms: AlarmRecord[];
   readonly failover: FailoverHop[];
   readonly backups: RegionBackup[];
+  /** The cost report (`contingency cost`) of the assembly's templates and the plan record's contacts and secrets. */
+  readonly cost: CostReport;
   readonly evidence?: Evidence;
 }
 
@@ -110,7 +114,10 @@ export function modelFromAssembly(assembly: cxapi.CloudAssembly, evidence?: Evid
   }
   const order = [plan.regions.primary, plan.regions.standby];
   backups.sort((a, b) => order.indexOf(a.region) - order.indexOf(b.region));
-  return { plan, alarms: readAlarmRegistry(assembly), failover, backups, ...(evidence ? { evidence } : {}) };
+  const stacks: StackTemplate[] = assembly.stacks.map((s) => ({ stackName: s.stackName, region: s.environment.region === 'unknown-region' ? undefined : s.environment.region, template: s.template }));
+  if (!plan.cost) throw new Error(`the plan record in ${assembly.directory} has no cost inputs (written by an older version): synthesize the plan again`);
+  const cost = costReport(stacks, { contacts: plan.cost.contacts, external: { secrets: plan.cost.secrets } });
+  return { plan, alarms: readAlarmRegistry(assembly), failover, backups, cost, ...(evidence ? { evidence } : {}) };
 }
 
 /** A problem with an evidence file: which file, what is wrong, what to give instead. */

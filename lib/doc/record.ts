@@ -2,6 +2,7 @@ import type { Stack } from 'aws-cdk-lib';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
 import type { Plan } from '../config';
 import { alertContacts } from '../alerting/alerting';
+import { contactVolumes, planSecrets } from '../cost/plan-inputs';
 
 /** Metadata type of the plan record the document reads from the assembly. */
 export const PLAN_RECORD_TYPE = 'contingency:plan-document';
@@ -37,6 +38,8 @@ export function planRecord(plan: Plan) {
       resolvedMessage: plan.incidents.resolvedMessage,
       statusTitle: plan.incidents.statusPage.title,
     },
+    /** What the cost section prices that no template holds: the contacts alerts reach, the webhook secrets the operator creates. */
+    cost: { contacts: contactVolumes(plan), secrets: planSecrets(plan) },
     words: Object.fromEntries(plan.languages.map((l) => [l, plan.words[l]])),
   };
 }

@@ -3,6 +3,7 @@ import type { Texts } from '../../contracts/languages';
 import { ALARM_FAMILIES, AlarmRecord } from '../alerting/registry';
 import { AUDIENCE_KEYS, ORG_UNITS, RISK_CATEGORIES } from '../config/schema';
 import { Block, h, markdownTable, p, table, ul } from './blocks';
+import { costBlocks } from './cost-section';
 import type { DocModel } from './model';
 import type { PlanRecord } from './record';
 import { DocWords, docWords } from './words';
@@ -219,6 +220,8 @@ export function documentBlocks(model: DocModel, lang: string): Block[] {
       ]),
     ),
   );
+
+  out.push(...costBlocks(model.cost, w, fill));
 
   // 6 Technical support and recovery
   out.push(h(2, w.ch6, 'ch6'), h(3, w.backupTitle));

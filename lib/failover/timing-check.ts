@@ -7,6 +7,14 @@ export interface FailoverTimingCheckProps {
   readonly rtoSeconds: number;
   /** Where the computed figures are printed. @default - not printed */
   readonly log?: (line: string) => void;
+  /**
+   * Rule id of another validation plugin that already reports a missed objective and failover
+   * records that cannot be modelled (the ContingencyChecks rule `CC-1.2.2-RTO`). Given, this check
+   * only computes and prints the figures, so a missed objective is reported once, under the rule
+   * that names the plan clause; it still reports an app with no failover records at all.
+   * @default - this check reports a missed objective itself (`FailoverTiming-RTO`)
+   */
+  readonly objectiveCheckedBy?: string;
 }
 
 /** Rule id reported when a failover hop cannot meet the objective. */
@@ -36,6 +44,7 @@ export class FailoverTimingCheck implements IPolicyValidationPlugin {
       try {
         hops = failoverTimingFromTemplate(template);
       } catch (e) {
+        if (this.props.objectiveCheckedBy) continue;
         violations.push({
           ruleName: FAILOVER_TIMING_RULE,
           description: `failover records cannot be modelled: ${(e as Error).message}`,
@@ -48,6 +57,7 @@ export class FailoverTimingCheck implements IPolicyValidationPlugin {
       this.lastResult.push({ templatePath, hops });
       this.props.log?.(`Failover timing (from ${templatePath.split('/').pop()}, objective ${this.props.rtoSeconds} s):`);
       for (const line of describeHops(hops)) this.props.log?.(`  ${line}`);
+      if (this.props.objectiveCheckedBy) continue;
       for (const hop of hops) {
         const worst = Math.max(hop.hopSeconds, hop.cumulativeSeconds);
         if (worst > this.props.rtoSeconds) {

@@ -199,7 +199,6 @@ export class FailoverStack extends ContingencyStack {
         plan,
         alerting,
         heading: 'global (us-east-1): DNS and health checks',
-        endpointHealthAlarms: [this.healthChecks.primary.alarm, this.healthChecks.standby.alarm, this.publicHealthCheck.alarm],
       });
     }
 

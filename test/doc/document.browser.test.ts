@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, Browser } from 'playwright-core';
-import { parsePlan } from '../../lib/config';
+import { parsePlan, Plan } from '../../lib/config';
+import { readAssembly, StackTemplate } from '../../lib/assembly/templates';
+import { contactVolumes, planSecrets } from '../../lib/cost/plan-inputs';
+import { costReport } from '../../lib/cost/report';
 import { DocModel, EvidenceError, modelFromAssembly, readEvidence } from '../../lib/doc/model';
 import { synthesizeAssembly } from '../../lib/doc/synthesize';
 import { DOC_WORDS } from '../../lib/doc/words';
@@ -20,6 +23,8 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'plan-doc');
 const committed = (lang: string) => fs.readFileSync(path.join(ROOT, 'docs', 'plan', `plan.${lang}.md`), 'utf8');
 
 let model: DocModel;
+let plan: Plan;
+let templates: StackTemplate[];
 let out: string;
 let browser: Browser;
 
@@ -28,8 +33,12 @@ beforeAll(async () => {
   const input = threeLanguagePlanInput();
   input.thresholds.apiLatencyP99Ms.general = 1700;
   input.failover.failureThreshold = 2;
-  const plan = parsePlan(input, 'changed plan');
-  model = modelFromAssembly(synthesizeAssembly({ plan, source: 'changed plan', dir: path.join(ROOT, 'plans') }));
+  // Slow health checks: each drops its fast-interval option (a cost change the §5.4 figures must show).
+  input.failover.requestIntervalSeconds = 30;
+  plan = parsePlan(input, 'changed plan');
+  const assembly = synthesizeAssembly({ plan, source: 'changed plan', dir: path.join(ROOT, 'plans') });
+  model = modelFromAssembly(assembly);
+  templates = readAssembly(assembly.directory);
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-doc-'));
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   // One synth of the four stacks plus a browser start: allow for a shared, busy two-core machine.
@@ -51,13 +60,45 @@ test('a changed threshold changes the document in every plan language (the examp
 });
 
 test('failover timings are read from the synthesized health checks and records', () => {
-  // 10 s × 2 + 6 s probe timeout + 20 s TTL = 46 s (the example plan: 10 s × 3 + 6 s + 20 s = 56 s).
+  // 30 s × 2 + 6 s probe timeout + 20 s TTL = 86 s (the example plan: 10 s × 3 + 6 + 20 = 56 s).
   expect(model.failover.map((h) => [h.from, h.to, h.hopSeconds])).toEqual([
-    ['primary', 'standby', 46],
-    ['standby', 'fallback', 46],
+    ['primary', 'standby', 86],
+    ['standby', 'fallback', 86],
   ]);
-  expect(renderDocument(model, 'en').markdown).toContain('| primary → standby (chat.acme-example.com) | 46 | 46 | 10 s × 2 + TTL 20 s | within RTO (900 s) |');
+  expect(renderDocument(model, 'en').markdown).toContain('| primary → standby (chat.acme-example.com) | 86 | 86 | 30 s × 2 + TTL 20 s | within RTO (900 s) |');
   expect(row(committed('en'), 'primary → standby (chat.acme-example.com)')).toContain('| 56 |');
+});
+
+describe('§5.4 cost: the cost report of the synthesized templates, in every plan language', () => {
+  const section = (md: string, title: string) => md.slice(md.indexOf(`### ${title}`), md.indexOf('## ', md.indexOf(`### ${title}`) + 4));
+
+  test('the figures are the cost report (lib/cost) of the templates synthesized for the plan, by region and item', () => {
+    // Computed here independently: the assembly's templates read from disk, the plan's contacts and secrets.
+    const report = costReport(templates, { contacts: contactVolumes(plan), external: { secrets: planSecrets(plan) } });
+    expect(report.fixed.totalUsd).toBeGreaterThan(0);
+    for (const lang of ['zh-Hant', 'en', 'ja']) {
+      const w = lang === 'zh-Hant' ? DOC_WORDS['zh-Hant'] : DOC_WORDS.en;
+      const md = section(renderDocument(model, lang).markdown, w.costTitle);
+      for (const [region, usd] of Object.entries(report.fixed.byRegion)) expect([lang, md]).toEqual([lang, expect.stringContaining(`| ${region} | ${w.costSubtotal} |  |  |  | $${usd.toFixed(2)} |`)]);
+      expect(md).toContain(`| ${w.costTotal} |  |  |  |  | $${report.fixed.totalUsd.toFixed(2)} |`);
+      expect(md).toContain(report.prices.date);
+      for (const d of report.usage) expect(md).toContain(`| ${d.name} | ${d.per} | $`);
+    }
+    expect(section(renderDocument(model, 'zh-Hant').markdown, DOC_WORDS['zh-Hant'].costTitle)).toContain('| us-east-1 | Route 53 健康檢查選項(AWS 端點) |');
+  });
+
+  test('a plan change that changes the cost changes the figures (health checks at 30 s lose the fast-interval option)', () => {
+    const example = section(committed('en'), DOC_WORDS.en.costTitle);
+    const changed = section(renderDocument(model, 'en').markdown, DOC_WORDS.en.costTitle);
+    // Example: 2 execute-api checks × (HTTPS, 10 s interval) × $1.00; the public-name check × 2 × $2.00.
+    expect(example).toContain('| us-east-1 | Route 53 health-check options, AWS endpoint | 2 | 4 | $1.00 | $4.00 |');
+    expect(example).toContain('| us-east-1 | Route 53 health-check options, non-AWS endpoint | 1 | 2 | $2.00 | $4.00 |');
+    // Changed: 1 option each (no fast interval): 2 × 1 × $1.00 and 1 × 1 × $2.00, $4.00 a month less in us-east-1.
+    expect(changed).toContain('| us-east-1 | Route 53 health-check options, AWS endpoint | 2 | 2 | $1.00 | $2.00 |');
+    expect(changed).toContain('| us-east-1 | Route 53 health-check options, non-AWS endpoint | 1 | 1 | $2.00 | $2.00 |');
+    const subtotal = (md: string) => Number(/\| us-east-1 \| Subtotal \|  \|  \|  \| \$([\d.]+) \|/.exec(md)![1]);
+    expect(subtotal(example) - subtotal(changed)).toBeCloseTo(4, 6);
+  });
 });
 
 test('each language has the ten chapters in its own words and the plan\'s texts in that language', () => {
@@ -93,6 +134,7 @@ test('written as Markdown, HTML and PDF in every language; the HTML renders in c
     const cells = await page.locator('table.matrix td').allTextContents();
     expect(cells.join(' ')).toContain('region-outage');
     expect(await page.locator('td', { hasText: '≥ 1700 ms' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('td', { hasText: `$${model.cost.fixed.totalUsd.toFixed(2)}` }).count()).toBeGreaterThan(0);
     // The whole document once (English); the first screen of the others (screenshots are slow on a busy machine).
     await page.screenshot({ path: path.join(ARTIFACTS, `plan.${lang}.png`), fullPage: lang === 'en' });
   }

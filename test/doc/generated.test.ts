@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LEVEL_TAG } from '../../lib/alerting';
+import { LEVEL_LABELS } from '../../lib/config';
 import { AlarmRecord } from '../../lib/alerting/registry';
 import { HEALTH_ALARM_LEVELS } from '../../lib/stacks/failover-stack';
 import { blockOf, planDocFiles, readmeBlocks } from '../../lib/doc/generated';
@@ -79,6 +80,33 @@ describe('the alarm registry read back from the assembly', () => {
       'ap-southeast-1 restore-silence important',
       'ap-southeast-1 restore-validation important',
     ]);
+  });
+});
+
+describe('the dashboards show the registry', () => {
+  /** A dashboard body's widgets, every token written as <{…}> (a GetAtt, Ref or cross-stack import names the alarm's logical id). */
+  const widgetsOf = (body: any): { type: string; properties: { title?: string; alarms?: string[]; markdown?: string } }[] =>
+    JSON.parse(typeof body === 'string' ? body : body['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : `<${JSON.stringify(p).replace(/"/g, "'")}>`)).join('')).widgets;
+
+  test('every alarm routed to a level or to ops is on the dashboard of its region, in the widget of its registry level, with its title in the legend', () => {
+    const regionOf = new Map(model.alarms.map((a) => [a.stack, a.region]));
+    const dashboards = templates.flatMap((t) =>
+      Object.values(t.resources)
+        .filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')
+        .map((r) => ({ region: regionOf.get(t.stack)!, widgets: widgetsOf(r.Properties.DashboardBody) })),
+    );
+    // One per chatbot region and one in us-east-1.
+    expect(dashboards.map((d) => d.region).sort()).toEqual(['ap-northeast-1', 'ap-southeast-1', 'us-east-1']);
+    const shown = model.alarms.filter((a) => a.kind !== 'event-rule' && (a.route === 'level' || a.route === 'ops-direct'));
+    expect(shown.length).toBeGreaterThan(50);
+    for (const a of shown) {
+      const d = dashboards.find((x) => x.region === a.region)!;
+      const title = a.level ? `${LEVEL_LABELS[a.level].zh} ${LEVEL_LABELS[a.level].en} (` : 'Alerting path (';
+      const widget = d.widgets.find((w) => w.type === 'alarm' && w.properties.title?.startsWith(title));
+      expect([a.path, widget?.properties.alarms?.some((x) => x.includes(a.logicalId))]).toEqual([a.path, true]);
+      const legend = d.widgets.find((w) => w.type === 'text' && w.properties.markdown?.includes('alarm registry'))!.properties.markdown!;
+      expect([a.path, legend.split('\n').some((l) => l.includes(`| ${a.family} | ${a.indicator} | ${a.title} |`) && l.includes(a.logicalId))]).toEqual([a.path, true]);
+    }
   });
 });
 

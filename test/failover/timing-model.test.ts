@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { buildApp } from '../../lib/app';
+import { ChatbotContingency } from '../../lib/chatbot-contingency';
+import { RTO_RULE_ID } from '../../lib/checks';
 import { parsePlan, planFailoverChain, planFailoverTiming, worstCaseChainSeconds, worstCaseFailoverSeconds } from '../../lib/config';
 import { CfnTemplateLike, describeHops, FAILOVER_TIMING_RULE, FailoverTimingCheck, failoverTimingFromTemplate } from '../../lib/failover';
 import { examplePlanInput, loadedPlan } from '../helpers/plan';
@@ -81,13 +82,42 @@ describe('FailoverTimingCheck (synth-time plugin)', () => {
     expect(report.violations[0].fix).toMatch(/objectives\.rtoMinutes/);
   });
 
-  test('fails synth of an app whose templates cannot meet the objective (plan check bypassed)', () => {
-    // Build with a valid plan, then lower the objective the plugin enforces, as a construct change
-    // that slows failover would: the plugin reads the templates and stops synth.
-    const plan = { ...loadedPlan().plan, objectives: { ...loadedPlan().plan.objectives, rtoMinutes: 0.75 } };
+  test('with objectiveCheckedBy it prints the figures and leaves a missed objective to that rule; an app without failover records is still reported', () => {
+    const lines: string[] = [];
+    const check = new FailoverTimingCheck({ rtoSeconds: 90, objectiveCheckedBy: RTO_RULE_ID, log: (l) => lines.push(l) });
+    expect(check.validate({ templatePaths: [templatePath], stackTemplates: [] } as any)).toEqual({ success: true, violations: [] });
+    expect(lines.join('\n')).toContain('primary → standby: 56 s');
+    const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'timing-')), 'empty.template.json');
+    fs.writeFileSync(empty, JSON.stringify({ Resources: { B: { Type: 'AWS::S3::Bucket' } } }));
+    const report = check.validate({ templatePaths: [empty], stackTemplates: [] } as any);
+    expect(report.violations.map((v) => v.description)).toEqual(['no template holds failover records, so the failover time cannot be bounded']);
+  });
+
+  test('synth of templates that miss the objective (plan check bypassed) fails once per hop: under CC-1.2.2-RTO with the rule pack, under FailoverTiming-RTO without it', () => {
+    // Build with a valid plan, then lower the objective the plugins enforce, as a construct change
+    // that slows failover would: the plugins read the templates and stop synth. Two plans in one app:
+    // one with the rule pack (the default), one without.
+    const base = loadedPlan();
+    const slowPlan = (name: string) => ({ ...base, plan: { ...base.plan, name, objectives: { ...base.plan.objectives, rtoMinutes: 0.75 } } });
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-timing-')), context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'weak' } });
-    buildApp(app, { plan, source: 'test', dir: '.' }, { nag: false });
-    expect(() => app.synth()).toThrow(/primary → standby can take 56 s, more than the recovery time objective of 45 s/);
+    new ChatbotContingency(app, 'Pack', { plan: slowPlan('pack-chat'), nag: false });
+    new ChatbotContingency(app, 'NoPack', { plan: slowPlan('nopack-chat'), nag: false, checks: false });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const count = (re: RegExp) => (message.match(re) ?? []).length;
+    // The rule pack's finding names the clause and the inputs; the timing check says the same once, only where the pack is off.
+    expect(count(/CC-1\.2\.2-RTO \(§1\.2\.2: [^)]*\): pack-chat-failover\/\w+: failing over primary → standby can take 56 s, more than the objective of 45 s \(interval 10 s × threshold 3 \+ probe timeout, TTL 20 s on chat\.acme-example\.com\)/g)).toBe(1);
+    expect(count(/failing over primary → standby can take 56 s, more than the recovery time objective of 45 s/g)).toBe(1);
+    expect(count(/failing over standby → fallback can take 56 s, more than the (recovery time )?objective of 45 s/g)).toBe(2);
+    expect(count(/CC-1\.2\.2-RTO/g)).toBeGreaterThan(0);
+    expect(count(new RegExp(FAILOVER_TIMING_RULE, 'g'))).toBeGreaterThan(0);
+    // Which plan each report is about: the pack's under its stacks, the timing check's under the other plan's template.
+    const timingSection = message.slice(message.indexOf('ContingencyFailoverTiming'));
+    expect(timingSection).not.toMatch(/pack-chat-failover\/|PackFailover/);
   });
 });
 
