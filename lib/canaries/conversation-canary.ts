@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { ArnFormat, Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,10 +11,14 @@ import { CANARY_DEFAULTS } from '../config/schema';
 import { accessLogBucket } from '../site/static-site';
 import { LAMBDAS_DIR } from '../shared/project-function';
 
-/** The canary script's folder (Synthetics' Node.js layout: nodejs/node_modules/<file>.js). */
-export const CANARY_ASSET_DIR = path.join(LAMBDAS_DIR, 'canary');
-/** Handler of the script: conversation.js, function `handler`. */
-export const CANARY_HANDLER = 'conversation.handler';
+/**
+ * The canary script (plain Node.js, https and crypto only). It is put into the canary inline (the
+ * template's Code.Script, a few kB): no asset folder in Synthetics' nodejs/node_modules layout, which
+ * neither git nor npm pack would carry (both leave node_modules folders out).
+ */
+export const CANARY_SCRIPT = path.join(LAMBDAS_DIR, 'canary', 'conversation.js');
+/** Handler of an inline script: Synthetics names it index.js; its export `handler`. */
+export const CANARY_HANDLER = 'index.handler';
 /** Header every canary request carries (the script sends it; the bot leaves canary turns out of its customer metrics). */
 export { CANARY_HEADER } from '../../contracts/names';
 /** Newest Synthetics runtime for plain Node.js scripts (no browser) in the installed aws-cdk-lib. */
@@ -129,7 +134,7 @@ export class ConversationCanary extends Construct {
     this.canary = new synthetics.Canary(this, 'Canary', {
       canaryName: name,
       runtime: CANARY_RUNTIME,
-      test: synthetics.Test.custom({ code: synthetics.Code.fromAsset(CANARY_ASSET_DIR), handler: CANARY_HANDLER }),
+      test: synthetics.Test.custom({ code: synthetics.Code.fromInline(fs.readFileSync(CANARY_SCRIPT, 'utf8')), handler: CANARY_HANDLER }),
       schedule: synthetics.Schedule.rate(Duration.minutes(every)),
       timeout: Duration.seconds(timeoutSeconds),
       maxRetries: CANARY_RETRIES,

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { canaryProbes, sha256 } from '../../lib/config/canaries';
-import { CANARY_HANDLER, CANARY_RUNTIME } from '../../lib/canaries';
+import * as fs from 'fs';
+import { CANARY_HANDLER, CANARY_RUNTIME, CANARY_SCRIPT } from '../../lib/canaries';
 import { readAlarmRegistry } from '../../lib/alerting/registry';
 import { synthPlan } from '../helpers/synth';
 import { loadedPlan } from '../helpers/plan';
@@ -27,12 +28,14 @@ const cases = [
 describe.each(cases)('conversation canary: $where', ({ stack, t, url, regions, level }) => {
   const [canaryId, canary] = only(t, 'AWS::Synthetics::Canary');
 
-  test('hourly by default, newest plain Node.js runtime, script from the asset folder, one retry', () => {
+  test('hourly by default, newest plain Node.js runtime, the script inline, one retry', () => {
     expect(canary.Properties.Schedule).toMatchObject({ Expression: 'rate(60 minutes)', RetryConfig: { MaxRetries: 1 } });
     expect(canary.Properties.RuntimeVersion).toBe(CANARY_RUNTIME.name);
     expect(CANARY_RUNTIME.name).toBe('syn-nodejs-3.1');
     expect(canary.Properties.Code.Handler).toBe(CANARY_HANDLER);
-    expect(canary.Properties.Code.S3Key).toMatch(/\.zip$/);
+    // The script itself, inline (so a packed package and a git clone carry it), exporting the handler.
+    expect(canary.Properties.Code.Script).toBe(fs.readFileSync(CANARY_SCRIPT, 'utf8'));
+    expect(canary.Properties.Code.Script).toMatch(/module\.exports = \{[^}]*handler: /);
     expect(canary.Properties.RunConfig.TimeoutInSeconds).toBe(plan.canaries.timeoutSeconds);
     expect(canary.Properties.Name.length).toBeLessThanOrEqual(21);
   });

@@ -15,7 +15,7 @@ import { loadedPlan } from '../helpers/plan';
 // HTTP server that turns each request into the REST API proxy event API Gateway sends: the probe the
 // plan yields is answered by the bot, and the bot counts the turn as a canary's, not a customer's.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const script = require('../../lambdas/canary/nodejs/node_modules/conversation.js') as { run: (config: unknown, log?: (l: string) => void) => Promise<string> };
+const script = require('../../lambdas/canary/conversation.js') as { run: (config: unknown, log?: (l: string) => void) => Promise<string> };
 
 const { plan } = loadedPlan();
 const ddb = mockClient(DynamoDBDocumentClient);

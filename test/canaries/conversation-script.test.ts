@@ -6,7 +6,7 @@ import { loadedPlan } from '../helpers/plan';
 
 // The canary script as Synthetics runs it (plain Node.js), against a local server imitating POST /chat.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const script = require('../../lambdas/canary/nodejs/node_modules/conversation.js') as {
+const script = require('../../lambdas/canary/conversation.js') as {
   CANARY_HEADER: string;
   parseConfig: (env: Record<string, string | undefined>) => unknown;
   run: (config: unknown, log?: (line: string) => void) => Promise<string>;
