@@ -5,7 +5,8 @@ import { DrillResult, DRILL_START_ISO, runEngine, TimelineEntry } from './engine
 import { createHandlers } from './handlers';
 import { startMotoServer } from './moto';
 import { WebhookReceivers } from './receivers';
-import { Scenario } from './scenario';
+import { AnyScenario, RestoreScenario, Scenario } from './scenario';
+import { runRestoreDrill, type RestoreReport } from './restore';
 import { renderPicture } from './picture';
 import { failoverTimingFromTemplate } from '../lib/failover/timing-model';
 
@@ -98,10 +99,15 @@ function clock(startIso: string, t: number, timeZone: string): string {
 }
 
 /** The readable timeline: one section per audience, each entry with its time and the text people got. */
-export function timelineMarkdown(result: DrillResult, report: Report, timeZone: string): string {
+export function timelineMarkdown(
+  result: Pick<DrillResult, 'startIso' | 'faultStart' | 'timeline'> & { readonly scenario: { readonly title: string; readonly description: string } },
+  report: { readonly passed: boolean; readonly failures: readonly string[]; readonly measured: object },
+  timeZone: string,
+): string {
   const lines = [`# Tabletop drill: ${result.scenario.title}`, '', result.scenario.description, '', `Simulated start ${result.startIso} (${timeZone}); fault at T+${Math.floor(result.faultStart / 60)} min. ${report.passed ? 'Every objective met.' : `Objectives missed: ${report.failures.join('; ')}.`}`, ''];
   lines.push('| measure | seconds |', '|---|---|');
   for (const [k, v] of Object.entries(report.measured)) {
+    if (Array.isArray(v)) continue;
     if (typeof v === 'object' && v !== null) for (const [l, x] of Object.entries(v)) lines.push(`| ${k}.${l} | ${x ?? '—'} |`);
     else lines.push(`| ${k} | ${v ?? '—'} |`);
   }
@@ -161,4 +167,30 @@ export function writeOutputs(dir: string, assembly: DrillAssembly, result: Drill
   ];
   for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
   return files.map(([n]) => path.join(dir, n));
+}
+
+/** Runs a scenario of any kind: an outage (the engine) or a data corruption and restore (drill/restore.ts). */
+export async function runAnyTabletop(opts: Omit<RunOptions, 'scenario'> & { readonly scenario: AnyScenario }): Promise<{ readonly report: Report | RestoreReport; readonly files: string[] }> {
+  const scenario = opts.scenario;
+  if (!('kind' in scenario) || scenario.kind !== 'data-corruption') return runTabletop({ ...opts, scenario: scenario as Scenario });
+  const assembly = opts.assembly ?? loadAssembly(await synthesizeForDrill(opts.planPath!));
+  const moto = await startMotoServer();
+  try {
+    const { result, report } = await runRestoreDrill(assembly, scenario as RestoreScenario, moto);
+    const files: string[] = [];
+    if (opts.outDir) {
+      fs.mkdirSync(opts.outDir, { recursive: true });
+      for (const [name, text] of [
+        ['report.json', JSON.stringify(report, null, 2)],
+        ['timeline.json', JSON.stringify({ scenario: result.scenario, startIso: result.startIso, faultStart: result.faultStart, timeline: result.timeline }, null, 2)],
+        ['timeline.md', timelineMarkdown(result, report, assembly.sidecar.timeZone)],
+      ] as const) {
+        fs.writeFileSync(path.join(opts.outDir, name), text);
+        files.push(path.join(opts.outDir, name));
+      }
+    }
+    return { report, files };
+  } finally {
+    await moto.stop();
+  }
 }
