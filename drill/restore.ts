@@ -210,7 +210,10 @@ export async function runRestoreDrill(assembly: DrillAssembly, scenario: Restore
   type Ev = { t: number; order: number; run: () => Promise<void> };
   const events: Ev[] = [];
   const interval = vcfg.sentinelIntervalMinutes * 60;
-  for (let t = 0; t <= declared; t += interval) {
+  // Each region's sentinel overwrites its own item: only the last write before a moment anyone
+  // reads the table (a backup, the damage, the declaration) changes what is read, so only those run.
+  const reads = [...points.filter((p) => p.t <= declared).map((p) => p.t), c, declared];
+  for (const t of [...new Set(reads.map((r) => Math.floor(r / interval) * interval))]) {
     events.push({
       t,
       order: 0,
