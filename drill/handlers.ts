@@ -70,6 +70,8 @@ export interface Handlers {
   tick(stack: string, t: number, stateOf: (name: string) => AlarmState, dead: ReadonlySet<string>, inAlarm?: readonly AlarmInAlarm[]): Promise<NotifyOutcome[]>;
   incidentEvent(stack: string, t: number, event: unknown): Promise<void>;
   publish(t: number): Promise<PublishOutcome | undefined>;
+  /** Writes a live drill's start or end marker into the incident log, as the drill runner does. */
+  markDrill(t: number, phase: 'start' | 'end', drillId: string): Promise<void>;
   /** Mirrors the simulated alarms' states for the notifier's tick (DescribeAlarms). */
   setAlarmsInAlarm(stack: string, alarms: readonly AlarmInAlarm[]): void;
 }
@@ -289,6 +291,7 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
   let dirty = true;
   let openPhase: string | undefined;
   const tables = new Set<string>();
+  let drillStore: import('../lambdas/incidents/store').IncidentStore | undefined;
   for (const s of assembly.stacks) {
     const fn = fnOf(s, 'incidents');
     if (!fn) continue;
@@ -301,6 +304,8 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
     const c = incidentsMod.configFromEnv(env);
     if (!tables.has(c.tableName)) {
       tables.add(c.tableName);
+      const { IncidentStore } = require('../lambdas/incidents/store') as typeof import('../lambdas/incidents/store');
+      drillStore ??= new IncidentStore(incDdb, c.tableName, c.retentionDays);
       await incDdb.send(new CreateTableCommand({ TableName: c.tableName, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
     }
     if (c.publish) {
@@ -375,6 +380,11 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
     async tick(stack, t, _stateOf, dead) {
       if (!notifiers.has(stack)) return [];
       return runAlert(stack, t, dead, async (deps) => (await notifyMod.tick(deps, new Date(startMs + t * 1000).toISOString())).repeated);
+    },
+    async markDrill(t, phase, drillId) {
+      if (!drillStore) return;
+      dirty = true;
+      await drillStore.append({ kind: 'drill', id: `drill#${drillId}#${phase}`, time: new Date(startMs + t * 1000).toISOString(), phase, drill: drillId });
     },
     setAlarmsInAlarm(stack, alarms) {
       const n = notifiers.get(stack);

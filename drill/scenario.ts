@@ -23,7 +23,19 @@ const fault = z.discriminatedUnion('kind', [
 ]);
 export type Fault = z.infer<typeof fault>;
 
+/** A live drill rehearsed in the tabletop: ops/drill/machine.ts driven step by step against the simulated AWS. */
+const drillRehearsal = z
+  .object({
+    at: minutes.describe('minutes after the start when the runner starts (preconditions, announcement, injection)'),
+    pollSeconds: z.number().int().min(1).default(15),
+    holdMinutes: z.number().min(0).default(5).describe('how long the standby serves before fail-back'),
+    maxDurationMinutes: z.number().positive().default(20),
+  })
+  .strict();
+
 export const scenarioSchema = z.object({
+  kind: z.enum(['outage', 'drill-rehearsal']).default('outage').describe('drill-rehearsal: a live dns-switch drill (see `drill`) rehearsed in the simulated AWS; faults, if any, happen during it'),
+  drill: drillRehearsal.optional(),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
   title: z.string().min(1),
   description: z.string().default(''),
@@ -37,7 +49,7 @@ export const scenarioSchema = z.object({
     .default({ requestsPerMinute: 600, clients: 60 }),
   /** Random phase of every health checker, seeded: the same seed gives the same drill. */
   seed: z.number().int().default(1),
-  faults: z.array(fault).min(1),
+  faults: z.array(fault).default([]),
   /** Objectives of this scenario on top of the plan's (RTO from the plan). */
   objectives: z
     .object({
@@ -46,6 +58,10 @@ export const scenarioSchema = z.object({
       firstPageMinutes: z.number().positive().optional(),
     })
     .default({}),
+}).superRefine((s, ctx) => {
+  if (s.kind === 'drill-rehearsal' && !s.drill) ctx.addIssue({ code: 'custom', path: ['drill'], message: 'a drill-rehearsal scenario needs a drill section, e.g. drill: { at: 5 }' });
+  if (s.kind === 'outage' && s.faults.length === 0) ctx.addIssue({ code: 'custom', path: ['faults'], message: 'an outage scenario needs at least one fault' });
+  if (s.kind === 'outage' && s.drill) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'a scenario with a drill section must say kind: drill-rehearsal' });
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
 

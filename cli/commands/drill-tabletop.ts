@@ -58,6 +58,10 @@ export function register(program: Command, io: Io): void {
       const m = report.measured;
       io.out(`  declared ${s(m.declaredSeconds)} after the damage (no alarm); restore attempts: ${m.attempts.map((a) => `${a.recoveryPointCreated} ${a.verdict}${a.code ? ` ${a.code}` : ''}`).join(', ') || 'none'}`);
       io.out(`  recovered ${s(m.recoverySeconds)} after the damage (RTO ${report.objectives.rtoSeconds} s), data lost ${s(m.dataLossSeconds)} (RPO ${report.objectives.rpoSeconds} s; worst case of the backup schedule ${m.worstCaseDataLossSeconds} s)`);
+    } else if ('live' in report) {
+      const m = report.measured;
+      io.out(`  rehearsed live drill (${report.live.kind}, ${report.live.phase}${report.live.abort ? `, aborted: ${report.live.abort.condition}` : ''}): DNS switch ${s(m.failoverSeconds)}, first standby answer (measured RTO) ${s(m.recoverySeconds)} (objective ${report.objectives.rtoSeconds} s, model ${s(report.rehearsal.failoverModelSeconds)}), time back ${s(report.live.timeBackSeconds)}`);
+      io.out(`  detection: general ${s(m.detectionSeconds.general)}, important ${s(m.detectionSeconds.important)}, emergency ${s(m.detectionSeconds.emergency)}; first page ${s(m.firstPageSeconds)}, drill incident ${s(m.incidentOpenSeconds)}, customer notice ${s(m.customerNoticeSeconds)}`);
     } else {
       const m = report.measured;
       const o = report.objectives;
