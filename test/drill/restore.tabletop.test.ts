@@ -30,7 +30,7 @@ beforeAll(async () => {
   assembly = loadAssembly(await synthesizeForDrill(EXAMPLE_PLAN_PATH, path.join(out, 'assembly')));
   report = (await runAnyTabletop({ assembly, scenario, outDir: path.join(out, 'run') })).report as RestoreReport;
   timeline = fs.readFileSync(path.join(out, 'run', 'timeline.md'), 'utf8');
-});
+}, 300_000);
 
 test('AWS Backup cron expressions: "?" fields, days of the week numbered from Sunday = 1, names', () => {
   const day = 86400_000;
