@@ -20,9 +20,13 @@ test('every built-in scenario file is valid, named after its file, and has at le
     const s = loadAnyScenario(path.join(DIR, f));
     expect(`${s.name}.yaml`).toBe(f);
     if ('corruption' in s) expect(s.corruption.at).toBeGreaterThan(0);
+    else if (s.kind === 'drill-rehearsal') expect(s.drill?.at).toBeGreaterThan(0);
     else expect(loadScenario(path.join(DIR, f)).faults.length).toBeGreaterThan(0);
   }
   expect(() => loadAnyScenario(path.join(DIR, 'data-corruption.yaml'))).not.toThrow();
+  // A rehearsal needs its drill section; an outage needs a fault.
+  expect(() => parseScenario({ kind: 'drill-rehearsal', name: 'x', title: 'x', durationMinutes: 30 }, 'r.yaml')).toThrow(/drill: a drill-rehearsal scenario needs a drill section/);
+  expect(() => parseScenario({ name: 'x', title: 'x', durationMinutes: 30, faults: [] }, 'o.yaml')).toThrow(/faults: an outage scenario needs at least one fault/);
 });
 
 test('a bad scenario names every problem with its path', () => {
