@@ -2,6 +2,8 @@
  * Table layouts shared by the constructs that create the tables and the functions that read and
  * write them. Both tables are single-table designs with string keys `pk` (partition) and `sk` (sort).
  */
+import { createHash } from 'crypto';
+
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 
@@ -49,3 +51,12 @@ export const FEED_OBJECT_KEY = 'feed.xml';
 export const feedObjectKey = (lang: string): string => `feed.${lang}.xml`;
 /** Object-key pattern covering every feed (CloudFront behaviour, IAM grant, deployment exclude). */
 export const FEED_OBJECT_PATTERN = 'feed*.xml';
+
+/**
+ * Content version of the knowledge-base item (`pk=KB, sk=CURRENT`): the first 16 hex digits of the
+ * SHA-256 of its `entries` attribute as stored (the JSON text of the entries). The seed writes it;
+ * restore validation checks a restored copy's item still matches it.
+ */
+export function knowledgeBaseVersionOf(entriesJson: string): string {
+  return createHash('sha256').update(entriesJson).digest('hex').slice(0, 16);
+}

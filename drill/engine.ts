@@ -6,6 +6,9 @@ import { CachingClient, norm, Zone } from './sim/dns';
 import { Attributes, SnsSim } from './sim/sns';
 import { Fault, faultWindow, Scenario } from './scenario';
 import type { Handlers, HealthAnswer } from './handlers';
+import { Rehearsal } from './rehearsal';
+import { responseAlarmName } from '../lib/alerting/response-levels';
+import type { DrillReport } from '../ops/drill/machine';
 
 /**
  * The tabletop's event loop on a simulated clock. Time advances one second per step; within a
@@ -52,6 +55,8 @@ export interface DrillResult {
   readonly faultEnd: number;
   readonly timeline: TimelineEntry[];
   readonly measured: Measured;
+  /** A drill-rehearsal scenario: the live drill's report (the runner's shape) and when it injected, failed back and finished (seconds). */
+  readonly drill?: { readonly report: DrillReport | undefined; readonly times: { injected?: number; failBack?: number; finished?: number } };
   /** One sample per 10 s: where clients' requests went and what health checks said (the picture). */
   readonly series: { t: number; primary: number; standby: number; fallback: number; failed: number; health: Record<string, boolean> }[];
 }
@@ -280,8 +285,10 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
   let firstNotice: number | null = null;
   let incidentOpen: number | null = null;
   let incidentResolved: number | null = null;
-  const faultStart = Math.min(...scenario.faults.map((f) => faultWindow(f, duration).from));
-  const faultEnd = Math.max(...scenario.faults.map((f) => faultWindow(f, duration).to));
+  // A rehearsal's "fault" is the drill's injection; its faults (a stop condition) come on top.
+  const drillAt = scenario.kind === 'drill-rehearsal' && scenario.drill ? scenario.drill.at * 60 : undefined;
+  const faultStart = Math.min(...scenario.faults.map((f) => faultWindow(f, duration).from), drillAt ?? Infinity);
+  const faultEnd = scenario.faults.length ? Math.max(...scenario.faults.map((f) => faultWindow(f, duration).to)) : duration;
 
   const deliverPeople = (t: number, topic: string, message: string, attributes: Attributes, subject: string | undefined, level: string | undefined, title: string) => {
     for (const d of sns.publish(topic, message, attributes, subject)) {
@@ -407,7 +414,58 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
   const spread = new Map<string, number>();
   const failedRegion = (role: Role) => !!world.region(role, faultStart).down || scenario.faults.some((f) => (f.kind === 'down' || f.kind === 'flapping') && f.target === role);
 
+  // ---- a live drill rehearsed: the shared state machine, its observations from this simulation ----
+  const rehearsal =
+    drillAt !== undefined && scenario.drill
+      ? new Rehearsal(
+          {
+            scenario: `${scenario.name}: dns-switch rehearsal, primary ${regionStacks.primary.region} taken out of DNS`,
+            kind: 'dns-switch',
+            regions: { primary: regionStacks.primary.region, standby: regionStacks.standby.region },
+            window: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startHour: 0, endHour: 24, timeZone: assembly.sidecar.timeZone },
+            objectiveSeconds: assembly.sidecar.objectives.rtoMinutes * 60,
+            maxDurationSeconds: scenario.drill.maxDurationMinutes * 60,
+            holdSeconds: scenario.drill.holdMinutes * 60,
+            pollSeconds: scenario.drill.pollSeconds,
+          },
+          drillAt,
+          iso,
+        )
+      : undefined;
+  const observer = new CachingClient('drill-observer');
+  let drillMarkedAt: number | undefined;
+  const alarmsInAlarm = (match: (s: StackModel, a: StackModel['alarms'][number]) => boolean) =>
+    assembly.stacks.some((s) => s.alarms.some((a) => match(s, a) && evaluators.get(s.name)!.state(a.name) === 'ALARM'));
+  const since0 = (v: number | null) => (v === null ? undefined : v + faultStart);
+  const drillWorld: import('./rehearsal').RehearsalWorld = {
+    setInverted: (on) => {
+      for (const h of hcs) if (h.def.endpoint === 'primary') h.setInverted(on);
+    },
+    regionHealthy: async (role, t) => {
+      const v = world.region(role, t);
+      return !v.down && (await healthOf(role, v)).status === 200;
+    },
+    serving: (t) => {
+      const role = targetRole(observer.resolve(publicName, t, zone).target);
+      return role === 'fallback' || world.region(role, t).down ? undefined : regionStacks[role].region;
+    },
+    // The alarms the deployed runner watches (lib/stacks/failover-stack.ts): the us-east-1
+    // EMERGENCY response level, and each chatbot region's SEVERE level (emergency burn rate).
+    emergencyLevel: () => alarmsInAlarm((_s, a) => a.name === responseAlarmName(assembly.sidecar.planName, 'us-east-1', 'emergency')),
+    burnRate: () => alarmsInAlarm((_s, a) => a.name === responseAlarmName(assembly.sidecar.planName, 'primary', 'severe') || a.name === responseAlarmName(assembly.sidecar.planName, 'standby', 'severe')),
+    openIncident: () => incidentOpen !== null && incidentResolved === null && (drillMarkedAt === undefined || incidentOpen < drillMarkedAt),
+    signals: () => ({ general: since0(firstAlarm.general), important: since0(firstAlarm.important), emergency: since0(firstAlarm.emergency), firstPage: firstPage ?? undefined, customerNotice: firstNotice ?? undefined, incidentOpened: incidentOpen ?? undefined }),
+    announce: (t, what, text) => add({ t, kind: 'page', audience: 'on-call', level: 'drill', title: `[DRILL] announcement (${what})`, text }),
+    markDrill: async (t, phase) => {
+      if (phase === 'start') drillMarkedAt = t;
+      await handlers.markDrill(t, phase, scenario.name);
+      add({ t, kind: 'incident', audience: 'system', title: `incident log: drill ${scenario.name} ${phase === 'start' ? 'started' : 'ended'} (incidents meanwhile are drill incidents)` });
+    },
+    note: (t, title) => add({ t, kind: 'dns', audience: 'system', title }),
+  };
+
   for (let t = 0; t < duration; t++) {
+    if (rehearsal) await rehearsal.step(t, drillWorld);
     for (const f of scenario.faults) {
       const w = faultWindow(f, duration);
       if (t === w.from && !faultsSeen.has(f)) {
@@ -553,7 +611,7 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
     requests: Math.round(requests),
   };
   timeline.sort((a, b) => a.t - b.t);
-  return { scenario, startIso: DRILL_START_ISO, faultStart, faultEnd, timeline, measured, series };
+  return { scenario, startIso: DRILL_START_ISO, faultStart, faultEnd, timeline, measured, series, ...(rehearsal ? { drill: { report: rehearsal.report, times: rehearsal.times } } : {}) };
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;

@@ -70,6 +70,8 @@ export interface Handlers {
   tick(stack: string, t: number, stateOf: (name: string) => AlarmState, dead: ReadonlySet<string>, inAlarm?: readonly AlarmInAlarm[]): Promise<NotifyOutcome[]>;
   incidentEvent(stack: string, t: number, event: unknown): Promise<void>;
   publish(t: number): Promise<PublishOutcome | undefined>;
+  /** Writes a live drill's start or end marker into the incident log, as the drill runner does. */
+  markDrill(t: number, phase: 'start' | 'end', drillId: string): Promise<void>;
   /** Mirrors the simulated alarms' states for the notifier's tick (DescribeAlarms). */
   setAlarmsInAlarm(stack: string, alarms: readonly AlarmInAlarm[]): void;
 }
@@ -89,7 +91,7 @@ export async function quiet<T>(fn: () => Promise<T>): Promise<T> {
 type Middlewareable = { middlewareStack: { add: (mw: (next: (a: { input: unknown }) => Promise<unknown>, ctx: { commandName?: string }) => (a: { input: unknown }) => Promise<unknown>, opts: { step: 'initialize'; name?: string }) => void } };
 
 /** Sees every command a client sends; `answer` may answer it instead of the server. */
-function intercept<C>(client: C, see: (command: string, input: Record<string, unknown>) => unknown): C {
+export function intercept<C>(client: C, see: (command: string, input: Record<string, unknown>) => unknown): C {
   (client as unknown as Middlewareable).middlewareStack.add(
     (next, ctx) => async (args) => {
       const answer = see(ctx.commandName ?? '', args.input as Record<string, unknown>);
@@ -148,17 +150,70 @@ function webhookText(body: string): string {
   }
 }
 
-export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, receivers: WebhookReceivers, startIso: string): Promise<Handlers> {
-  // Quiet logs and no metric output from the handlers' Powertools (the tabletop counts for itself).
+/** Quiet logs and no metric output from the handlers' Powertools (the tabletop counts for itself); call before loading a handler. */
+export function silencePowertools(): void {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
   // Dev mode makes Powertools write through the global console, which `quiet` silences.
   process.env.POWERTOOLS_DEV = 'true';
-  // Loaded after the environment above is set: Powertools reads it when the handlers' modules load.
-  const { notifierConfig, chatbotConfig, INCIDENT_TEMPLATES_FILE } = require('../contracts') as typeof import('../contracts');
+}
+
+export type ChatbotHandler = (e: APIGatewayProxyEventV2, c: Context) => Promise<unknown>;
+
+export interface Chatbot {
+  readonly handler: ChatbotHandler;
+  /** While on, every table call of this chatbot is throttled. */
+  readonly throttled: { on: boolean };
+  readonly tableName: string;
+  readonly region: string;
+  readonly ddb: DynamoDBClient;
+  /** A new handler on the same table (a cold Lambda instance: nothing cached). */
+  coldHandler(): ChatbotHandler;
+}
+
+/**
+ * One region's chatbot: its table in moto (created on first use) with the knowledge base the
+ * deployment seeds, and the real handler on it with the function's own configuration.
+ */
+export async function createChatbot(assembly: DrillAssembly, s: StackModel, moto: MotoServer, clock: () => Date): Promise<Chatbot> {
+  silencePowertools();
+  const { chatbotConfig } = require('../contracts') as typeof import('../contracts');
   const chatbotMod = require('../lambdas/chatbot/handler') as typeof import('../lambdas/chatbot/handler');
   const storeMod = require('../lambdas/chatbot/store') as typeof import('../lambdas/chatbot/store');
+  const fn = s.functions.find((f) => f.handlerDir === 'chatbot');
+  if (!fn) throw new Error(`stack ${s.name} has no chatbot function`);
+  const c = chatbotConfig.fromEnvironment({ ...fn.environment, AWS_REGION: s.region });
+  const ddb = new DynamoDBClient(moto.clientConfig(s.region));
+  await ddb.send(new CreateTableCommand({ TableName: c.tableName, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+  // The chatbot table is a global table: what the deployment seeds in one region is in every replica.
+  for (const seed of assembly.stacks.flatMap((x) => x.seeds)) {
+    const params = seed.parameters as { TableName?: string };
+    if (seed.service === 'DynamoDB' && seed.action === 'putItem' && params.TableName === c.tableName) await ddb.send(new PutItemCommand(seed.parameters as never));
+  }
+  const throttled = { on: false };
+  intercept(ddb, (command) => {
+    if (throttled.on && command !== 'CreateTableCommand') {
+      const e = new Error('Rate of requests exceeds the allowed throughput (tabletop)');
+      e.name = 'ProvisionedThroughputExceededException';
+      throw e;
+    }
+    return undefined;
+  });
+  const make = (): ChatbotHandler => chatbotMod.createHandler(new storeMod.ChatStore(ddb, c.tableName), { ...c, kbCacheMs: 60_000, healthDeadlineMs: 1_500 }, clock) as never;
+  return { handler: make(), throttled, tableName: c.tableName, region: s.region, ddb, coldHandler: make };
+}
+
+/** The real chatbot's answer to GET /health or POST /chat, with its console silenced. */
+export async function callChatbot(handler: ChatbotHandler, method: 'GET' | 'POST', path: string, body?: string, name = 'chatbot'): Promise<{ status: number; body: string }> {
+  const r = (await quiet(() => handler(httpEvent(method, path, body), lambdaContext(name)))) as APIGatewayProxyStructuredResultV2;
+  return { status: r.statusCode ?? 200, body: String(r.body ?? '') };
+}
+
+export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, receivers: WebhookReceivers, startIso: string): Promise<Handlers> {
+  silencePowertools();
+  // Loaded after the environment above is set: Powertools reads it when the handlers' modules load.
+  const { notifierConfig, INCIDENT_TEMPLATES_FILE } = require('../contracts') as typeof import('../contracts');
   const notifyMod = require('../lambdas/notify/notify') as typeof import('../lambdas/notify/notify');
   const messageMod = require('../lambdas/notify/message') as typeof import('../lambdas/notify/message');
   const incidentsMod = require('../lambdas/incidents/handler') as typeof import('../lambdas/incidents/handler');
@@ -169,31 +224,8 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
   const fnOf = (s: StackModel, dir: string) => s.functions.find((f) => f.handlerDir === dir);
 
   // ---- chatbot: table + seeded knowledge base per region, then the real handler ----
-  const chat: Record<string, { handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<unknown>; throttled: { on: boolean } }> = {};
-  for (const s of assembly.stacks.filter((x) => x.role === 'primary' || x.role === 'standby')) {
-    const fn = fnOf(s, 'chatbot');
-    if (!fn) throw new Error(`stack ${s.name} has no chatbot function`);
-    const c = chatbotConfig.fromEnvironment({ ...fn.environment, AWS_REGION: s.region });
-    const ddb = new DynamoDBClient(cfg(s.region));
-    await ddb.send(new CreateTableCommand({ TableName: c.tableName, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
-    // The chatbot table is a global table: what the deployment seeds in one region is in every replica.
-    for (const seed of assembly.stacks.flatMap((x) => x.seeds)) {
-      const params = seed.parameters as { TableName?: string };
-      if (seed.service === 'DynamoDB' && seed.action === 'putItem' && params.TableName === c.tableName) await ddb.send(new PutItemCommand(seed.parameters as never));
-    }
-    const throttled = { on: false };
-    intercept(ddb, (command) => {
-      if (throttled.on && command !== 'CreateTableCommand') {
-        const e = new Error('Rate of requests exceeds the allowed throughput (tabletop)');
-        e.name = 'ProvisionedThroughputExceededException';
-        throw e;
-      }
-      return undefined;
-    });
-    const store = new storeMod.ChatStore(ddb, c.tableName);
-    const handler = chatbotMod.createHandler(store, { ...c, kbCacheMs: 60_000, healthDeadlineMs: 1_500 }, clock);
-    chat[s.role] = { handler: handler as never, throttled };
-  }
+  const chat: Record<string, { handler: ChatbotHandler; throttled: { on: boolean } }> = {};
+  for (const s of assembly.stacks.filter((x) => x.role === 'primary' || x.role === 'standby')) chat[s.role] = await createChatbot(assembly, s, moto, clock);
 
   // ---- webhook secrets and level topics per notifier ----
   const notifiers = new Map<string, { cfg: NotifierConfig; sns: SNSClient; secrets: SecretsManagerClient; cloudwatch: CloudWatchClient; ssm: SSMClient; published: Published[]; inAlarm: AlarmInAlarm[] }>();
@@ -259,6 +291,7 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
   let dirty = true;
   let openPhase: string | undefined;
   const tables = new Set<string>();
+  let drillStore: import('../lambdas/incidents/store').IncidentStore | undefined;
   for (const s of assembly.stacks) {
     const fn = fnOf(s, 'incidents');
     if (!fn) continue;
@@ -271,6 +304,8 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
     const c = incidentsMod.configFromEnv(env);
     if (!tables.has(c.tableName)) {
       tables.add(c.tableName);
+      const { IncidentStore } = require('../lambdas/incidents/store') as typeof import('../lambdas/incidents/store');
+      drillStore ??= new IncidentStore(incDdb, c.tableName, c.retentionDays);
       await incDdb.send(new CreateTableCommand({ TableName: c.tableName, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
     }
     if (c.publish) {
@@ -345,6 +380,11 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
     async tick(stack, t, _stateOf, dead) {
       if (!notifiers.has(stack)) return [];
       return runAlert(stack, t, dead, async (deps) => (await notifyMod.tick(deps, new Date(startMs + t * 1000).toISOString())).repeated);
+    },
+    async markDrill(t, phase, drillId) {
+      if (!drillStore) return;
+      dirty = true;
+      await drillStore.append({ kind: 'drill', id: `drill#${drillId}#${phase}`, time: new Date(startMs + t * 1000).toISOString(), phase, drill: drillId });
     },
     setAlarmsInAlarm(stack, alarms) {
       const n = notifiers.get(stack);

@@ -5,9 +5,11 @@ import { DrillResult, DRILL_START_ISO, runEngine, TimelineEntry } from './engine
 import { createHandlers } from './handlers';
 import { startMotoServer } from './moto';
 import { WebhookReceivers } from './receivers';
-import { Scenario } from './scenario';
+import { AnyScenario, RestoreScenario, Scenario } from './scenario';
+import { runRestoreDrill, type RestoreReport } from './restore';
 import { renderPicture } from './picture';
 import { failoverTimingFromTemplate } from '../lib/failover/timing-model';
+import { renderReportMarkdown, type DrillReport } from '../ops/drill/machine';
 
 // The SDK's Node.js version notice is not the drill's business (the CLI turns it off the same way).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -98,10 +100,15 @@ function clock(startIso: string, t: number, timeZone: string): string {
 }
 
 /** The readable timeline: one section per audience, each entry with its time and the text people got. */
-export function timelineMarkdown(result: DrillResult, report: Report, timeZone: string): string {
+export function timelineMarkdown(
+  result: Pick<DrillResult, 'startIso' | 'faultStart' | 'timeline'> & { readonly scenario: { readonly title: string; readonly description: string } },
+  report: { readonly passed: boolean; readonly failures: readonly string[]; readonly measured: object },
+  timeZone: string,
+): string {
   const lines = [`# Tabletop drill: ${result.scenario.title}`, '', result.scenario.description, '', `Simulated start ${result.startIso} (${timeZone}); fault at T+${Math.floor(result.faultStart / 60)} min. ${report.passed ? 'Every objective met.' : `Objectives missed: ${report.failures.join('; ')}.`}`, ''];
   lines.push('| measure | seconds |', '|---|---|');
   for (const [k, v] of Object.entries(report.measured)) {
+    if (Array.isArray(v)) continue;
     if (typeof v === 'object' && v !== null) for (const [l, x] of Object.entries(v)) lines.push(`| ${k}.${l} | ${x ?? '—'} |`);
     else lines.push(`| ${k} | ${v ?? '—'} |`);
   }
@@ -131,7 +138,25 @@ export interface RunOptions {
 export interface RunOutcome {
   readonly result: DrillResult;
   readonly report: Report;
+  /** A drill-rehearsal scenario's report: the live drill report's shape, judged also on the failover timing model. */
+  readonly rehearsal?: RehearsalReport;
   readonly files: string[];
+}
+
+export type RehearsalReport = DrillReport & {
+  readonly title: string;
+  /** What only the rehearsal adds: the failover timing model's worst case the measured RTO must not exceed. */
+  readonly rehearsal: { readonly failoverModelSeconds: number | null };
+};
+
+/** The live-shape report of a rehearsed drill, also judged on the failover timing model. */
+export function rehearsalReport(assembly: DrillAssembly, scenario: Scenario, result: DrillResult): RehearsalReport {
+  const r = result.drill?.report;
+  if (!r) throw new Error(`the rehearsed drill did not finish within the ${scenario.durationMinutes} simulated minutes: give the scenario a longer durationMinutes`);
+  const model = failoverModel(assembly).failover;
+  const failures = [...r.failures];
+  if (model !== null && r.measured.recoverySeconds !== null && r.measured.recoverySeconds > model) failures.push(`measured RTO ${r.measured.recoverySeconds} s exceeds the failover timing model's worst case ${model} s`);
+  return { ...r, title: scenario.title, failures, passed: failures.length === 0, rehearsal: { failoverModelSeconds: model } };
 }
 
 export async function runTabletop(opts: RunOptions): Promise<RunOutcome> {
@@ -143,22 +168,53 @@ export async function runTabletop(opts: RunOptions): Promise<RunOutcome> {
     const handlers = await createHandlers(assembly, moto, receivers, DRILL_START_ISO);
     const result = await runEngine({ assembly, scenario: opts.scenario, handlers });
     const report = judge(assembly, opts.scenario, result);
-    const files = opts.outDir ? writeOutputs(opts.outDir, assembly, result, report) : [];
-    return { result, report, files };
+    const rehearsal = opts.scenario.kind === 'drill-rehearsal' ? rehearsalReport(assembly, opts.scenario, result) : undefined;
+    const files = opts.outDir ? writeOutputs(opts.outDir, assembly, result, report, rehearsal) : [];
+    return { result, report, ...(rehearsal ? { rehearsal } : {}), files };
   } finally {
     await receivers?.stop();
     await moto.stop();
   }
 }
 
-export function writeOutputs(dir: string, assembly: DrillAssembly, result: DrillResult, report: Report): string[] {
+export function writeOutputs(dir: string, assembly: DrillAssembly, result: DrillResult, report: Report, rehearsal?: RehearsalReport): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const files: [string, string][] = [
-    ['report.json', JSON.stringify(report, null, 2)],
+    ['report.json', JSON.stringify(rehearsal ?? report, null, 2)],
+    ...(rehearsal ? ([['drill-report.md', renderReportMarkdown(rehearsal, assembly.sidecar.planName)]] as [string, string][]) : []),
     ['timeline.json', JSON.stringify({ scenario: result.scenario, startIso: result.startIso, faultStart: result.faultStart, faultEnd: result.faultEnd, timeline: result.timeline, series: result.series }, null, 2)],
-    ['timeline.md', timelineMarkdown(result, report, assembly.sidecar.timeZone)],
+    ['timeline.md', timelineMarkdown(result, rehearsal ?? report, assembly.sidecar.timeZone)],
     ['timeline.html', renderPicture(result, report)],
   ];
   for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
   return files.map(([n]) => path.join(dir, n));
+}
+
+/** Runs a scenario of any kind: an outage (the engine) or a data corruption and restore (drill/restore.ts). */
+export async function runAnyTabletop(opts: Omit<RunOptions, 'scenario'> & { readonly scenario: AnyScenario }): Promise<{ readonly report: Report | RestoreReport | RehearsalReport; readonly files: string[] }> {
+  const scenario = opts.scenario;
+  if (scenario.kind !== 'data-corruption') {
+    const out = await runTabletop({ ...opts, scenario: scenario as Scenario });
+    return { report: out.rehearsal ?? out.report, files: out.files };
+  }
+  const assembly = opts.assembly ?? loadAssembly(await synthesizeForDrill(opts.planPath!));
+  const moto = await startMotoServer();
+  try {
+    const { result, report } = await runRestoreDrill(assembly, scenario as RestoreScenario, moto);
+    const files: string[] = [];
+    if (opts.outDir) {
+      fs.mkdirSync(opts.outDir, { recursive: true });
+      for (const [name, text] of [
+        ['report.json', JSON.stringify(report, null, 2)],
+        ['timeline.json', JSON.stringify({ scenario: result.scenario, startIso: result.startIso, faultStart: result.faultStart, timeline: result.timeline }, null, 2)],
+        ['timeline.md', timelineMarkdown(result, report, assembly.sidecar.timeZone)],
+      ] as const) {
+        fs.writeFileSync(path.join(opts.outDir, name), text);
+        files.push(path.join(opts.outDir, name));
+      }
+    }
+    return { report, files };
+  } finally {
+    await moto.stop();
+  }
 }

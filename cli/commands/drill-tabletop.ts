@@ -38,26 +38,37 @@ export function register(program: Command, io: Io): void {
       .addOption(new Option('--assembly <dir>', 'use this already synthesized assembly (from an earlier run) instead of synthesizing the plan')),
   ).action(async (opts: TabletopOptions) => {
     const file = scenarioPath(opts.scenario);
-    const { loadScenario } = require('../../drill/scenario') as typeof import('../../drill/scenario');
+    const { loadAnyScenario } = require('../../drill/scenario') as typeof import('../../drill/scenario');
     let scenario;
     try {
-      scenario = loadScenario(file);
+      scenario = loadAnyScenario(file);
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    const { runTabletop } = require('../../drill/runner') as typeof import('../../drill/runner');
+    const { runAnyTabletop } = require('../../drill/runner') as typeof import('../../drill/runner');
     const { loadAssembly, synthesizeForDrill } = require('../../drill/assembly') as typeof import('../../drill/assembly');
     const { EXAMPLE_PLAN_PATH } = require('../../lib/config/loader') as typeof import('../../lib/config/loader');
     if (!opts.assembly) io.err(`synthesizing ${opts.plan ?? EXAMPLE_PLAN_PATH} …`);
     const assembly = loadAssembly(opts.assembly ?? (await synthesizeForDrill(opts.plan ?? EXAMPLE_PLAN_PATH)));
-    io.err(`running ${scenario.name} (${scenario.durationMinutes} simulated minutes) …`);
-    const { report, files } = await runTabletop({ scenario, assembly, ...(opts.out ? { outDir: opts.out } : {}) });
-    const m = report.measured;
+    io.err(`running ${scenario.name} (${'corruption' in scenario ? 'data corruption and restore' : `${scenario.durationMinutes} simulated minutes`}) …`);
+    const { report, files } = await runAnyTabletop({ scenario, assembly, ...(opts.out ? { outDir: opts.out } : {}) });
     const s = (v: number | null) => (v === null ? '—' : `${v} s`);
     io.out(`tabletop ${report.scenario}: ${report.passed ? 'every objective met' : `${report.failures.length} objective(s) missed`}`);
-    io.out(`  detection: general ${s(m.detectionSeconds.general)}, important ${s(m.detectionSeconds.important)}, emergency ${s(m.detectionSeconds.emergency)}`);
-    io.out(`  failover ${s(m.failoverSeconds)}${report.objectives.failoverModelSeconds !== null ? ` (model ${report.objectives.failoverModelSeconds} s)` : ''}, fallback ${s(m.fallbackSeconds)}${report.objectives.fallbackModelSeconds !== null ? ` (model ${report.objectives.fallbackModelSeconds} s)` : ''}`);
-    io.out(`  first page ${s(m.firstPageSeconds)}, incident open ${s(m.incidentOpenSeconds)}, first customer notice ${s(m.customerNoticeSeconds)}, resolved ${s(m.recoverySeconds)} after the fault ended`);
+    if ('kind' in report) {
+      const m = report.measured;
+      io.out(`  declared ${s(m.declaredSeconds)} after the damage (no alarm); restore attempts: ${m.attempts.map((a) => `${a.recoveryPointCreated} ${a.verdict}${a.code ? ` ${a.code}` : ''}`).join(', ') || 'none'}`);
+      io.out(`  recovered ${s(m.recoverySeconds)} after the damage (RTO ${report.objectives.rtoSeconds} s), data lost ${s(m.dataLossSeconds)} (RPO ${report.objectives.rpoSeconds} s; worst case of the backup schedule ${m.worstCaseDataLossSeconds} s)`);
+    } else if ('live' in report) {
+      const m = report.measured;
+      io.out(`  rehearsed live drill (${report.live.kind}, ${report.live.phase}${report.live.abort ? `, aborted: ${report.live.abort.condition}` : ''}): DNS switch ${s(m.failoverSeconds)}, first standby answer (measured RTO) ${s(m.recoverySeconds)} (objective ${report.objectives.rtoSeconds} s, model ${s(report.rehearsal.failoverModelSeconds)}), time back ${s(report.live.timeBackSeconds)}`);
+      io.out(`  detection: general ${s(m.detectionSeconds.general)}, important ${s(m.detectionSeconds.important)}, emergency ${s(m.detectionSeconds.emergency)}; first page ${s(m.firstPageSeconds)}, drill incident ${s(m.incidentOpenSeconds)}, customer notice ${s(m.customerNoticeSeconds)}`);
+    } else {
+      const m = report.measured;
+      const o = report.objectives;
+      io.out(`  detection: general ${s(m.detectionSeconds.general)}, important ${s(m.detectionSeconds.important)}, emergency ${s(m.detectionSeconds.emergency)}`);
+      io.out(`  failover ${s(m.failoverSeconds)}${o.failoverModelSeconds !== null ? ` (model ${o.failoverModelSeconds} s)` : ''}, fallback ${s(m.fallbackSeconds)}${o.fallbackModelSeconds !== null ? ` (model ${o.fallbackModelSeconds} s)` : ''}`);
+      io.out(`  first page ${s(m.firstPageSeconds)}, incident open ${s(m.incidentOpenSeconds)}, first customer notice ${s(m.customerNoticeSeconds)}, resolved ${s(m.recoverySeconds)} after the fault ended`);
+    }
     for (const f of report.failures) io.out(`  missed: ${f}`);
     for (const f of files) io.out(`  wrote ${f}`);
     if (!report.passed) throw new CliError('');

@@ -78,7 +78,7 @@ export class HealthCheckSim {
   /** Probe and result times, for the timeline picture and tests. */
   readonly log: { start: number; region: string; ok: boolean; known: number; why: string }[] = [];
 
-  constructor(readonly def: HealthCheckDef, opts: { phases?: readonly number[]; start?: number } = {}) {
+  constructor(public def: HealthCheckDef, opts: { phases?: readonly number[]; start?: number } = {}) {
     const iv = def.requestIntervalSeconds;
     const regions = def.regions.length ? def.regions : ROUTE53_CHECKER_REGIONS;
     this.checkers = regions.map((region, i) => ({ region, nextProbe: (opts.start ?? 0) + (opts.phases?.[i] ?? (i * iv) / regions.length), healthy: true, run: 0 }));
@@ -94,6 +94,14 @@ export class HealthCheckSim {
     const share = this.checkers.filter((c) => c.healthy).length / this.checkers.length;
     const up = share > HEALTHY_CHECKER_SHARE;
     return this.def.inverted ? !up : up;
+  }
+
+  /**
+   * UpdateHealthCheck Inverted (a live drill): the checkers keep probing as before; the aggregate
+   * status is inverted from the next probe result on.
+   */
+  setInverted(inverted: boolean): void {
+    this.def = { ...this.def, inverted };
   }
 
   /** Checker regions that start a probe before `to`. */

@@ -1,4 +1,4 @@
-import { KEYS } from '../../contracts';
+import { KEYS, knowledgeBaseVersionOf } from '../../contracts';
 import { sentinelChecksum } from '../sentinel/sentinel';
 
 /**
@@ -19,6 +19,7 @@ export type FailureCode =
   | 'CAPACITY_MISMATCH'
   | 'EMPTY_TABLE'
   | 'ITEM_COUNT_OUT_OF_TOLERANCE'
+  | 'KNOWLEDGE_BASE_CORRUPT'
   | 'SENTINEL_MISSING'
   | 'SENTINEL_CHECKSUM_MISMATCH'
   | 'SENTINEL_STALE'
@@ -98,6 +99,35 @@ export function checkItemCount(sourceCount: number, restoredCount: number, toler
       reason: `restored ${restoredCount} items vs ${sourceCount} in the source: ${diffPercent.toFixed(2)}% apart, tolerance ${tolerancePercent}%`,
     };
   }
+  return undefined;
+}
+
+/** The knowledge-base item as read back from a table (attributes may be missing or rewritten). */
+export interface KnowledgeBaseRecord {
+  readonly version?: string;
+  readonly entries?: string;
+}
+
+/**
+ * The knowledge-base item of a restored copy, when it has one, is intact: its `entries` are a JSON
+ * list and its `version` is their content hash, as the seed wrote them. A copy without the item
+ * passes (tables of other teams join the backup by tag and have none). This is the check that
+ * catches a recovery point taken after a bad write to the knowledge base: item count and sentinels
+ * cannot see it.
+ */
+export function checkKnowledgeBase(item: KnowledgeBaseRecord | undefined, where = 'the restored copy'): CheckFailure | undefined {
+  if (!item) return undefined;
+  const bad = (why: string): CheckFailure => ({ code: 'KNOWLEDGE_BASE_CORRUPT', reason: `the knowledge-base item ${KEYS.knowledgeBase.pk}/${KEYS.knowledgeBase.sk} in ${where} ${why}` });
+  if (item.entries === undefined) return bad('has no entries');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(item.entries);
+  } catch {
+    return bad('has entries that are not JSON');
+  }
+  if (!Array.isArray(parsed)) return bad('has entries that are not a list');
+  const want = knowledgeBaseVersionOf(item.entries);
+  if (item.version !== want) return bad(`has version ${item.version ?? '(none)'} but its entries hash to ${want}`);
   return undefined;
 }
 

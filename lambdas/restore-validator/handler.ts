@@ -97,6 +97,7 @@ export async function validateRestoreJob(event: RestoreJobEvent, deps: Validator
     recoveryPointCreated,
     itemCountTolerancePercent: deps.itemCountTolerancePercent,
     sentinelIntervalMinutes: deps.sentinelIntervalMinutes,
+    ...(deps.now ? { now: deps.now() } : {}),
   });
   if (result.newestSentinel) {
     const restoredAt = job.CompletionDate ?? (deps.now ?? (() => new Date()))();
@@ -106,7 +107,7 @@ export async function validateRestoreJob(event: RestoreJobEvent, deps: Validator
   return finish(
     {
       status: 'SUCCESSFUL',
-      message: `restored ${result.restoredCount} items as of the recovery point (source ${result.sourceCount}); ${deps.region} sentinel ${result.newestSentinel!.toISOString()} intact; key schema, key types, encryption, indexes and billing match`,
+      message: `restored ${result.restoredCount} items as of the recovery point (source ${result.sourceCount}${result.countNotCompared ? `; ${result.countNotCompared}` : ''}); ${deps.region} sentinel ${result.newestSentinel!.toISOString()} intact; key schema, key types, encryption, indexes and billing match`,
     },
     true,
   );

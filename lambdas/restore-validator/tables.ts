@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient, QueryCommand, ResourceNotFoundException, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { SENTINEL_PK, TTL_ATTRIBUTE } from '../../contracts';
-import type { SentinelRecord, TableFacts } from './checks';
+import { KEYS, SENTINEL_PK, TTL_ATTRIBUTE } from '../../contracts';
+import type { KnowledgeBaseRecord, SentinelRecord, TableFacts } from './checks';
 
 /** Reads the facts the checks need from DynamoDB. Read-only: never writes to, tags or extends a restored table. */
 
@@ -79,4 +79,19 @@ export async function readSentinels(ddb: DynamoDBClient, name: string): Promise<
     ...(i.nonce?.S !== undefined ? { nonce: i.nonce.S } : {}),
     ...(i.checksum?.S !== undefined ? { checksum: i.checksum.S } : {}),
   }));
+}
+
+/** The knowledge-base item of a table, or undefined when it has none. A Query (the validator may Query, not GetItem, restored tables), consistent. */
+export async function readKnowledgeBase(ddb: DynamoDBClient, name: string): Promise<KnowledgeBaseRecord | undefined> {
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: name,
+      KeyConditionExpression: 'pk = :pk AND sk = :sk',
+      ExpressionAttributeValues: { ':pk': { S: KEYS.knowledgeBase.pk }, ':sk': { S: KEYS.knowledgeBase.sk } },
+      ConsistentRead: true,
+    }),
+  );
+  const i = out.Items?.[0];
+  if (!i) return undefined;
+  return { ...(i.version?.S !== undefined ? { version: i.version.S } : {}), ...(i.entries?.S !== undefined ? { entries: i.entries.S } : {}) };
 }

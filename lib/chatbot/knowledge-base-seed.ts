@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,7 +5,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { KMS_GRANT_WILDCARDS } from './chatbot-api';
-import { KEYS } from '../../contracts';
+import { KEYS, knowledgeBaseVersionOf } from '../../contracts';
 import type { FaqEntry } from '../config/schema';
 
 export interface KnowledgeBaseSeedProps {
@@ -18,7 +17,7 @@ export interface KnowledgeBaseSeedProps {
 
 /** Content version of a knowledge base: changes exactly when the entries change. */
 export function knowledgeBaseVersion(entries: readonly FaqEntry[]): string {
-  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
+  return knowledgeBaseVersionOf(JSON.stringify(entries));
 }
 
 /** The knowledge-base item in DynamoDB attribute-value form, exactly as the seed writes it. */

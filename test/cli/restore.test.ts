@@ -64,6 +64,8 @@ function restoredTable(sentinelAt: Date) {
   ddbMock.on(ScanCommand).resolves({ Count: 50 });
   const s = buildSentinel('ap-southeast-1', sentinelAt, 'n');
   ddbMock.on(QueryCommand).resolves({ Items: [{ pk: { S: s.pk }, sk: { S: s.sk }, region: { S: s.region }, writtenAt: { S: s.writtenAt }, nonce: { S: s.nonce }, checksum: { S: s.checksum } }] });
+  // No knowledge-base item in these tables (the check passes a table without one).
+  ddbMock.on(QueryCommand, { KeyConditionExpression: 'pk = :pk AND sk = :sk' }).resolves({ Items: [] });
 }
 
 test('execute: restores into a new CMK-encrypted table with the stack role, waits with progress, validates, prints the switch steps', async () => {

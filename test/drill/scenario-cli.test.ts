@@ -6,21 +6,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { judge } from '../../drill/runner';
-import { parseScenario, loadScenario } from '../../drill/scenario';
+import { parseScenario, loadAnyScenario, loadScenario } from '../../drill/scenario';
 import type { DrillAssembly } from '../../drill/assembly';
 import type { DrillResult } from '../../drill/engine';
 import { runCli } from '../helpers/cli';
 
 const DIR = path.join(__dirname, '..', '..', 'drill', 'scenarios');
 
-test('every built-in scenario file is valid, named after its file, and has at least one fault', () => {
+test('every built-in scenario file is valid, named after its file, and has at least one fault (outages) or a damage (data corruption)', () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml'));
-  expect(files.length).toBeGreaterThanOrEqual(7);
+  expect(files.length).toBeGreaterThanOrEqual(8);
   for (const f of files) {
-    const s = loadScenario(path.join(DIR, f));
+    const s = loadAnyScenario(path.join(DIR, f));
     expect(`${s.name}.yaml`).toBe(f);
-    expect(s.faults.length).toBeGreaterThan(0);
+    if ('corruption' in s) expect(s.corruption.at).toBeGreaterThan(0);
+    else if (s.kind === 'drill-rehearsal') expect(s.drill?.at).toBeGreaterThan(0);
+    else expect(loadScenario(path.join(DIR, f)).faults.length).toBeGreaterThan(0);
   }
+  expect(() => loadAnyScenario(path.join(DIR, 'data-corruption.yaml'))).not.toThrow();
+  // A rehearsal needs its drill section; an outage needs a fault.
+  expect(() => parseScenario({ kind: 'drill-rehearsal', name: 'x', title: 'x', durationMinutes: 30 }, 'r.yaml')).toThrow(/drill: a drill-rehearsal scenario needs a drill section/);
+  expect(() => parseScenario({ name: 'x', title: 'x', durationMinutes: 30, faults: [] }, 'o.yaml')).toThrow(/faults: an outage scenario needs at least one fault/);
 });
 
 test('a bad scenario names every problem with its path', () => {

@@ -40,6 +40,8 @@ function tables(sentinelAt: Date, restoredCount = 10) {
   ddbMock.on(ScanCommand, { TableName: 'acme-chat-chatbot-restore-test-1' }).resolves({ Count: restoredCount });
   const s = buildSentinel('ap-southeast-1', sentinelAt, 'n');
   ddbMock.on(QueryCommand).resolves({ Items: [{ pk: { S: s.pk }, sk: { S: s.sk }, region: { S: s.region }, writtenAt: { S: s.writtenAt }, nonce: { S: s.nonce }, checksum: { S: s.checksum } }] });
+  // No knowledge-base item in these tables (the check passes a table without one).
+  ddbMock.on(QueryCommand, { KeyConditionExpression: 'pk = :pk AND sk = :sk' }).resolves({ Items: [] });
 }
 
 beforeEach(() => {
