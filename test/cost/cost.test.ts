@@ -142,23 +142,26 @@ describe('the example plan', () => {
   test('itemised fixed cost, by hand', () => {
     const loaded = loadedPlan();
     const report = fixedMonthlyCost(stacks, { secrets: planSecrets(loaded.plan) });
-    // Per chatbot region: 33 single-metric alarms (indicators incl. WAF blocked requests, restore,
-    // dead letters, maintenance switches) + 15 metric-math alarms of 2 metrics (error rates and
-    // burn-rate windows) + 3 anomaly bands (3 metrics each) = 72 alarm metrics × $0.10, 5 composites ×
-    // $0.50 (burn-rate pairs and response levels), 1 dashboard $3, 2 KMS keys $1 (customer data, backup
-    // vault), the WAF web ACL $5 with its 5 rules × $1, the region's operations key (incident log and
-    // warning topics; its own stack) $1, and the plan's 3 webhook secrets × $0.40.
-    const regional = 72 * 0.1 + 5 * 0.5 + 3 + 2 * 1 + 5 + 5 * 1 + 1 + 3 * 0.4;
-    // us-east-1: global stack — hosted zone $0.50, 4 alarms × $0.10, 2 KMS keys (the operations key:
-    // incident log, warning topics, notices, drill announcements; and the ten-year reports key);
+    // Per chatbot region: 34 single-metric alarms (indicators incl. WAF blocked requests, restore,
+    // dead letters, maintenance switches, the conversation canary) + 15 metric-math alarms of 2 metrics
+    // (error rates and burn-rate windows) + 3 anomaly bands (3 metrics each) = 73 alarm metrics × $0.10,
+    // 5 composites × $0.50 (burn-rate pairs and response levels), 1 dashboard $3, 2 KMS keys $1
+    // (customer data, backup vault), the WAF web ACL $5 with its 5 rules × $1, the region's operations
+    // key (incident log and warning topics; its own stack) $1, the plan's 3 webhook secrets × $0.40, and
+    // the hourly conversation canary: 730 runs × $0.0012.
+    const regional = 73 * 0.1 + 5 * 0.5 + 3 + 2 * 1 + 5 + 5 * 1 + 1 + 3 * 0.4 + 730 * 0.0012;
+    // us-east-1: global stack — hosted zone $0.50, 4 alarms × $0.10, 3 KMS keys (the operations key:
+    // incident log, warning topics, notices, drill announcements; the ten-year reports key; the survey
+    // answers' key, customers' words kept apart from operations texts);
     // failover stack — two execute-api health checks with HTTPS and the 10 s interval (no string
     // matching): 2 × ($0.50 + 2 × $1), the public-name check (a non-AWS name): $0.75 + 2 × $2,
-    // 7 alarms × $0.10 (health, drills, maintenance switch), 2 composites, 1 dashboard, no key of its
-    // own; the 3 webhook secrets again.
-    const east = 0.5 + 4 * 0.1 + 2 + 2 * (0.5 + 2) + (0.75 + 2 * 2) + 7 * 0.1 + 2 * 0.5 + 3 + 3 * 0.4;
+    // 8 alarms × $0.10 (health, drills, maintenance switch, public-name canary), 2 composites, 1
+    // dashboard, no key of its own, the hourly public-name canary (730 runs × $0.0012); the 3 webhook
+    // secrets again.
+    const east = 0.5 + 4 * 0.1 + 3 + 2 * (0.5 + 2) + (0.75 + 2 * 2) + 8 * 0.1 + 2 * 0.5 + 3 + 730 * 0.0012 + 3 * 0.4;
     expect(report.byRegion).toEqual({ 'ap-southeast-1': Number(regional.toFixed(2)), 'ap-northeast-1': Number(regional.toFixed(2)), 'us-east-1': Number(east.toFixed(2)) });
     expect(report.totalUsd).toBe(Number((2 * regional + east).toFixed(2)));
-    expect(report.totalUsd).toBe(72.35);
+    expect(report.totalUsd).toBe(76.28);
     // The free tier is a separate figure, never subtracted: 10 alarm metrics and 3 dashboards, once per account.
     expect(report.freeTier).toEqual({
       items: [
@@ -168,7 +171,7 @@ describe('the example plan', () => {
       usd: 10,
     });
     const primary = report.lines.filter((l) => l.stack === 'acme-chat-primary');
-    expect(primary.filter((l) => l.item.startsWith('CloudWatch alarms')).reduce((s, l) => s + l.quantity, 0)).toBe(72);
+    expect(primary.filter((l) => l.item.startsWith('CloudWatch alarms')).reduce((s, l) => s + l.quantity, 0)).toBe(73);
     expect(primary.find((l) => l.item.includes('metric math'))).toMatchObject({ resources: 15, quantity: 30 });
     expect(primary.find((l) => l.item.includes('anomaly'))).toMatchObject({ resources: 3, quantity: 9 });
     expect(report.notes.join('\n')).toMatch(/non-AWS endpoints, add \$4\.50 a month/); // 2 × ($0.25 + 2 × $1)
@@ -201,9 +204,9 @@ describe('the example plan', () => {
     const lines = renderCostReport(costReport(stacks, { contacts: contactVolumes(loadedPlan().plan), external: { secrets: planSecrets(loadedPlan().plan) } }));
     const text = lines.join('\n');
     expect(text).toMatch(/^ {2}us-east-1\s+acme-chat-failover\s+Route 53 health-check options, AWS endpoint\s+2\s+4\s+\$1\.00\s+\$4\.00$/m);
-    expect(text).toMatch(/^ {2}ap-northeast-1\s+\$26\.90$/m);
-    expect(text).toContain('Fixed total: $72.35 a month');
-    expect(text).toMatch(/^Free tier, not subtracted: at most \$10\.00 a month .*only if nothing else in the account uses it.* → \$62\.35 at best$/m);
+    expect(text).toMatch(/^ {2}ap-northeast-1\s+\$27\.88$/m);
+    expect(text).toContain('Fixed total: $76.28 a month');
+    expect(text).toMatch(/^Free tier, not subtracted: at most \$10\.00 a month .*only if nothing else in the account uses it.* → \$66\.28 at best$/m);
     expect(text).toMatch(/Chatbot requests: \$10\.43 per 1 million chatbot requests/);
   });
 
@@ -212,7 +215,7 @@ describe('the example plan', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.fixed.totalUsd).toBe(72.35);
+    expect(json.fixed.totalUsd).toBe(76.28);
     expect(json.prices.used.healthCheckAws).toMatchObject({ usd: 0.5, source: 'https://aws.amazon.com/route53/pricing/' });
     const script = `
       require('tsx/cjs');
