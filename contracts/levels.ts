@@ -46,3 +46,14 @@ export const COMPONENT_STATES = ['operational', 'degraded', 'outage'] as const;
 export type ComponentState = (typeof COMPONENT_STATES)[number];
 /** Higher rank = worse. */
 export const COMPONENT_RANK: Record<ComponentState, number> = { operational: 0, degraded: 1, outage: 2 };
+
+export type ResponseScope = 'us-east-1' | 'primary' | 'standby';
+
+/**
+ * Name of a response-level composite alarm. Fixed (derived from the plan) so the incident recorder in
+ * the global stack can follow the us-east-1 composites of the failover stack, which depends on it,
+ * without a reference back.
+ */
+export function responseAlarmName(planName: string, scope: ResponseScope, level: ResponseLevel): string {
+  return `${planName}-response-${scope}-${level}`;
+}

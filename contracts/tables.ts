@@ -2,7 +2,7 @@
  * Table layouts shared by the constructs that create the tables and the functions that read and
  * write them. Both tables are single-table designs with string keys `pk` (partition) and `sk` (sort).
  */
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';

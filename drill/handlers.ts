@@ -312,6 +312,11 @@ export async function createHandlers(assembly: DrillAssembly, moto: MotoServer, 
       publishStack = s.name;
       statusBucket = c.publish.statusBucket;
       for (const b of [c.publish.statusBucket, c.publish.reportBucket]) await s3.send(new CreateBucketCommand({ Bucket: b })).catch(() => undefined);
+      // The satisfaction survey's answers table (§10.2), which the publisher reads for the reports.
+      if (c.publish.surveyTable && !tables.has(c.publish.surveyTable)) {
+        tables.add(c.publish.surveyTable);
+        await incDdb.send(new CreateTableCommand({ TableName: c.publish.surveyTable, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+      }
       await incSns.send(new CreateTopicCommand({ Name: c.publish.noticeTopicArn.split(':').pop()! }));
     }
     incidentHandlers.set(s.name, incidentsMod.createHandler(c, { ddb: incDdb, ...(c.publish ? { s3, sns: incSns } : {}) }, clock) as never);

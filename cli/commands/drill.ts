@@ -99,7 +99,7 @@ export async function drillRun(opts: DrillOptions, deps: DrillDeps = {}): Promis
 /** What a fault-injection drill's AWS FIS experiment does, and the call the runner makes at injection. */
 function experimentLines(plan: import('../../lib/config').Plan, drillId: string): string[] {
   const { DRILL_FAULTS_TAG_KEY, FIS_ACTIONS, FIS_REPORT_PREFIX } = require('../../contracts/names') as typeof import('../../contracts/names');
-  const { responseAlarmName } = require('../../lib/alerting/response-levels') as typeof import('../../lib/alerting/response-levels');
+  const { responseAlarmName } = require('../../contracts/levels') as typeof import('../../contracts/levels');
   const d = plan.drills;
   const seconds = d.maxDurationMinutes * 60;
   const what: Record<string, string> = {

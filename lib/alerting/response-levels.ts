@@ -11,16 +11,8 @@ export { RESPONSE_LEVELS };
 export type { ResponseLevel };
 
 /** Where a set of response-level composites lives: us-east-1 (health checks) or a chatbot region. */
-export type ResponseScope = 'us-east-1' | 'primary' | 'standby';
-
-/**
- * Name of a response-level composite alarm. Fixed (derived from the plan) so the incident recorder in
- * the global stack can follow the us-east-1 composites of the failover stack, which depends on it,
- * without a reference back.
- */
-export function responseAlarmName(planName: string, scope: ResponseScope, level: ResponseLevel): string {
-  return `${planName}-response-${scope}-${level}`;
-}
+export { responseAlarmName, type ResponseScope };
+import { responseAlarmName, type ResponseScope } from '../../contracts/levels';
 
 /**
  * The response levels each scope composes (see ResponseLevels below): us-east-1 from the health

@@ -116,16 +116,18 @@ export class ConversationCanary extends Construct {
     });
     policy.attachToRole(this.role);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    // A stack with an explicit account (e.g. a CDK Pipelines stage) has the number in its ARNs.
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const bucketLogicalId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     Validations.of(policy).acknowledge(
       { id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`, reason: 'PutObject into the canary\'s own artifacts bucket: Synthetics writes each run under a key it chooses (canary name, date, run id).' },
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 's3:ListAllMyBuckets (required by Synthetics for the artifact location) and cloudwatch:PutMetricData have no resource-level permissions; PutMetricData is limited to the CloudWatchSynthetics namespace by condition.' },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:<AWS::AccountId>:log-group:/aws/lambda/cwsyn-${name}-*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:${account}:log-group:/aws/lambda/cwsyn-${name}-*]`,
         reason: 'The log group of this canary\'s own function: Synthetics names it cwsyn-<canary name>-<id chosen at creation>.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:<AWS::AccountId>:log-group:/aws/lambda/cwsyn-${name}-*:*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:${account}:log-group:/aws/lambda/cwsyn-${name}-*:*]`,
         reason: 'Log streams of this canary\'s own log group (see the log-group entry).',
       },
     );

@@ -63,7 +63,7 @@ test('drill through the real binary: dry run changes nothing; fail-over, to-fall
 
   const over = await main(['failover', 'fail-over', '--execute']);
   expect(over[0]).toBe(`updated: aws route53 update-health-check --health-check-id ${ids.primary} --inverted   # primary`);
-  expect(over).toContain('chat.acme-example.com will answer with: standby within 96 s at worst (detection + TTL)');
+  expect(over).toContain('chat.acme-example.com will answer with: standby within 56 s at worst (detection + TTL)');
   expect([await inverted('primary'), await inverted('standby')]).toEqual([true, false]);
   expect(await main(['status'])).toContain('chat.acme-example.com answers with: standby (if the real endpoints are healthy)');
 

@@ -26,7 +26,7 @@ describe('plan: incidents section', () => {
   });
 
   test('rejects a confirmation period as long as the look-back', () => {
-    expect(() => loadedPlan({ incidents: { confirmationMinutes: 1440, lookbackDays: 1 } as any })).toThrow(/incidents\.confirmationMinutes: must be shorter than incidents\.lookbackDays \(1 d\), got 1440 min/);
+    expect(() => loadedPlan({ incidents: { confirmationMinutes: 1440, lookbackDays: 1, statusPage: { survey: { windowDays: 1 } } } as any })).toThrow(/incidents\.confirmationMinutes: must be shorter than incidents\.lookbackDays \(1 d\), got 1440 min/);
   });
 
   test('schema limits: confirmation period at least 1 minute', () => {

@@ -29,6 +29,11 @@ const local = (m: number) => {
   const d = new Date(now.getTime() + m * MIN + 8 * 3600_000);
   return d.toISOString().slice(0, 16);
 };
+/** Minutes from now to 10:00 in Hong Kong `days` days ago: an incident starting then stays within that day whatever the time of the run. */
+const hkMorning = (days: number) => {
+  const hkMidnight = Math.floor((now.getTime() + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000;
+  return Math.round((hkMidnight - days * 86_400_000 + 10 * 3600_000 - now.getTime()) / MIN);
+};
 const WINDOW = (startMin: number, endMin: number) => ({
   id: 'db-upgrade',
   start: local(startMin),
@@ -58,7 +63,7 @@ const SCENARIOS = {
   uptime: () =>
     build({
       plan: loadedPlan().plan,
-      events: [alarm(-20 * 1440, 'ALARM', 'severe'), alarm(-20 * 1440 + 42, 'OK', 'severe'), alarm(-5 * 1440, 'ALARM', 'emergency'), alarm(-5 * 1440 + 95, 'OK', 'emergency')],
+      events: [alarm(hkMorning(20), 'ALARM', 'severe'), alarm(hkMorning(20) + 42, 'OK', 'severe'), alarm(hkMorning(5), 'ALARM', 'emergency'), alarm(hkMorning(5) + 95, 'OK', 'emergency')],
     }),
 };
 

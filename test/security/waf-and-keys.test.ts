@@ -248,9 +248,10 @@ describe('incident log under customer-managed keys', () => {
       // Neither the data key nor the vault key encrypts a topic: alert texts never share the customer-data key.
       for (const [, topic] of topics) for (const k of keyIdsOf(s.templates[role])) expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).not.toContain(k);
     }
-    // us-east-1: the operations key and the ten-year reports key; the failover stack has none of its own.
+    // us-east-1: the operations key, the ten-year reports key and the survey answers' key (customers'
+    // words kept apart from operations texts); the failover stack has none of its own.
     const [ops] = keyIdsOf(s.templates.global).filter((id) => id.startsWith('IncidentLogKey'));
-    expect(keyIdsOf(s.templates.global).sort()).toEqual([ops, expect.stringMatching(/^StatusPageReportsKey/)].sort());
+    expect(keyIdsOf(s.templates.global).sort()).toEqual([ops, expect.stringMatching(/^StatusPageReportsKey/), expect.stringMatching(/^SurveyKey/)].sort());
     for (const [id, topic] of resources(s.templates.global, 'AWS::SNS::Topic')) expect({ id, key: topic.Properties.KmsMasterKeyId }).toEqual({ id, key: { 'Fn::GetAtt': [ops, 'Arn'] } });
     expect(keyIdsOf(s.templates.failover)).toEqual([]);
     const failoverTopics = resources(s.templates.failover, 'AWS::SNS::Topic');
