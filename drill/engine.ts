@@ -544,17 +544,24 @@ export async function runEngine(opts: EngineOptions): Promise<DrillResult> {
         }
         m.emit('AWS/ApiGateway', '4xx', rt, 0);
         m.emit('AWS/ApiGateway', '4XXError', rt, 0); // REST API name
-        const error = due('error', v.errorShare);
-        m.emit('AWS/ApiGateway', '5xx', rt, error ? weight : 0);
-        m.emit('AWS/ApiGateway', '5XXError', rt, error ? weight : 0); // REST API name
+        // Errors are counted in requests, not in samples: a sample stands for `weight` requests, and
+        // failing all of them at once would quantize a 2% share in steps of `weight` requests (the
+        // window would reach 0.6% one evaluation minute late when the crossing falls on a whole minute).
+        const errorKey = `${role}|error-requests`;
+        const errorAcc = (spread.get(errorKey) ?? 0) + v.errorShare * weight;
+        const errors = Math.min(weight, Math.floor(errorAcc + 1e-9));
+        spread.set(errorKey, errorAcc - errors);
+        const error = errors > 0;
+        m.emit('AWS/ApiGateway', '5xx', rt, errors);
+        m.emit('AWS/ApiGateway', '5XXError', rt, errors); // REST API name
         m.emit('AWS/ApiGateway', 'Latency', rt, v.latencyMs, { keepSamples: true, weight: Math.max(1, Math.round(weight)) });
         m.emit('AWS/Lambda', 'Duration', rt, Math.max(1, v.latencyMs - 20), { keepSamples: true, dims: isFn });
         m.emit('AWS/Lambda', 'ConcurrentExecutions', rt, Math.ceil((rpm / 60) * (v.latencyMs / 1000)), { dims: isFn });
         if (error) {
-          failed += weight;
+          failed += errors;
           stepCounts.failed++;
-          m.emit('AWS/Lambda', 'Errors', rt, weight, { dims: isFn });
-          m.emit('ChatbotContingency', 'UnhandledErrors', rt, weight);
+          m.emit('AWS/Lambda', 'Errors', rt, errors, { dims: isFn });
+          m.emit('ChatbotContingency', 'UnhandledErrors', rt, errors);
         } else m.emit('AWS/Lambda', 'Errors', rt, 0, { dims: isFn });
         if (v.tableThrottleShare > 0) {
           m.emit('AWS/DynamoDB', 'ReadThrottleEvents', rt, random() < v.tableThrottleShare ? 2 * weight : 0);

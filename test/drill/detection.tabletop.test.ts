@@ -16,6 +16,8 @@ const t = tabletopFile();
 test.each([
   ['burn-100', 1],
   ['burn-10', 0.1],
+  // 2% for hours: the tiers fire at 44, 108 and 216 min, the last two exactly on a minute boundary.
+  ['slow-burn', 0.02],
 ] as const)('%s: every burn-rate tier fires no later than the model says, and within one evaluation minute of it', async (name, share) => {
   const r = await t.run(name);
   for (const level of ['emergency', 'important', 'general'] as const) {
@@ -27,7 +29,7 @@ test.each([
   }
   // The emergency burn tier pages the emergency audiences with the rendered alert.
   expect(r.result.timeline.some((e) => e.kind === 'page' && e.audience === 'management' && e.level === 'emergency' && /Error budget burning at 14\.4x/.test(e.title))).toBe(true);
-  expect(README).toContain(detectionRow(name === 'burn-100' ? '100% (burn-100)' : '10% (burn-10)', r.report));
+  if (name !== 'slow-burn') expect(README).toContain(detectionRow(name === 'burn-100' ? '100% (burn-100)' : '10% (burn-10)', r.report));
 });
 
 test('latency: the p99 indicator pages important, DNS stays on the primary, customers are told once it is resolved', async () => {
