@@ -21,13 +21,33 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts moto_server on a free port of 127.0.0.1 and waits until it answers (at most 30 s). */
-export async function startMotoServer(): Promise<MotoServer> {
+/**
+ * Python that runs moto_server with one request at a time: moto's DynamoDB backend applies an
+ * UpdateItem (e.g. an atomic `ADD` counter with `ReturnValues`) without a lock, so under heavy load
+ * two of its server threads can interleave and return the same counter value, which real DynamoDB
+ * never does. Tests of concurrency guarantees use this mode.
+ */
+const SINGLE_THREADED_MOTO = [
+  'import sys, moto.server as m',
+  'run = m.run_simple',
+  "m.run_simple = lambda *a, **k: run(*a, **{**k, 'threaded': False})",
+  'sys.exit(m.main(sys.argv[1:]))',
+].join('\n');
+
+/**
+ * Starts moto_server on a free port of 127.0.0.1 and waits until it answers (at most 30 s).
+ * `threaded: false` serves one request at a time (see SINGLE_THREADED_MOTO).
+ */
+export async function startMotoServer(opts: { threaded?: boolean } = {}): Promise<MotoServer> {
   if (spawnSync('sh', ['-c', 'command -v moto_server']).status !== 0) {
     throw new Error("the tabletop needs moto_server (an AWS API emulator) on PATH: install it with `pip install 'moto[server]==5.*'` (Python 3), then run the drill again");
   }
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['-H', '127.0.0.1', '-p', String(port)];
+  const child: ChildProcess =
+    opts.threaded === false
+      ? spawn('python3', ['-c', SINGLE_THREADED_MOTO, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn('moto_server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;

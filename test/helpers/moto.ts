@@ -15,8 +15,8 @@ export interface Moto {
  * Starts moto_server (drill/moto.ts, the same starter the tabletop uses) and waits until it
  * answers. Never skips: a machine without moto gets an error that says how to install it.
  */
-export async function startMoto(region = 'ap-southeast-1'): Promise<Moto> {
-  const server = await startMotoServer();
+export async function startMoto(region = 'ap-southeast-1', opts: { threaded?: boolean } = {}): Promise<Moto> {
+  const server = await startMotoServer(opts);
   const { endpoint, pid } = server;
   return {
     endpoint,

@@ -36,8 +36,8 @@ async function call(h: ReturnType<typeof createHandler>, method: string, path: s
   return { ...r, json: JSON.parse(r.body as string), ms: Math.round(performance.now() - t0) };
 }
 
-async function freshMoto(): Promise<{ moto: Moto; client: DynamoDBClient }> {
-  const moto = await startMoto();
+async function freshMoto(opts: { threaded?: boolean } = {}): Promise<{ moto: Moto; client: DynamoDBClient }> {
+  const moto = await startMoto(undefined, opts);
   const client = new DynamoDBClient({ ...moto.clientConfig, ...chatClientConfig() });
   await createPkSkTable(client, TABLE);
   await client.send(new PutItemCommand({ TableName: TABLE, Item: knowledgeBaseItem(plan.knowledgeBase) }));
@@ -50,7 +50,10 @@ describe('conversation turns', () => {
   // Numbering, not deadlines, is under test here: a single-threaded moto on a busy machine may take
   // longer than the production deadline to serve a burst, so this store waits longer.
   const patientStore = () => new ChatStore(new DynamoDBClient(moto.clientConfig), TABLE, 10_000);
-  beforeAll(async () => ({ moto, client } = await freshMoto()));
+  // One request at a time: moto's UpdateItem is not atomic across its server threads (under load two
+  // concurrent ADDs could return the same number, which DynamoDB never does); the handler's requests
+  // are still concurrent.
+  beforeAll(async () => ({ moto, client } = await freshMoto({ threaded: false })));
   afterAll(async () => {
     client?.destroy();
     await moto?.stop();
