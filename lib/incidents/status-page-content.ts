@@ -288,15 +288,12 @@ ${
 `;
 }
 
-/** The sentences survey.js shows in its live region, by outcome. */
-const SURVEY_MESSAGES = { sending: 'survey.sending', recorded: 'survey.thanks', invalid: 'survey.invalid', closed: 'survey.closed', limited: 'survey.limited', error: 'survey.error' } as const satisfies Record<string, WordKey>;
-
-const SURVEY_JS = `(function () {
-  'use strict';
-  var cfg = JSON.parse(document.getElementById('survey-config').textContent);
-  var params = new URLSearchParams(location.search);
-  var langs = cfg.languages;
-  function key(tag) {
+/**
+ * The reader's language, for the page scripts (app.js, survey.js; they define `params` and `langs`):
+ * ?lang=, else the browser's first language the plan has (same language and script: zh-TW reads
+ * zh-Hant, zh-CN reads zh-Hans), else the plan's first.
+ */
+const PICK_LANG_JS = `  function key(tag) {
     try { var m = new Intl.Locale(tag).maximize(); return m.language + '-' + m.script; } catch (e) { return String(tag).toLowerCase(); }
   }
   function pickLang() {
@@ -309,7 +306,17 @@ const SURVEY_JS = `(function () {
     }
     return langs[0];
   }
-  var lang = pickLang();
+`;
+
+/** The sentences survey.js shows in its live region, by outcome. */
+const SURVEY_MESSAGES = { sending: 'survey.sending', recorded: 'survey.thanks', invalid: 'survey.invalid', closed: 'survey.closed', limited: 'survey.limited', error: 'survey.error' } as const satisfies Record<string, WordKey>;
+
+const SURVEY_JS = `(function () {
+  'use strict';
+  var cfg = JSON.parse(document.getElementById('survey-config').textContent);
+  var params = new URLSearchParams(location.search);
+  var langs = cfg.languages;
+${PICK_LANG_JS}  var lang = pickLang();
   var incident = params.get('incident') || '';
   var valid = new RegExp(cfg.idPattern).test(incident);
   var form = document.getElementById('survey');
@@ -404,22 +411,7 @@ const APP_JS = `(function () {
   var cfg = JSON.parse(document.getElementById('page-config').textContent);
   var params = new URLSearchParams(location.search);
   var langs = cfg.languages;
-  // The reader's language: ?lang=, else the browser's first language the plan has (same language
-  // and script: zh-TW reads zh-Hant, zh-CN reads zh-Hans), else the plan's first.
-  function key(tag) {
-    try { var m = new Intl.Locale(tag).maximize(); return m.language + '-' + m.script; } catch (e) { return String(tag).toLowerCase(); }
-  }
-  function pickLang() {
-    var asked = params.get('lang');
-    if (asked && langs.indexOf(asked) >= 0) return asked;
-    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''];
-    for (var i = 0; i < wanted.length; i++) {
-      for (var j = 0; j < langs.length; j++) if (langs[j].toLowerCase() === String(wanted[i]).toLowerCase()) return langs[j];
-      for (var k = 0; k < langs.length; k++) if (key(langs[k]) === key(wanted[i])) return langs[k];
-    }
-    return langs[0];
-  }
-  var lang = pickLang();
+${PICK_LANG_JS}  var lang = pickLang();
   var doc = null, failed = false;
   function t(k) { return cfg.ui[lang][k]; }
   // A text of status.json in the reader's language; an older entry without it shows its first text.

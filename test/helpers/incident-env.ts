@@ -3,6 +3,9 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { createPkSkTable, Moto, startMoto } from './moto';
+import type { PublishConfig } from '../../lambdas/incidents/store';
+import { incidentTemplates } from '../../lib/incidents';
+import type { Plan } from '../../lib/config';
 
 /** Clients of one moto_server in us-east-1, where the incident publisher runs. */
 export interface IncidentClients {
@@ -36,6 +39,24 @@ export function incidentEnvironment(names: { table: string; statusBucket: string
       if (!clients) return;
       [clients.ddb, clients.s3, clients.sns, clients.sqs].forEach((c) => c.destroy());
       await clients.moto.stop();
+    },
+    /**
+     * The publisher's settings for these buckets and this topic and the plan's texts: 15 min
+     * confirmation, 30 days look-back, 5 history entries, notices up to a day old; `extra` overrides.
+     */
+    publishConfig(noticeTopicArn: string, plan: Plan, extra: Partial<PublishConfig> = {}): PublishConfig {
+      return {
+        statusBucket: names.statusBucket,
+        reportBucket: names.reportBucket,
+        noticeTopicArn,
+        confirmationMinutes: 15,
+        lookbackDays: 30,
+        historyLength: 5,
+        noticeMaxAgeMinutes: 24 * 60,
+        planName: plan.name,
+        templates: incidentTemplates(plan),
+        ...extra,
+      };
     },
     /** Empties moto and creates the table, buckets, topic and queue again. */
     async reset(): Promise<{ topicArn: string; queueUrl: string }> {

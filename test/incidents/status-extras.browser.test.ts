@@ -13,6 +13,7 @@ import type { IncidentEvent, ResponseLevel } from '../../lambdas/incidents/model
 import { incidentTemplates, renderStatusSite, statusPageTexts } from '../../lib/incidents';
 import { STRICT_CSP } from '../../lib/site';
 import { loadedPlan } from '../helpers/plan';
+import { seriousViolations } from '../helpers/axe';
 
 // What issue 15 adds to the status page, in Debian's chromium under the site's CSP: scheduled
 // maintenance (ahead, running, an incident it caused), the 90-day uptime bars and the feed links,
@@ -20,7 +21,6 @@ import { loadedPlan } from '../helpers/plan';
 // to test-artifacts/status-page-extras/.
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'status-page-extras');
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const MIN = 60_000;
 const now = new Date();
 const at = (m: number) => new Date(now.getTime() + m * MIN).toISOString();
@@ -111,13 +111,6 @@ afterAll(async () => {
   await context?.close();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
 });
-
-/** axe-core in the page (evaluated through DevTools, so the page's CSP stays as strict as served). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(() => (window as any).axe.run(document, { resultTypes: ['violations'] }))) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function open(scenario: keyof typeof SCENARIOS, lang: 'zh-Hant' | 'en'): Promise<Page> {
   current = SCENARIOS[scenario]();

@@ -8,6 +8,7 @@ import { buildStatusDocument } from '../../lambdas/incidents/status';
 import { incidentTemplates, renderStatusSite, statusPageTexts } from '../../lib/incidents';
 import { STRICT_CSP } from '../../lib/site';
 import { loadedPlanWith } from '../helpers/plan';
+import { seriousViolations } from '../helpers/axe';
 
 // The subscribe form on the status page and the confirm / unsubscribe pages the mails link to, in
 // Debian's chromium under the site's strict CSP (violations reported back and asserted empty), in
@@ -16,7 +17,6 @@ import { loadedPlanWith } from '../helpers/plan';
 // go to test-artifacts/subscriptions/.
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'subscriptions');
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const { plan } = loadedPlanWith((p) => {
   p.incidents = { ...(p.incidents ?? {}), statusPage: { ...(p.incidents?.statusPage ?? {}), subscriptions: { enabled: true, from: 'status@acme-example.com' } } };
 });
@@ -83,12 +83,6 @@ beforeEach(() => {
 afterEach(() => {
   expect(cspViolations).toEqual([]);
 });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(() => (window as any).axe.run(document, { resultTypes: ['violations'] }))) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function open(pathAndQuery: string): Promise<{ page: Page; errors: string[] }> {
   const page = await context.newPage();

@@ -10,6 +10,7 @@ import type { IncidentEvent } from '../../lambdas/incidents/model';
 import { incidentTemplates, renderStatusSite, statusPageTexts } from '../../lib/incidents';
 import { STRICT_CSP } from '../../lib/site';
 import { loadedPlan } from '../helpers/plan';
+import { seriousViolations } from '../helpers/axe';
 
 // The satisfaction survey (§10.2) in Debian's chromium under the status site's strict CSP: the
 // status page links the survey from a resolved incident, the survey page is used with the
@@ -18,7 +19,6 @@ import { loadedPlan } from '../helpers/plan';
 // languages; axe-core finds no serious or critical violation. Screenshots: test-artifacts/survey/.
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'survey');
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const { plan } = loadedPlan();
 const LANGS = plan.languages as readonly string[];
 const MIN = 60_000;
@@ -83,12 +83,6 @@ afterAll(async () => {
   await context?.close();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
 });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(() => (window as any).axe.run(document, { resultTypes: ['violations'] }))) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function openPage(url: string, shot: string): Promise<Page> {
   const page = await context.newPage();

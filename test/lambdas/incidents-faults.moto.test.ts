@@ -6,7 +6,6 @@ import { createHandler } from '../../lambdas/incidents/handler';
 import { IncidentStore, publishAll, PublishConfig } from '../../lambdas/incidents/store';
 import type { AlarmStateChangeEvent } from '../../lambdas/incidents/events';
 import type { IncidentEvent } from '../../lambdas/incidents/model';
-import { incidentTemplates } from '../../lib/incidents';
 import { loadedPlan } from '../helpers/plan';
 import { incidentEnvironment } from '../helpers/incident-env';
 
@@ -80,17 +79,7 @@ beforeEach(async () => {
   ({ topicArn, queueUrl } = await env.reset());
   delivered.length = 0;
   store = new IncidentStore(ddb, TABLE, 400);
-  cfg = {
-    statusBucket: 'status-bucket',
-    reportBucket: 'report-bucket',
-    noticeTopicArn: topicArn,
-    confirmationMinutes: 15,
-    lookbackDays: 30,
-    historyLength: 5,
-    noticeMaxAgeMinutes: 60,
-    planName: plan.name,
-    templates: incidentTemplates(plan),
-  };
+  cfg = env.publishConfig(topicArn, plan, { noticeMaxAgeMinutes: 60 });
 });
 
 describe('identity and final close', () => {

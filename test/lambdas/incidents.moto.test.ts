@@ -5,7 +5,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createHandler } from '../../lambdas/incidents/handler';
 import { IncidentStore, publishAll, PublishConfig } from '../../lambdas/incidents/store';
 import type { AlarmStateChangeEvent } from '../../lambdas/incidents/events';
-import { incidentTemplates } from '../../lib/incidents';
 import { loadedPlan } from '../helpers/plan';
 import { incidentEnvironment } from '../helpers/incident-env';
 
@@ -58,17 +57,7 @@ afterAll(() => env.stop());
 beforeEach(async () => {
   let topicArn: string;
   ({ topicArn, queueUrl } = await env.reset());
-  cfg = {
-    statusBucket: 'status-bucket',
-    reportBucket: 'report-bucket',
-    noticeTopicArn: topicArn,
-    confirmationMinutes: 15,
-    lookbackDays: 30,
-    historyLength: 5,
-    noticeMaxAgeMinutes: 24 * 60,
-    planName: plan.name,
-    templates: incidentTemplates(plan),
-  };
+  cfg = env.publishConfig(topicArn, plan);
 });
 
 const handlerWith = (publish: boolean) =>

@@ -9,7 +9,6 @@ import { SurveyReader } from '../../lambdas/incidents/survey';
 import { createHandler, SurveyRequest } from '../../lambdas/survey/handler';
 import type { AlarmStateChangeEvent } from '../../lambdas/incidents/events';
 import type { SurveySettings } from '../../contracts';
-import { incidentTemplates } from '../../lib/incidents';
 import { loadedPlan } from '../helpers/plan';
 import { incidentEnvironment } from '../helpers/incident-env';
 import { createPkSkTable } from '../helpers/moto';
@@ -76,19 +75,7 @@ beforeAll(async () => {
   let topicArn: string;
   ({ topicArn, queueUrl } = await env.reset());
   await createPkSkTable(ddb, SURVEY);
-  cfg = {
-    statusBucket: 'status-bucket',
-    reportBucket: 'report-bucket',
-    noticeTopicArn: topicArn,
-    confirmationMinutes: 15,
-    lookbackDays: 30,
-    historyLength: 5,
-    noticeMaxAgeMinutes: 24 * 60,
-    planName: plan.name,
-    templates: incidentTemplates(plan),
-    pageUrl: 'https://status.chat.example.com',
-    surveyTable: SURVEY,
-  };
+  cfg = env.publishConfig(topicArn, plan, { pageUrl: 'https://status.chat.example.com', surveyTable: SURVEY });
   // An incident that opened 90 min ago and closed (recovery held 15 min) 60 min ago.
   const h = createIncidentHandler({ tableName: TABLE, retentionDays: 400, alarmLevels: [{ arn: ARN, level: 'emergency' }], publish: cfg }, { ddb, s3, sns });
   await h(alarm('ALARM', 0));
