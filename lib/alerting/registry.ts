@@ -163,15 +163,7 @@ export function readAlarmRegistry(assembly: cxapi.CloudAssembly): AlarmRecord[] 
 }
 
 /** A registered alarm found in the construct tree, with what the registry says about it. */
-export interface RegisteredAlarm {
-  readonly alarm: cw.AlarmBase;
-  readonly region: string;
-  readonly level?: WarningLevel;
-  readonly route: AlarmRoute;
-  readonly indicator: RunbookKey;
-  readonly family: AlarmFamily;
-  readonly title: string;
-}
+export type RegisteredAlarm = Pick<AlarmRecord, 'region' | 'level' | 'route' | 'indicator' | 'family' | 'title'> & { readonly alarm: cw.AlarmBase };
 
 /**
  * The alarms recorded in the registry under `scope` (construct order), read from the construct tree
